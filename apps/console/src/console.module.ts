@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { parseBrokers } from '@alertlark/kafka';
+import { ConsoleDataModule } from '@alertlark/persistence';
+import { SecretBox, parseSecretKey } from '@alertlark/secrets';
+import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { AdminGuard, TeamGuard } from './auth.guards';
+import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
+import { MongoReadiness } from './mongo.readiness';
+import { NotificationObjectsController } from './notification-objects.controller';
+import { NotificationPoliciesController } from './notification-policies.controller';
+import { TeamsController } from './teams.controller';
+
+@Module({})
+export class ConsoleModule {
+  static create(env: ConsoleEnv, logger: JsonLogger): DynamicModule {
+    return {
+      module: ConsoleModule,
+      imports: [
+        HealthModule.forService('console'),
+        MessagingModule.forService({ service: 'console', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: false }, logger),
+        MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
+        ConsoleDataModule,
+      ],
+      controllers: [TeamsController, NotificationObjectsController, NotificationPoliciesController],
+      providers: [
+        { provide: CONSOLE_ENV, useValue: env },
+        { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
+        AdminGuard,
+        TeamGuard,
+        MongoReadiness,
+      ],
+    };
+  }
+}

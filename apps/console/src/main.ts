@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { JsonLogger, bootstrapService, parseEnv } from '@alertlark/service-kit';
+import { ConsoleModule } from './console.module';
+import { consoleEnvSchema } from './console.env';
+
+async function main(): Promise<void> {
+  const logger = new JsonLogger('console');
+  const env = parseEnv(consoleEnvSchema);
+  await bootstrapService({ name: 'console', module: ConsoleModule.create(env, logger), port: env.CONSOLE_PORT, host: env.HOST, logger });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'console', level: 'fatal', message: String(error) })}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { EVENTS, createTeamBodySchema, type CreateTeamBody } from '@alertlark/contracts';
+import { EventPublisher } from '@alertlark/kafka';
+import { TeamRepository } from '@alertlark/persistence';
+import { generateToken, hashToken } from '@alertlark/secrets';
+import { ZodPipe } from '@alertlark/service-kit';
+import { AdminGuard } from './auth.guards';
+
+@Controller('api/v1/teams')
+@UseGuards(AdminGuard)
+export class TeamsController {
+  constructor(
+    private readonly teams: TeamRepository,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  /** The tokens are in this answer only: they are stored as hashes. */
+  @Post()
+  @HttpCode(201)
+  async create(@Body(new ZodPipe(createTeamBodySchema)) body: CreateTeamBody) {
+    const apiToken = generateToken('api');
+    const ingestToken = generateToken('ingest');
+    const team = await this.teams.create({
+      _id: `team_${randomBytes(8).toString('hex')}`,
+      name: body.name,
+      apiTokenHash: hashToken(apiToken),
+      ingestTokenHash: hashToken(ingestToken),
+      createdAt: new Date(),
+    });
+    await this.publisher.publish(EVENTS.config, [
+      { key: `team/${team._id}`, value: { type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } } },
+    ]);
+    return { id: team._id, name: team.name, apiToken, ingestToken, createdAt: team.createdAt.toISOString() };
+  }
+
+  @Get()
+  async list() {
+    const teams = await this.teams.list();
+    return { items: teams.map((team) => ({ id: team._id, name: team.name, createdAt: team.createdAt.toISOString() })) };
+  }
+}

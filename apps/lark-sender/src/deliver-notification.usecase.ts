@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Registry, type Counter } from 'prom-client';
+import { EVENTS, type DeliveryEvent, type NotificationEvent } from '@alertlark/contracts';
+import { ConfigFeed, EventPublisher, PermanentEventError } from '@alertlark/kafka';
+import { backoffDelayMs, postToLark, renderAlertCard, signedBody, type LarkPostResult } from '@alertlark/lark';
+import { DeliveryLedgerRepository } from '@alertlark/persistence';
+import { SecretBox } from '@alertlark/secrets';
+import { counter } from '@alertlark/service-kit';
+import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Posts one notification as one card. Every attempt is a `deliveries` event; the ledger (unique
+ * notification id) makes a redelivered notification a no-op; transient failures and rate limits
+ * are retried with jittered backoff until the deadline, permanent Lark errors are recorded at once.
+ */
+@Injectable()
+export class DeliverNotificationUseCase {
+  private readonly attempts: Counter;
+
+  constructor(
+    private readonly config: ConfigFeed,
+    private readonly publisher: EventPublisher,
+    private readonly ledger: DeliveryLedgerRepository,
+    private readonly secrets: SecretBox,
+    @Inject(LARK_SENDER_ENV) private readonly env: LarkSenderEnv,
+    registry: Registry,
+  ) {
+    this.attempts = counter(registry, 'alertlark_sender_attempts_total', 'Requests made to Lark, by outcome', ['outcome', 'reason']);
+  }
+
+  async execute(notification: NotificationEvent): Promise<void> {
+    if (await this.ledger.isFinished(notification.notificationId)) return;
+    const object = this.config.view.notificationObject(notification.teamId, notification.objectId);
+    if (!object) {
+      await this.finish(notification, 1, { outcome: 'failed', error: 'notification object not found (deleted?)' }, 0);
+      return;
+    }
+    const webhookUrl = this.secrets.decrypt(object.webhookUrlEncrypted);
+    const secret = object.secretEncrypted ? this.secrets.decrypt(object.secretEncrypted) : undefined;
+    const card = renderAlertCard(
+      notification,
+      { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) },
+      { consoleUrl: `${this.env.ALERTLARK_CONSOLE_URL}/alerts?group=${encodeURIComponent(notification.groupKey)}` },
+    );
+    const deadline = Date.now() + this.env.LARK_DELIVERY_DEADLINE_MS;
+    for (let attempt = 1; ; attempt++) {
+      // Signed per attempt: the timestamp must be within an hour of Lark's clock when it arrives.
+      const result = await postToLark(webhookUrl, signedBody(card, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
+      this.attempts.inc({ outcome: result.outcome, reason: result.reason });
+      const detail = describe(result);
+      if (result.ok) return this.finish(notification, attempt, { outcome: 'delivered', ...detail }, result.durationMs);
+      if (!result.retryable) return this.finish(notification, attempt, { outcome: 'failed', ...detail }, result.durationMs);
+      const delay = backoffDelayMs(attempt, { baseMs: 500, maxMs: 30_000, minMs: result.rateLimited ? 1_000 : 0 });
+      if (Date.now() + delay > deadline) {
+        await this.publishAttempt(notification, attempt, { outcome: 'failed', ...detail }, result.durationMs);
+        throw new PermanentEventError(`delivery deadline of ${this.env.LARK_DELIVERY_DEADLINE_MS} ms passed after ${attempt} attempts: ${result.reason}`);
+      }
+      await this.publishAttempt(notification, attempt, { outcome: 'retrying', ...detail }, result.durationMs);
+      await sleep(delay);
+    }
+  }
+
+  private async finish(notification: NotificationEvent, attempt: number, outcome: AttemptOutcome, durationMs: number): Promise<void> {
+    await this.publishAttempt(notification, attempt, outcome, durationMs);
+    await this.ledger.record({
+      _id: notification.notificationId,
+      teamId: notification.teamId,
+      objectId: notification.objectId,
+      outcome: outcome.outcome === 'delivered' ? 'delivered' : 'failed',
+      ...(outcome.larkCode !== undefined ? { larkCode: outcome.larkCode } : {}),
+      attempts: attempt,
+      finishedAt: new Date(),
+    });
+  }
+
+  private publishAttempt(notification: NotificationEvent, attempt: number, outcome: AttemptOutcome, durationMs: number): Promise<void> {
+    const delivery: DeliveryEvent = {
+      deliveryId: randomUUID(),
+      notificationId: notification.notificationId,
+      teamId: notification.teamId,
+      objectId: notification.objectId,
+      attempt,
+      alertCount: notification.alerts.length,
+      at: new Date().toISOString(),
+      durationMs,
+      ...outcome,
+    };
+    return this.publisher.publish(EVENTS.deliveries, [{ key: notification.objectId, value: delivery }]);
+  }
+}
+
+type AttemptOutcome = Pick<DeliveryEvent, 'outcome'> & Partial<Pick<DeliveryEvent, 'httpStatus' | 'larkCode' | 'larkMsg' | 'error'>>;
+
+function describe(result: LarkPostResult): Omit<AttemptOutcome, 'outcome'> {
+  if (result.kind === 'error') return { error: `${result.errorKind}: ${result.message}` };
+  return {
+    httpStatus: result.httpStatus,
+    ...(result.code !== undefined ? { larkCode: result.code } : {}),
+    ...(result.msg !== undefined ? { larkMsg: result.msg } : {}),
+  };
+}

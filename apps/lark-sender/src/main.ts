@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { parseBrokers } from '@alertlark/kafka';
+import { JsonLogger, bootstrapService, parseEnv } from '@alertlark/service-kit';
+import { LarkSenderModule } from './lark-sender.module';
+import { larkSenderEnvSchema } from './lark-sender.env';
+
+async function main(): Promise<void> {
+  const logger = new JsonLogger('lark-sender');
+  const env = parseEnv(larkSenderEnvSchema);
+  await bootstrapService({
+    name: 'lark-sender',
+    module: LarkSenderModule.create(env, logger),
+    port: env.LARK_SENDER_PORT,
+    host: env.HOST,
+    logger,
+    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: 'alertlark.lark-sender' },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'lark-sender', level: 'fatal', message: String(error) })}\n`);
+  process.exit(1);
+});

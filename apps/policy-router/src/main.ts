@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { parseBrokers } from '@alertlark/kafka';
+import { JsonLogger, bootstrapService, parseEnv } from '@alertlark/service-kit';
+import { PolicyRouterModule } from './policy-router.module';
+import { policyRouterEnvSchema } from './policy-router.env';
+
+async function main(): Promise<void> {
+  const logger = new JsonLogger('policy-router');
+  const env = parseEnv(policyRouterEnvSchema);
+  await bootstrapService({
+    name: 'policy-router',
+    module: PolicyRouterModule.create(env, logger),
+    port: env.POLICY_ROUTER_PORT,
+    host: env.HOST,
+    logger,
+    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: 'alertlark.policy-router' },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'policy-router', level: 'fatal', message: String(error) })}\n`);
+  process.exit(1);
+});

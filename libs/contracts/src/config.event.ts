@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { cardConfigSchema, dailyStatsConfigSchema, durationSchema } from './api.schemas';
+
+/**
+ * Configuration as the console publishes it on the compacted `alertlark.config.v1`, keyed
+ * `team/<id>`, `object/<id>` or `policy/<id>`, so every service can hold the latest of each in
+ * memory without reading the console's database. Secrets stay encrypted (AES-256-GCM).
+ */
+export const teamConfigSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  ingestTokenHash: z.string(),
+});
+export type TeamConfig = z.infer<typeof teamConfigSchema>;
+
+export const notificationObjectConfigSchema = z.object({
+  id: z.string(),
+  teamId: z.string(),
+  name: z.string(),
+  webhookUrlEncrypted: z.string(),
+  secretEncrypted: z.string().optional(),
+  keywords: z.array(z.string()),
+  dailyStats: dailyStatsConfigSchema.optional(),
+  card: cardConfigSchema.optional(),
+});
+export type NotificationObjectConfig = z.infer<typeof notificationObjectConfigSchema>;
+
+export const notificationPolicyConfigSchema = z.object({
+  id: z.string(),
+  teamId: z.string(),
+  name: z.string(),
+  matchers: z.array(z.string()),
+  objectIds: z.array(z.string()),
+  groupBy: z.array(z.string()).optional(),
+  groupWait: durationSchema.optional(),
+  groupInterval: durationSchema.optional(),
+  repeatInterval: durationSchema.optional(),
+  sendResolved: z.boolean(),
+  enabled: z.boolean(),
+});
+export type NotificationPolicyConfig = z.infer<typeof notificationPolicyConfigSchema>;
+
+export const configEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('team.upserted'), team: teamConfigSchema }),
+  z.object({ type: z.literal('team.deleted'), teamId: z.string() }),
+  z.object({ type: z.literal('object.upserted'), object: notificationObjectConfigSchema }),
+  z.object({ type: z.literal('object.deleted'), teamId: z.string(), objectId: z.string() }),
+  z.object({ type: z.literal('policy.upserted'), policy: notificationPolicyConfigSchema }),
+  z.object({ type: z.literal('policy.deleted'), teamId: z.string(), policyId: z.string() }),
+]);
+export type ConfigEvent = z.infer<typeof configEventSchema>;
+
+export function configEventKey(event: ConfigEvent): string {
+  switch (event.type) {
+    case 'team.upserted':
+      return `team/${event.team.id}`;
+    case 'team.deleted':
+      return `team/${event.teamId}`;
+    case 'object.upserted':
+      return `object/${event.object.id}`;
+    case 'object.deleted':
+      return `object/${event.objectId}`;
+    case 'policy.upserted':
+      return `policy/${event.policy.id}`;
+    case 'policy.deleted':
+      return `policy/${event.policyId}`;
+  }
+}

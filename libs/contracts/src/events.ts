@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { alertEventSchema } from './alert.event';
+import { configEventSchema } from './config.event';
+import { deadLetterEventSchema } from './dead-letter.event';
+import { deliveryEventSchema } from './delivery.event';
+import { notificationEventSchema } from './notification.event';
+import { TOPICS } from './topics';
+
+/** A topic and the schema of its values: what producers parse before sending and consumers after receiving. */
+export interface EventContract<S extends z.ZodType = z.ZodType> {
+  readonly topic: string;
+  readonly schema: S;
+  /** Partitions created when the topic does not exist yet. */
+  readonly partitions: number;
+  /** Compacted topics keep the latest value per key (configuration). */
+  readonly compacted?: boolean;
+}
+
+export const EVENTS = {
+  alerts: { topic: TOPICS.alerts, schema: alertEventSchema, partitions: 6 },
+  notifications: { topic: TOPICS.notifications, schema: notificationEventSchema, partitions: 6 },
+  deliveries: { topic: TOPICS.deliveries, schema: deliveryEventSchema, partitions: 6 },
+  config: { topic: TOPICS.config, schema: configEventSchema, partitions: 1, compacted: true },
+  deadLetter: { topic: TOPICS.deadLetter, schema: deadLetterEventSchema, partitions: 1 },
+} as const satisfies Record<string, EventContract>;

@@ -1,0 +1,79 @@
+import type { ConfigEvent, NotificationObjectConfig, NotificationPolicyConfig, TeamConfig } from '@alertlark/contracts';
+
+/**
+ * The latest configuration, folded from `alertlark.config.v1`. Every service that needs teams,
+ * chatbots or policies holds one in memory instead of reading the console's database.
+ */
+export class ConfigView {
+  private readonly teams = new Map<string, TeamConfig>();
+  private readonly teamIdByIngestHash = new Map<string, string>();
+  private readonly objects = new Map<string, NotificationObjectConfig>();
+  private readonly policies = new Map<string, NotificationPolicyConfig>();
+  private revision = 0;
+
+  apply(event: ConfigEvent): void {
+    this.revision++;
+    switch (event.type) {
+      case 'team.upserted': {
+        const previous = this.teams.get(event.team.id);
+        if (previous) this.teamIdByIngestHash.delete(previous.ingestTokenHash);
+        this.teams.set(event.team.id, event.team);
+        this.teamIdByIngestHash.set(event.team.ingestTokenHash, event.team.id);
+        return;
+      }
+      case 'team.deleted': {
+        const previous = this.teams.get(event.teamId);
+        if (previous) this.teamIdByIngestHash.delete(previous.ingestTokenHash);
+        this.teams.delete(event.teamId);
+        for (const [id, object] of this.objects) if (object.teamId === event.teamId) this.objects.delete(id);
+        for (const [id, policy] of this.policies) if (policy.teamId === event.teamId) this.policies.delete(id);
+        return;
+      }
+      case 'object.upserted':
+        this.objects.set(event.object.id, event.object);
+        return;
+      case 'object.deleted':
+        this.objects.delete(event.objectId);
+        return;
+      case 'policy.upserted':
+        this.policies.set(event.policy.id, event.policy);
+        return;
+      case 'policy.deleted':
+        this.policies.delete(event.policyId);
+        return;
+    }
+  }
+
+  /** Grows on every applied event; consumers cache derived data (compiled matchers) against it. */
+  getRevision(): number {
+    return this.revision;
+  }
+
+  teamByIngestTokenHash(hash: string): TeamConfig | undefined {
+    const teamId = this.teamIdByIngestHash.get(hash);
+    return teamId === undefined ? undefined : this.teams.get(teamId);
+  }
+
+  notificationObject(teamId: string, objectId: string): NotificationObjectConfig | undefined {
+    const object = this.objects.get(objectId);
+    return object?.teamId === teamId ? object : undefined;
+  }
+
+  policiesOf(teamId: string): NotificationPolicyConfig[] {
+    return [...this.policies.values()].filter((policy) => policy.teamId === teamId);
+  }
+
+  /** Whether the entry under a config key (`team/<id>`, `object/<id>`, `policy/<id>`) is known. */
+  has(key: string): boolean {
+    const [kind, id] = key.split('/', 2);
+    if (!id) return false;
+    if (kind === 'team') return this.teams.has(id);
+    if (kind === 'object') return this.objects.has(id);
+    if (kind === 'policy') return this.policies.has(id);
+    return false;
+  }
+
+  counts(): { teams: number; objects: number; policies: number } {
+    return { teams: this.teams.size, objects: this.objects.size, policies: this.policies.size };
+  }
+}

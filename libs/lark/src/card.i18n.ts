@@ -1,0 +1,94 @@
+/** Fixed strings of alert cards. Label names, values and annotations are never translated. */
+export type CardLanguage = 'en' | 'zh';
+
+export interface CardStrings {
+  firingTag: string;
+  resolvedTag: string;
+  firing: string;
+  resolved: string;
+  severity: string;
+  status: string;
+  alerts: string;
+  group: string;
+  counts: (firing: number, resolved: number) => string;
+  started: string;
+  ended: string;
+  lasting: string;
+  lasted: string;
+  summary: string;
+  description: string;
+  graph: string;
+  runbook: string;
+  console: string;
+  more: (count: number) => string;
+  keywords: string;
+  noSeverity: string;
+  alertCount: (count: number) => string;
+  duration: (units: { d: number; h: number; m: number; s: number }) => string;
+}
+
+function twoUnits(parts: Array<[number, string]>, sep: string): string {
+  const first = parts.findIndex(([value]) => value > 0);
+  if (first < 0) return `0${parts[parts.length - 1]![1]}`;
+  return parts
+    .slice(first, first + 2)
+    .filter(([value]) => value > 0)
+    .map(([value, unit]) => `${value}${unit}`)
+    .join(sep);
+}
+
+const en: CardStrings = {
+  firingTag: 'FIRING',
+  resolvedTag: 'RESOLVED',
+  firing: 'Firing',
+  resolved: 'Resolved',
+  severity: 'Severity',
+  status: 'Status',
+  alerts: 'Alerts',
+  group: 'Group',
+  counts: (firing, resolved) => `${firing} firing, ${resolved} resolved`,
+  started: 'Started',
+  ended: 'Ended',
+  lasting: 'firing for',
+  lasted: 'lasted',
+  summary: 'Summary',
+  description: 'Description',
+  graph: 'Graph',
+  runbook: 'Runbook',
+  console: 'Open in console',
+  more: (count) => `+${count} more`,
+  keywords: 'Keywords',
+  noSeverity: 'none',
+  alertCount: (count) => `${count} alert${count === 1 ? '' : 's'}`,
+  duration: ({ d, h, m, s }) => twoUnits([[d, 'd'], [h, 'h'], [m, 'm'], [s, 's']], ' '),
+};
+
+const zh: CardStrings = {
+  firingTag: '告警中',
+  resolvedTag: '已恢复',
+  firing: '告警中',
+  resolved: '已恢复',
+  severity: '级别',
+  status: '状态',
+  alerts: '告警数',
+  group: '分组',
+  counts: (firing, resolved) => `${firing} 条告警中，${resolved} 条已恢复`,
+  started: '开始',
+  ended: '结束',
+  lasting: '已持续',
+  lasted: '持续',
+  summary: '摘要',
+  description: '描述',
+  graph: '图表',
+  runbook: '处理手册',
+  console: '在控制台查看',
+  more: (count) => `+${count} 条未显示`,
+  keywords: '关键词',
+  noSeverity: '无',
+  alertCount: (count) => `${count} 条告警`,
+  duration: ({ d, h, m, s }) => twoUnits([[d, '天'], [h, '小时'], [m, '分钟'], [s, '秒']], ''),
+};
+
+export function cardStrings(language: CardLanguage | undefined): CardStrings {
+  return language === 'zh' ? zh : en;
+}

@@ -1,0 +1,166 @@
+/**
+ * What an alert card says, decided once before layout: order of alerts, headline severity,
+ * header colour, title, which labels and annotations each alert shows.
+ */
+import { labelValue as value, type CardConfig, type LabelPair, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
+import { cardStrings, type CardStrings } from './card.i18n';
+import type { LarkHeaderTemplate } from './card.types';
+import { oneLine, parseInstant, truncateText } from './card.text';
+
+/** The notification object a card is for: its keywords must show on every card. */
+export interface CardTarget {
+  name: string;
+  keywords: readonly string[];
+  card?: Partial<CardConfig>;
+}
+
+export interface CardLinks {
+  /** Where the whole group can be seen; used for the button and the "+N more" line. */
+  consoleUrl?: string;
+}
+
+/**
+ * Header colour by severity of a firing card; resolved cards are always green. Unknown or missing
+ * severities get orange: they need a look, but the card does not claim they are critical.
+ */
+const SEVERITY_TEMPLATES: Record<string, { template: LarkHeaderTemplate; rank: number }> = {
+  critical: { template: 'red', rank: 3 },
+  error: { template: 'red', rank: 3 },
+  page: { template: 'red', rank: 3 },
+  high: { template: 'red', rank: 3 },
+  fatal: { template: 'red', rank: 3 },
+  emergency: { template: 'red', rank: 3 },
+  warning: { template: 'orange', rank: 2 },
+  warn: { template: 'orange', rank: 2 },
+  medium: { template: 'orange', rank: 2 },
+  info: { template: 'blue', rank: 1 },
+  informational: { template: 'blue', rank: 1 },
+  notice: { template: 'blue', rank: 1 },
+  low: { template: 'blue', rank: 1 },
+  none: { template: 'blue', rank: 1 },
+};
+const UNKNOWN_SEVERITY = { template: 'orange' as LarkHeaderTemplate, rank: 2 };
+
+function severityInfo(severity: string | undefined) {
+  return (severity && SEVERITY_TEMPLATES[severity.toLowerCase()]) || UNKNOWN_SEVERITY;
+}
+
+export function headerTemplate(status: 'firing' | 'resolved', severity: string | undefined): LarkHeaderTemplate {
+  return status === 'resolved' ? 'green' : severityInfo(severity).template;
+}
+
+const DEFAULT_ANNOTATIONS = ['summary', 'description'];
+const MENTION_ID = /^(all|ou_[A-Za-z0-9_-]+)$/;
+/** Labels never used to tell the alerts of a group apart. */
+const FALLBACK_SKIP = new Set(['alertname', 'severity']);
+const FALLBACK_LABELS = 5;
+
+export interface CardModel {
+  strings: CardStrings;
+  status: 'firing' | 'resolved';
+  alerts: NotifiedAlert[];
+  firingCount: number;
+  resolvedCount: number;
+  /** Distinct severities, most severe first. */
+  severities: string[];
+  template: LarkHeaderTemplate;
+  title: string;
+  groupLabels: LabelPair[];
+  /** Labels each alert shows (absent ones skipped), group labels excluded: they show once. */
+  alertLabelNames: string[];
+  annotationNames: string[];
+  mentions: string[];
+  keywords: string[];
+  objectName: string;
+  consoleUrl: string | undefined;
+  nowMs: number;
+}
+
+function commonValue(alerts: readonly NotifiedAlert[], name: string): string | undefined {
+  const first = value(alerts[0]?.labels ?? [], name);
+  return first !== undefined && alerts.every((alert) => value(alert.labels, name) === first) ? first : undefined;
+}
+
+function distinct(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => v !== undefined && v !== ''))];
+}
+
+export function buildCardModel(
+  notification: NotificationEvent,
+  target: CardTarget,
+  links: CardLinks,
+  nowMs: number,
+): CardModel {
+  const config = target.card ?? {};
+  const strings = cardStrings(config.language);
+  const indexed = notification.alerts.map((alert, index) => ({ alert, index }));
+  const rank = (a: NotifiedAlert) => severityInfo(value(a.labels, 'severity')).rank;
+  indexed.sort(
+    (x, y) =>
+      Number(x.alert.status !== 'firing') - Number(y.alert.status !== 'firing') ||
+      rank(y.alert) - rank(x.alert) ||
+      x.index - y.index,
+  );
+  const alerts = indexed.map((entry) => entry.alert);
+  const firingCount = alerts.filter((alert) => alert.status === 'firing').length;
+  const groupLabels = notification.groupLabels;
+  const groupNames = new Set(groupLabels.map((pair) => pair.name));
+
+  const headlinePool = alerts.filter((alert) => alert.status === notification.status);
+  const severities = distinct([
+    value(groupLabels, 'severity'),
+    ...(headlinePool.length > 0 ? headlinePool : alerts).map((alert) => value(alert.labels, 'severity')),
+  ]).sort((a, b) => severityInfo(b).rank - severityInfo(a).rank);
+  const headline = value(groupLabels, 'severity') ?? severities[0];
+
+  const alertname = value(groupLabels, 'alertname') ?? commonValue(alerts, 'alertname');
+  const subject =
+    alertname ?? (groupLabels.length > 0 ? groupLabels.map((p) => p.value).join(' ') : strings.alertCount(alerts.length));
+  const tag =
+    notification.status === 'firing'
+      ? `[${strings.firingTag}:${firingCount > 0 ? firingCount : alerts.length}]`
+      : `[${strings.resolvedTag}]`;
+  const title = truncateText(oneLine([tag, truncateText(subject, 100), headline].filter(Boolean).join(' ')), 150);
+
+  const chosen = config.labels ?? [...groupLabels.map((pair) => pair.name), 'instance'];
+  const varying = ['alertname', 'severity'].filter(
+    (name) => !groupNames.has(name) && distinct(alerts.map((a) => value(a.labels, name))).length > 1,
+  );
+  const alertLabelNames = [...new Set([...varying, ...chosen])].filter((name) => !groupNames.has(name));
+
+  return {
+    strings,
+    status: notification.status,
+    alerts,
+    firingCount,
+    resolvedCount: alerts.length - firingCount,
+    severities,
+    template: headerTemplate(notification.status, headline),
+    title,
+    groupLabels,
+    alertLabelNames,
+    annotationNames: config.annotations ?? DEFAULT_ANNOTATIONS,
+    mentions: notification.status === 'firing' ? (config.mentions ?? []).filter((id) => MENTION_ID.test(id)) : [],
+    keywords: target.keywords.map((keyword) => oneLine(keyword)).filter((keyword) => keyword !== ''),
+    objectName: oneLine(target.name),
+    consoleUrl: links.consoleUrl,
+    nowMs,
+  };
+}
+
+/** The labels one alert shows: the chosen ones it has, else a few that tell it apart. */
+export function labelsToShow(model: CardModel, alert: NotifiedAlert): LabelPair[] {
+  const chosen = model.alertLabelNames
+    .map((name) => ({ name, value: value(alert.labels, name) }))
+    .filter((pair): pair is LabelPair => pair.value !== undefined);
+  if (chosen.length > 0) return chosen;
+  const groupNames = new Set(model.groupLabels.map((pair) => pair.name));
+  return alert.labels.filter((p) => !groupNames.has(p.name) && !FALLBACK_SKIP.has(p.name)).slice(0, FALLBACK_LABELS);
+}
+
+/** The instant durations of firing alerts are measured to. */
+export function resolveNow(now: Date | number | undefined, createdAt: string): number {
+  if (now instanceof Date) return now.getTime();
+  if (typeof now === 'number') return now;
+  return parseInstant(createdAt) ?? Date.now();
+}

@@ -1,0 +1,78 @@
+/**
+ * The subset of Lark's v1 message card that Alertlark sends (LARK.md, "Cards"). Kept narrow on
+ * purpose: v1 cards work on every Feishu/Lark client, and a custom bot's buttons can only open URLs.
+ */
+
+export type LarkHeaderTemplate =
+  | 'blue'
+  | 'wathet'
+  | 'turquoise'
+  | 'green'
+  | 'yellow'
+  | 'orange'
+  | 'red'
+  | 'carmine'
+  | 'violet'
+  | 'purple'
+  | 'indigo'
+  | 'grey';
+
+export interface LarkPlainText {
+  tag: 'plain_text';
+  content: string;
+}
+
+export interface LarkMdText {
+  tag: 'lark_md';
+  content: string;
+}
+
+export type LarkText = LarkPlainText | LarkMdText;
+
+export interface LarkDivField {
+  is_short: boolean;
+  text: LarkText;
+}
+
+export interface LarkDivElement {
+  tag: 'div';
+  text?: LarkText;
+  fields?: LarkDivField[];
+}
+
+export interface LarkHrElement {
+  tag: 'hr';
+}
+
+export interface LarkNoteElement {
+  tag: 'note';
+  elements: LarkText[];
+}
+
+export interface LarkButton {
+  tag: 'button';
+  text: LarkPlainText;
+  type: 'default' | 'primary' | 'danger';
+  url: string;
+}
+
+export interface LarkActionElement {
+  tag: 'action';
+  actions: LarkButton[];
+}
+
+export type LarkCardElement = LarkDivElement | LarkHrElement | LarkNoteElement | LarkActionElement;
+
+export interface LarkCard {
+  config: { wide_screen_mode: boolean };
+  header: { title: LarkPlainText; template: LarkHeaderTemplate };
+  elements: LarkCardElement[];
+}
+
+export interface LarkCardMessage {
+  msg_type: 'interactive';
+  card: LarkCard;
+}
+
+/** A webhook body after signing: the message plus `timestamp` (seconds, as a string) and `sign`. */
+export type SignedLarkBody<T> = T & { timestamp?: string; sign?: string };

@@ -1,0 +1,29 @@
+import { Schema } from 'mongoose';
+
+/** One row per notification lark-sender has finished with; the unique id makes redelivery a no-op. */
+export interface DeliveryLedgerDocument {
+  _id: string; // notificationId
+  teamId: string;
+  objectId: string;
+  outcome: 'delivered' | 'failed';
+  larkCode?: number;
+  attempts: number;
+  finishedAt: Date;
+}
+
+export const DELIVERY_LEDGER_MODEL = 'DeliveryLedger';
+
+export const deliveryLedgerSchema = new Schema<DeliveryLedgerDocument>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    objectId: { type: String, required: true },
+    outcome: { type: String, required: true },
+    larkCode: Number,
+    attempts: { type: Number, required: true },
+    finishedAt: { type: Date, required: true },
+  },
+  { collection: 'delivery_ledger', versionKey: false },
+);
+// Serves a chatbot's recent outcomes in the console.
+deliveryLedgerSchema.index({ teamId: 1, objectId: 1, finishedAt: -1 });

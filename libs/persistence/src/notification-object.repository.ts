@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { NOTIFICATION_OBJECT_MODEL, type NotificationObjectDocument } from './notification-object.schema';
+
+export type NotificationObjectRecord = NotificationObjectDocument;
+
+/** Every query takes the team id: one team never reads another's chatbots. */
+@Injectable()
+export class NotificationObjectRepository {
+  constructor(@InjectModel(NOTIFICATION_OBJECT_MODEL) private readonly objects: Model<NotificationObjectDocument>) {}
+
+  async create(record: NotificationObjectRecord): Promise<NotificationObjectRecord> {
+    await this.objects.create(record);
+    return record;
+  }
+
+  get(teamId: string, id: string): Promise<NotificationObjectRecord | null> {
+    return this.objects.findOne({ _id: id, teamId }).lean<NotificationObjectRecord>().exec();
+  }
+
+  /** `q` searches name and webhook host, case-insensitively. */
+  list(teamId: string, page: { q?: string; limit: number; offset: number }): Promise<NotificationObjectRecord[]> {
+    const filter = page.q
+      ? { teamId, $or: [{ name: { $regex: escapeRegex(page.q), $options: 'i' } }, { webhookHost: { $regex: escapeRegex(page.q), $options: 'i' } }] }
+      : { teamId };
+    return this.objects.find(filter).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationObjectRecord[]>().exec();
+  }
+
+  /** The ids among `ids` that exist in this team. */
+  async existingIds(teamId: string, ids: readonly string[]): Promise<Set<string>> {
+    const found = await this.objects.find({ teamId, _id: { $in: [...ids] } }, { _id: 1 }).lean<{ _id: string }[]>().exec();
+    return new Set(found.map((record) => record._id));
+  }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { NOTIFICATION_POLICY_MODEL, type NotificationPolicyDocument } from './notification-policy.schema';
+
+export type NotificationPolicyRecord = NotificationPolicyDocument;
+
+@Injectable()
+export class NotificationPolicyRepository {
+  constructor(@InjectModel(NOTIFICATION_POLICY_MODEL) private readonly policies: Model<NotificationPolicyDocument>) {}
+
+  async create(record: NotificationPolicyRecord): Promise<NotificationPolicyRecord> {
+    await this.policies.create(record);
+    return record;
+  }
+
+  get(teamId: string, id: string): Promise<NotificationPolicyRecord | null> {
+    return this.policies.findOne({ _id: id, teamId }).lean<NotificationPolicyRecord>().exec();
+  }
+
+  list(teamId: string, page: { limit: number; offset: number }): Promise<NotificationPolicyRecord[]> {
+    return this.policies.find({ teamId }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationPolicyRecord[]>().exec();
+  }
+}

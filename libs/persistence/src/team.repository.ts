@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { TEAM_MODEL, type TeamDocument } from './team.schema';
+
+export type Team = TeamDocument;
+
+@Injectable()
+export class TeamRepository {
+  constructor(@InjectModel(TEAM_MODEL) private readonly teams: Model<TeamDocument>) {}
+
+  async create(team: Team): Promise<Team> {
+    await this.teams.create(team);
+    return team;
+  }
+
+  findByApiTokenHash(apiTokenHash: string): Promise<Team | null> {
+    return this.teams.findOne({ apiTokenHash }).lean<Team>().exec();
+  }
+
+  list(): Promise<Team[]> {
+    return this.teams.find().sort({ createdAt: 1 }).lean<Team[]>().exec();
+  }
+}

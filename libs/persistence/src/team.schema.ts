@@ -1,0 +1,26 @@
+import { Schema } from 'mongoose';
+
+export interface TeamDocument {
+  _id: string;
+  name: string;
+  apiTokenHash: string;
+  ingestTokenHash: string;
+  createdAt: Date;
+}
+
+export const TEAM_MODEL = 'Team';
+
+export const teamSchema = new Schema<TeamDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    apiTokenHash: { type: String, required: true },
+    ingestTokenHash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'teams', versionKey: false },
+);
+// Serves the console's token check on every request.
+teamSchema.index({ apiTokenHash: 1 }, { unique: true });
+// Keeps ingest tokens unique across teams (ingest itself looks them up from the config topic).
+teamSchema.index({ ingestTokenHash: 1 }, { unique: true });

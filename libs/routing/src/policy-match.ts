@@ -1,0 +1,101 @@
+import type { LabelPair, NotificationPolicyConfig } from '@alertlark/contracts';
+import { DurationParseError, parseDuration } from './duration';
+import { GROUP_BY_ALL } from './group-key';
+import { Matcher, MatcherParseError, matchesAll, parseMatcher } from './matcher';
+
+/** Defaults used when a policy leaves a field out. */
+export const POLICY_DEFAULTS = Object.freeze({
+  groupBy: Object.freeze(['alertname']) as readonly string[],
+  groupWait: '30s',
+  groupInterval: '5m',
+  repeatInterval: '4h',
+});
+
+/** A notification policy ready for routing: matchers parsed, durations in milliseconds. */
+export interface CompiledPolicy {
+  readonly id: string;
+  readonly teamId: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly matchers: readonly Matcher[];
+  readonly objectIds: readonly string[];
+  /** Label names to group by, deduplicated; `['...']` groups by every label. */
+  readonly groupBy: readonly string[];
+  readonly groupWaitMs: number;
+  readonly groupIntervalMs: number;
+  readonly repeatIntervalMs: number;
+  readonly sendResolved: boolean;
+}
+
+/** A policy that cannot be compiled; `path` names the field, e.g. `matchers[1]` or `groupWait`. */
+export class PolicyCompileError extends Error {
+  override readonly name = 'PolicyCompileError';
+
+  constructor(
+    readonly policyId: string,
+    readonly path: string,
+    readonly reason: string,
+    override readonly cause?: unknown,
+  ) {
+    super(`policy ${policyId}: ${path}: ${reason}`);
+  }
+}
+
+/** Normalises `groupBy`: `'...'` anywhere means all labels; duplicates and blanks are dropped. */
+function normaliseGroupBy(groupBy: readonly string[]): readonly string[] {
+  if (groupBy.includes(GROUP_BY_ALL)) return Object.freeze([GROUP_BY_ALL]);
+  return Object.freeze([...new Set(groupBy.filter((name) => name !== ''))]);
+}
+
+function durationMs(config: NotificationPolicyConfig, field: 'groupWait' | 'groupInterval' | 'repeatInterval'): number {
+  try {
+    const ms = parseDuration(config[field] ?? POLICY_DEFAULTS[field]);
+    if (ms === 0 && field !== 'groupWait') throw new DurationParseError(`${field} cannot be zero`);
+    return ms;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PolicyCompileError(config.id, field, reason, error);
+  }
+}
+
+/**
+ * Compiles a policy from the config topic. Each `matchers` entry is one matcher, parsed with
+ * parseMatcher exactly as the console validates it; all must match. Missing fields take
+ * POLICY_DEFAULTS. Throws PolicyCompileError naming the faulty field.
+ */
+export function compilePolicy(config: NotificationPolicyConfig): CompiledPolicy {
+  const matchers = config.matchers.map((entry, index) => {
+    try {
+      return parseMatcher(entry);
+    } catch (error) {
+      if (!(error instanceof MatcherParseError)) throw error;
+      throw new PolicyCompileError(config.id, `matchers[${index}]`, error.message, error);
+    }
+  });
+  return Object.freeze({
+    id: config.id,
+    teamId: config.teamId,
+    name: config.name,
+    enabled: config.enabled,
+    matchers: Object.freeze(matchers),
+    objectIds: Object.freeze([...config.objectIds]),
+    groupBy: normaliseGroupBy(config.groupBy ?? POLICY_DEFAULTS.groupBy),
+    groupWaitMs: durationMs(config, 'groupWait'),
+    groupIntervalMs: durationMs(config, 'groupInterval'),
+    repeatIntervalMs: durationMs(config, 'repeatInterval'),
+    sendResolved: config.sendResolved,
+  });
+}
+
+/** Whether one policy takes these labels: enabled, and every matcher matches (none = all). */
+export function policyMatches(policy: Pick<CompiledPolicy, 'enabled' | 'matchers'>, labels: readonly LabelPair[]): boolean {
+  return policy.enabled && matchesAll(policy.matchers, labels);
+}
+
+/** The enabled policies whose matchers all match the labels, in the order given. */
+export function matchPolicies<P extends Pick<CompiledPolicy, 'enabled' | 'matchers'>>(
+  policies: readonly P[],
+  labels: readonly LabelPair[],
+): P[] {
+  return policies.filter((policy) => policyMatches(policy, labels));
+}

@@ -1,0 +1,40 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { kafkaMicroserviceOptions } from '@alertlark/kafka';
+import { ApiExceptionFilter, bodyErrorMiddleware } from './api-exception.filter';
+import { JsonLogger } from './json.logger';
+
+export interface ServiceBootstrap {
+  name: string;
+  module: Type<unknown> | DynamicModule;
+  port: number;
+  host: string;
+  logger: JsonLogger;
+  bodyLimit?: string;
+  /** Starts @EventPattern consumers in this consumer group. */
+  kafkaConsumer?: { brokers: string[]; groupId: string };
+}
+
+/** One way every service starts: JSON logs, one error shape, graceful shutdown, HTTP plus consumers. */
+export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
+  const { logger } = options;
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, bodyParser: false });
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '256kb' });
+  app.use(bodyErrorMiddleware);
+  app.useGlobalFilters(new ApiExceptionFilter(logger));
+  app.enableShutdownHooks();
+  // Module init hooks (producer connected, config caught up, database open) finish before any
+  // consumer takes a message.
+  await app.init();
+  if (options.kafkaConsumer) {
+    app.connectMicroservice(
+      kafkaMicroserviceOptions({ clientId: options.name, brokers: options.kafkaConsumer.brokers, groupId: options.kafkaConsumer.groupId }),
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+  }
+  await app.listen(options.port, options.host);
+  logger.event('info', 'listening', { url: `http://${options.host}:${options.port}` });
+  return app;
+}

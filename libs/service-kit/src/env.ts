@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Parses the environment once at boot; a bad or missing variable stops the service with its name. */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  throw new Error(`invalid configuration: ${problems}`);
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Variables every service reads. */
+export const commonEnvSchema = z.object({
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/alertlark'),
+  HOST: z.string().default('127.0.0.1'),
+  ALERTLARK_CONSOLE_URL: z.string().url().default('http://127.0.0.1:3000'),
+});
+
+export const servicePorts = {
+  console: port(3000),
+  ingest: port(3001),
+  'policy-router': port(3002),
+  'lark-sender': port(3003),
+  stats: port(3004),
+} as const;
+
+/** ALERTLARK_WEBHOOK_HOSTS_ALLOW: comma-separated host:port values allowed besides Lark's hosts. */
+export const webhookHostsAllowSchema = z
+  .string()
+  .default('')
+  .transform((list) => list.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean));

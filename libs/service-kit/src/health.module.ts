@@ -1,0 +1,59 @@
+import { Controller, Get, Global, Header, HttpCode, Module, Res, type DynamicModule } from '@nestjs/common';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Readiness } from './readiness';
+
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+
+interface StatusResponse {
+  status(code: number): { json(body: unknown): void };
+}
+
+@Controller()
+class HealthController {
+  constructor(
+    private readonly readiness: Readiness,
+    private readonly registry: Registry,
+  ) {}
+
+  @Get('healthz')
+  @HttpCode(200)
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  readyz(@Res() response: StatusResponse): void {
+    const report = this.readiness.report();
+    response.status(report.ready ? 200 : 503).json(report);
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/**
+ * /healthz (the process is alive), /readyz (its dependencies are), /metrics (Prometheus text
+ * format, with process metrics and whatever the service registers on the shared Registry).
+ */
+@Global()
+@Module({})
+export class HealthModule {
+  static forService(service: string): DynamicModule {
+    const registry = new Registry();
+    registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: registry });
+    return {
+      module: HealthModule,
+      controllers: [HealthController],
+      providers: [{ provide: Registry, useValue: registry }, Readiness],
+      exports: [Registry, Readiness],
+    };
+  }
+}
+
+export function counter(registry: Registry, name: string, help: string, labelNames: string[] = []): Counter {
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}

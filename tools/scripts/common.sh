@@ -1,0 +1,24 @@
+# Shared by start.sh and test.sh: install what is missing, bring up the stack.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:$PATH"
+
+ensure_node_modules() {
+  # npm ci when node_modules is missing or older than the lockfile; the node@24 devDependency
+  # then puts Node 24 first on PATH for everything that follows.
+  if [[ ! -x node_modules/.bin/node || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "[setup] installing npm packages" >&2
+    npm ci --no-audit --no-fund --loglevel=error >&2
+  fi
+  local major; major=$(node -p 'process.versions.node.split(".")[0]')
+  [[ $major -ge 24 ]] || { echo "[setup] Node 24 expected from node_modules/.bin, found $(node --version)" >&2; exit 1; }
+}
+
+ensure_stack() {
+  eval "$(bash tools/stack/stack.sh up | sed 's/^/export /')"
+}
+
+build() {
+  echo "[setup] building (tsc)" >&2
+  npm run -s build >&2
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# npm test: install what is missing, start the real local stack, build, and run every unit,
+# integration and end-to-end test. Fails on the first failing layer.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+ensure_node_modules
+ensure_stack
+build
+echo "[test] typecheck and lint" >&2
+npm run -s typecheck
+npm run -s lint
+echo "[test] unit tests" >&2
+jest -c jest.config.cjs --ci
+echo "[test] integration and end-to-end tests (real Kafka and FerretDB)" >&2
+jest -c jest.integration.config.cjs --ci --runInBand
