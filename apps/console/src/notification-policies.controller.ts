@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { EVENTS, createNotificationPolicyBodySchema, type CreateNotificationPolicyBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationPolicyRecord } from '@alertlark/persistence';
-import { MatcherParseError, parseMatcher } from '@alertlark/routing';
+import { DurationParseError, MatcherParseError, parseDuration, parseMatcher } from '@alertlark/routing';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { listQuerySchema } from './notification-objects.controller';
@@ -45,6 +45,25 @@ function checkMatchers(matchers: readonly string[]): void {
   }
 }
 
+/** Durations are checked with the router's own parser (Prometheus rules), not just their shape. */
+function checkDurations(body: CreateNotificationPolicyBody): void {
+  const details: { path: string; message: string }[] = [];
+  for (const field of ['groupWait', 'groupInterval', 'repeatInterval'] as const) {
+    const value = body[field];
+    if (value === undefined) continue;
+    try {
+      const ms = parseDuration(value);
+      if (ms === 0 && field !== 'groupWait') details.push({ path: field, message: `${field} must be greater than zero` });
+    } catch (error) {
+      if (!(error instanceof DurationParseError)) throw error;
+      details.push({ path: field, message: error.message });
+    }
+  }
+  if (details.length > 0) {
+    throw new BadRequestException({ error: 'validation_failed', message: details.map((d) => `${d.path}: ${d.message}`).join('; '), details });
+  }
+}
+
 @Controller('api/v1/notification-policies')
 @UseGuards(TeamGuard)
 export class NotificationPoliciesController {
@@ -59,6 +78,7 @@ export class NotificationPoliciesController {
   async create(@Req() request: ConsoleRequest, @Body(new ZodPipe(createNotificationPolicyBodySchema)) body: CreateNotificationPolicyBody) {
     const teamId = request.team!._id;
     checkMatchers(body.matchers);
+    checkDurations(body);
     const existing = await this.objects.existingIds(teamId, body.objectIds);
     const unknown = body.objectIds.filter((id) => !existing.has(id));
     if (unknown.length > 0) {

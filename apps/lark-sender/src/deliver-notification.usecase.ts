@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, type DeliveryEvent, type NotificationEvent } from '@alertlark/contracts';
+import { EVENTS, type DeliveryEvent, type NotificationEvent, type NotificationObjectConfig } from '@alertlark/contracts';
 import { ConfigFeed, EventPublisher, PermanentEventError } from '@alertlark/kafka';
 import { backoffDelayMs, postToLark, renderAlertCard, signedBody, type LarkPostResult } from '@alertlark/lark';
 import { DeliveryLedgerRepository } from '@alertlark/persistence';
@@ -38,8 +38,7 @@ export class DeliverNotificationUseCase {
       await this.finish(notification, 1, { outcome: 'failed', error: 'notification object not found (deleted?)' }, 0);
       return;
     }
-    const webhookUrl = this.secrets.decrypt(object.webhookUrlEncrypted);
-    const secret = object.secretEncrypted ? this.secrets.decrypt(object.secretEncrypted) : undefined;
+    const { webhookUrl, secret } = this.unseal(object);
     const card = renderAlertCard(
       notification,
       { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) },
@@ -60,6 +59,18 @@ export class DeliverNotificationUseCase {
       }
       await this.publishAttempt(notification, attempt, { outcome: 'retrying', ...detail }, result.durationMs);
       await sleep(delay);
+    }
+  }
+
+  /** A secret sealed under another key will never open: dead-letter the notification, do not retry. */
+  private unseal(object: NotificationObjectConfig): { webhookUrl: string; secret: string | undefined } {
+    try {
+      return {
+        webhookUrl: this.secrets.decrypt(object.webhookUrlEncrypted),
+        secret: object.secretEncrypted ? this.secrets.decrypt(object.secretEncrypted) : undefined,
+      };
+    } catch (error) {
+      throw new PermanentEventError(`cannot unseal the webhook of ${object.id} (is ALERTLARK_SECRET_KEY the console's?): ${String(error)}`);
     }
   }
 

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     port: env.LARK_SENDER_PORT,
     host: env.HOST,
     logger,
-    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: 'alertlark.lark-sender' },
+    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.lark-sender`, fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest' },
   });
 }
 

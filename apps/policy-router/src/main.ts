@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     port: env.POLICY_ROUTER_PORT,
     host: env.HOST,
     logger,
-    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: 'alertlark.policy-router' },
+    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.policy-router`, fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest' },
   });
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { AlertEvent, NotificationEvent } from '@alertlark/contracts';
 import { ConfigFeed } from '@alertlark/kafka';
+import { JsonLogger } from '@alertlark/service-kit';
 import { compilePolicy, groupKey, groupLabels, matchPolicies, type CompiledPolicy } from '@alertlark/routing';
 
 /**
@@ -14,7 +15,10 @@ export class RouteAlertUseCase {
   private compiled = new Map<string, CompiledPolicy[]>();
   private compiledAt = -1;
 
-  constructor(private readonly config: ConfigFeed) {}
+  constructor(
+    private readonly config: ConfigFeed,
+    private readonly logger: JsonLogger,
+  ) {}
 
   execute(event: AlertEvent): NotificationEvent[] {
     const notifications: NotificationEvent[] = [];
@@ -56,7 +60,15 @@ export class RouteAlertUseCase {
     }
     let policies = this.compiled.get(teamId);
     if (!policies) {
-      policies = this.config.view.policiesOf(teamId).map(compilePolicy);
+      policies = this.config.view.policiesOf(teamId).flatMap((config) => {
+        try {
+          return [compilePolicy(config)];
+        } catch (error) {
+          // The console refuses such policies; one that slipped through must not stop the team's others.
+          this.logger.event('error', 'policy skipped: it does not compile', { policyId: config.id, error: String(error) });
+          return [];
+        }
+      });
       this.compiled.set(teamId, policies);
     }
     return policies;

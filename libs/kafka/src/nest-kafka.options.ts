@@ -5,14 +5,14 @@ import { Transport, type KafkaOptions } from '@nestjs/microservices';
  * `consumeEvent` can validate them and dead-letter the original on failure; the group id is used as
  * given (no `-server` postfix) so operators see the names the docs use.
  */
-export function kafkaMicroserviceOptions(params: { clientId: string; brokers: string[]; groupId: string }): KafkaOptions {
+export function kafkaMicroserviceOptions(params: { clientId: string; brokers: string[]; groupId: string; fromBeginning: boolean }): KafkaOptions {
   return {
     transport: Transport.KAFKA,
     options: {
       postfixId: '',
       client: { clientId: params.clientId, brokers: params.brokers, retry: { initialRetryTime: 200, retries: 10 } },
       consumer: { groupId: params.groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000, heartbeatInterval: 3_000 },
-      subscribe: { fromBeginning: true },
+      subscribe: { fromBeginning: params.fromBeginning },
       parser: { keepBinary: true },
       run: { autoCommitInterval: 1_000 },
     },

@@ -13,7 +13,7 @@ export interface ServiceBootstrap {
   logger: JsonLogger;
   bodyLimit?: string;
   /** Starts @EventPattern consumers in this consumer group. */
-  kafkaConsumer?: { brokers: string[]; groupId: string };
+  kafkaConsumer?: { brokers: string[]; groupId: string; fromBeginning: boolean };
 }
 
 /** One way every service starts: JSON logs, one error shape, graceful shutdown, HTTP plus consumers. */
@@ -29,7 +29,7 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   await app.init();
   if (options.kafkaConsumer) {
     app.connectMicroservice(
-      kafkaMicroserviceOptions({ clientId: options.name, brokers: options.kafkaConsumer.brokers, groupId: options.kafkaConsumer.groupId }),
+      kafkaMicroserviceOptions({ clientId: options.name, brokers: options.kafkaConsumer.brokers, groupId: options.kafkaConsumer.groupId, fromBeginning: options.kafkaConsumer.fromBeginning }),
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();

@@ -16,6 +16,13 @@ export const commonEnvSchema = z.object({
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/alertlark'),
   HOST: z.string().default('127.0.0.1'),
   ALERTLARK_CONSOLE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** Consumer groups are `<prefix>.<service>`; a second installation on the same Kafka picks its own. */
+  ALERTLARK_CONSUMER_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/).default('alertlark'),
+  /**
+   * Where a consumer group with no committed offsets starts. `earliest` loses nothing that was
+   * published before the group first ran; `latest` is for throwaway groups (tests) on a shared log.
+   */
+  ALERTLARK_CONSUMER_START: z.enum(['earliest', 'latest']).default('earliest'),
 });
 
 export const servicePorts = {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 export const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
@@ -20,12 +20,18 @@ export interface RunningProcess {
   kill(): Promise<void>;
 }
 
+/** The project's Node 24 (the `node` devDependency), whichever node runs the tests. */
+function nodeBinary(): string {
+  const local = path.join(WORKSPACE_ROOT, 'node_modules', '.bin', 'node');
+  return existsSync(local) ? local : process.execPath;
+}
+
 /** Starts a real service process with its own environment; its output goes to a log file. */
 export function startProcess(name: string, project: string, env: Record<string, string>, logDir: string): RunningProcess {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [entryPoint(project)], {
+  const child = spawn(nodeBinary(), [entryPoint(project)], {
     cwd: WORKSPACE_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,88 @@
+import type { NotificationPolicyConfig } from '@alertlark/contracts';
+import { compilePolicy, matchPolicies, PolicyCompileError } from './policy-match';
+
+function config(overrides: Partial<NotificationPolicyConfig> = {}): NotificationPolicyConfig {
+  return { id: 'p1', teamId: 't1', name: 'Critical', matchers: [], objectIds: ['o1'], sendResolved: true, enabled: true, ...overrides };
+}
+
+const labels = (record: Record<string, string>) => Object.entries(record).map(([name, value]) => ({ name, value }));
+
+describe('compilePolicy', () => {
+  it('fills in the defaults', () => {
+    const policy = compilePolicy(config());
+    expect(policy).toMatchObject({
+      id: 'p1',
+      teamId: 't1',
+      name: 'Critical',
+      enabled: true,
+      matchers: [],
+      objectIds: ['o1'],
+      groupBy: ['alertname'],
+      groupWaitMs: 30_000,
+      groupIntervalMs: 300_000,
+      repeatIntervalMs: 14_400_000,
+      sendResolved: true,
+    });
+  });
+
+  it('parses matchers and durations', () => {
+    const policy = compilePolicy(
+      config({ matchers: ['severity=~"critical|warning"', 'team="infra"'], groupBy: ['cluster', 'alertname'], groupWait: '0s', groupInterval: '1m', repeatInterval: '1h30m' }),
+    );
+    expect(policy.matchers.map((m) => [m.name, m.operator, m.value])).toEqual([
+      ['severity', '=~', 'critical|warning'],
+      ['team', '=', 'infra'],
+    ]);
+    expect(policy.groupBy).toEqual(['cluster', 'alertname']);
+    expect([policy.groupWaitMs, policy.groupIntervalMs, policy.repeatIntervalMs]).toEqual([0, 60_000, 5_400_000]);
+  });
+
+  it.each<[string[] | undefined, string[]]>([
+    [[], []],
+    [['...'], ['...']],
+    [['alertname', '...'], ['...']],
+    [['a', 'a', ''], ['a']],
+  ])('normalises groupBy %j to %j', (groupBy, expected) => {
+    expect(compilePolicy(config(groupBy ? { groupBy } : {})).groupBy).toEqual(expected);
+  });
+
+  it.each<[Partial<NotificationPolicyConfig>, string, string]>([
+    [{ matchers: ['a=1', 'b=~"(x"'] }, 'matchers[1]', 'invalid regular expression "(x" at position 3'],
+    [{ matchers: ['{a=1}'] }, 'matchers[0]', "unexpected '{' at position 0"],
+    [{ matchers: [''] }, 'matchers[0]', 'found no matcher'],
+    [{ groupWait: '30x' }, 'groupWait', 'unknown unit "x"'],
+    [{ groupInterval: '0s' }, 'groupInterval', 'groupInterval cannot be zero'],
+    [{ repeatInterval: '30m1h' }, 'repeatInterval', 'from largest to smallest'],
+  ])('refuses %j at %s', (overrides, path, message) => {
+    let error: unknown;
+    try {
+      compilePolicy(config(overrides));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(PolicyCompileError);
+    expect((error as PolicyCompileError).path).toBe(path);
+    expect((error as PolicyCompileError).message).toContain(`policy p1: ${path}: `);
+    expect((error as PolicyCompileError).message).toContain(message);
+  });
+});
+
+describe('matchPolicies', () => {
+  const policies = [
+    compilePolicy(config({ id: 'all' })),
+    compilePolicy(config({ id: 'critical', matchers: ['severity="critical"'] })),
+    compilePolicy(config({ id: 'infra-critical', matchers: ['severity="critical"', 'team="infra"'] })),
+    compilePolicy(config({ id: 'disabled', enabled: false })),
+    compilePolicy(config({ id: 'no-team', matchers: ['team=""'] })),
+    compilePolicy(config({ id: 'not-db', matchers: ['service!~"db|cache"'] })),
+  ];
+
+  it.each<[Record<string, string>, string[]]>([
+    [{ severity: 'critical', team: 'infra' }, ['all', 'critical', 'infra-critical', 'not-db']],
+    [{ severity: 'critical' }, ['all', 'critical', 'no-team', 'not-db']],
+    [{ severity: 'warning', service: 'db' }, ['all', 'no-team']],
+    [{ service: 'dbx' }, ['all', 'no-team', 'not-db']],
+  ])('%j matches %j', (record, ids) => {
+    expect(matchPolicies(policies, labels(record)).map((p) => p.id)).toEqual(ids);
+  });
+});
