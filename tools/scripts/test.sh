@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_node_modules
+bash tools/compose/ensure-docker-compose.sh >/dev/null
 ensure_stack
 build
 echo "[test] typecheck and lint" >&2
