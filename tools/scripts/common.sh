@@ -15,7 +15,9 @@ ensure_node_modules() {
 }
 
 ensure_stack() {
-  eval "$(bash tools/stack/stack.sh up | sed 's/^/export /')"
+  local addresses # a failing `up` must stop the caller, so no pipeline around it
+  addresses=$(bash tools/stack/stack.sh up)
+  eval "$(sed 's/^/export /' <<<"$addresses")"
 }
 
 build() {

@@ -16,9 +16,21 @@ export interface ServiceBootstrap {
   kafkaConsumer?: { brokers: string[]; groupId: string; fromBeginning: boolean };
 }
 
+/** Process warnings become JSON log lines like everything else. */
+function logProcessWarnings(logger: JsonLogger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    // kafkajs 2.2.4 arms a timer with a negative delay on Node >= 23, which Node clamps to 1 ms:
+    // harmless, and it would otherwise print on every start.
+    const level = warning.name === 'TimeoutNegativeWarning' ? 'debug' : 'warn';
+    logger.event(level, warning.message, { warning: warning.name });
+  });
+}
+
 /** One way every service starts: JSON logs, one error shape, graceful shutdown, HTTP plus consumers. */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
   const { logger } = options;
+  logProcessWarnings(logger);
   const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, bodyParser: false });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '256kb' });
   app.use(bodyErrorMiddleware);

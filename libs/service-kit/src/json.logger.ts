@@ -25,6 +25,7 @@ export class JsonLogger implements LoggerService {
 
   /** For code outside Nest's logger calls: a message plus fields. */
   event(level: Level, message: string, fields: Record<string, unknown> = {}): void {
+    if (level === 'debug' && process.env.LOG_LEVEL !== 'debug') return;
     this.emit({ level, message, ...fields });
   }
 
