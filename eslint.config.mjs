@@ -31,4 +31,21 @@ export default [
       ],
     },
   },
+  {
+    // Tests may also use the testing helpers; production code may not.
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util', 'type:data-access', 'type:testing'] },
+            { sourceTag: '*', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util', 'type:data-access', 'type:testing'] },
+          ],
+        },
+      ],
+    },
+  },
 ];

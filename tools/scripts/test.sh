@@ -11,7 +11,10 @@ build
 echo "[test] typecheck and lint" >&2
 npm run -s typecheck
 npm run -s lint
+REPORTS=test-artifacts/reports
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 echo "[test] unit tests" >&2
-jest -c jest.config.cjs --ci
+jest -c jest.config.cjs --ci --json --outputFile="$REPORTS/unit.json"
 echo "[test] integration and end-to-end tests (real Kafka and FerretDB)" >&2
-jest -c jest.integration.config.cjs --ci --runInBand
+jest -c jest.integration.config.cjs --ci --runInBand --json --outputFile="$REPORTS/integration.json"
+node tools/scripts/test-summary.cjs "$REPORTS/unit.json" "$REPORTS/integration.json"
