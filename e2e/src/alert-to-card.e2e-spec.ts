@@ -47,11 +47,7 @@ describe('an Alertmanager webhook becomes a signed Lark card, across separate pr
     fleet = await startFleet(13000, { INGEST_MAX_BODY: '64kb' });
     await requestJson('POST', `${fleet.url.emulator}/_emulator/bots`, { body: { token: botToken, secret: botSecret, keywords: ['alert'] } });
 
-    const team = await requestJson<{ id: string; apiToken: string; ingestToken: string }>('POST', `${fleet.url.console}/api/v1/teams`, {
-      token: fleet.adminToken,
-      body: { name: 'sre' },
-    });
-    expect(team.status).toBe(201);
+    const team = { body: await fleet.createTeam('sre') };
     ({ ingestToken, id: teamId } = team.body);
     const object = await requestJson<{ id: string; webhookUrl: string; secret: string }>('POST', `${fleet.url.console}/api/v1/notification-objects`, {
       token: team.body.apiToken,

@@ -17,9 +17,8 @@ describe('console API: teams, chatbots and policies, with bad input refused', ()
 
   beforeAll(async () => {
     fleet = await startFleet(14000);
-    const create = async (name: string) => (await requestJson<TeamAnswer>('POST', api('/teams'), { token: fleet.adminToken, body: { name } })).body;
-    teamA = await create('team-a');
-    teamB = await create('team-b');
+    teamA = await fleet.createTeam('team-a');
+    teamB = await fleet.createTeam('team-b');
     const object = await requestJson<{ id: string }>('POST', api('/notification-objects'), {
       token: teamA.apiToken,
       body: { name: 'payments-oncall', webhookUrl: emulatorHook('tokA-123456'), secret: 'sign-me', keywords: ['alert'] },
@@ -40,6 +39,14 @@ describe('console API: teams, chatbots and policies, with bad input refused', ()
     const list = await requestJson<{ items: Record<string, unknown>[] }>('GET', api('/teams'), { token: fleet.adminToken });
     expect(list.body.items.map((team) => team.id)).toEqual(expect.arrayContaining([teamA.id, teamB.id]));
     expect(JSON.stringify(list.body)).not.toMatch(/alk_(api|ingest)_|TokenHash/);
+  });
+
+  it('deletes a team with the admin token only; its tokens stop working', async () => {
+    const doomed = await requestJson<TeamAnswer>('POST', api('/teams'), { token: fleet.adminToken, body: { name: 'doomed' } });
+    expect((await requestJson('DELETE', api(`/teams/${doomed.body.id}`), { token: doomed.body.apiToken })).status).toBe(401);
+    expect((await requestJson('DELETE', api(`/teams/${doomed.body.id}`), { token: fleet.adminToken })).status).toBe(204);
+    expect((await requestJson('GET', api('/notification-objects'), { token: doomed.body.apiToken })).status).toBe(401);
+    expect((await requestJson('DELETE', api(`/teams/${doomed.body.id}`), { token: fleet.adminToken })).status).toBe(404);
   });
 
   it('masks the bot token and the signing secret in every answer', async () => {

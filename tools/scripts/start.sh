@@ -18,9 +18,11 @@ if [[ ! -f $DEV_ENV ]]; then
   } >"$DEV_ENV"
   chmod 600 "$DEV_ENV"
 fi
+# Values set in the environment win over the generated ones.
+while IFS='=' read -r name value; do
+  [[ -n $name && -z ${!name:-} ]] && export "$name=$value"
+done <"$DEV_ENV"
 set -a
-# shellcheck disable=SC1090
-source "$DEV_ENV"
 LARK_EMULATOR_PORT=${LARK_EMULATOR_PORT:-3100}
 ALERTLARK_WEBHOOK_HOSTS_ALLOW=${ALERTLARK_WEBHOOK_HOSTS_ALLOW:-127.0.0.1:$LARK_EMULATOR_PORT}
 LARK_EMULATOR_BOTS=${LARK_EMULATOR_BOTS:-'[{"token":"demo-bot","secret":"demo-secret","keywords":["alert"]}]'}

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { EVENTS, createTeamBodySchema, type CreateTeamBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
-import { TeamRepository } from '@alertlark/persistence';
+import { NotificationObjectRepository, NotificationPolicyRepository, TeamRepository } from '@alertlark/persistence';
 import { generateToken, hashToken } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { AdminGuard } from './auth.guards';
@@ -12,6 +12,8 @@ import { AdminGuard } from './auth.guards';
 export class TeamsController {
   constructor(
     private readonly teams: TeamRepository,
+    private readonly objects: NotificationObjectRepository,
+    private readonly policies: NotificationPolicyRepository,
     private readonly publisher: EventPublisher,
   ) {}
 
@@ -32,6 +34,15 @@ export class TeamsController {
       { key: `team/${team._id}`, value: { type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } } },
     ]);
     return { id: team._id, name: team.name, apiToken, ingestToken, createdAt: team.createdAt.toISOString() };
+  }
+
+  /** The team, its chatbots and policies; every service drops them on the `team.deleted` event. */
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id') id: string): Promise<void> {
+    if (!(await this.teams.delete(id))) throw new NotFoundException({ error: 'not_found', message: `team ${id} not found` });
+    await Promise.all([this.objects.deleteAllOfTeam(id), this.policies.deleteAllOfTeam(id)]);
+    await this.publisher.publish(EVENTS.config, [{ key: `team/${id}`, value: { type: 'team.deleted', teamId: id } }]);
   }
 
   @Get()

@@ -33,9 +33,10 @@ export class DeliverNotificationUseCase {
 
   async execute(notification: NotificationEvent): Promise<void> {
     if (await this.ledger.isFinished(notification.notificationId)) return;
-    const object = this.config.view.notificationObject(notification.teamId, notification.objectId);
+    const deadline = Date.now() + this.env.LARK_DELIVERY_DEADLINE_MS;
+    const object = await this.awaitObject(notification, deadline);
     if (!object) {
-      await this.finish(notification, 1, { outcome: 'failed', error: 'notification object not found (deleted?)' }, 0);
+      await this.finish(notification, 1, { outcome: 'failed', error: 'notification object was deleted' }, 0);
       return;
     }
     const { webhookUrl, secret } = this.unseal(object);
@@ -44,7 +45,6 @@ export class DeliverNotificationUseCase {
       { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) },
       { consoleUrl: `${this.env.ALERTLARK_CONSOLE_URL}/alerts?group=${encodeURIComponent(notification.groupKey)}` },
     );
-    const deadline = Date.now() + this.env.LARK_DELIVERY_DEADLINE_MS;
     for (let attempt = 1; ; attempt++) {
       // Signed per attempt: the timestamp must be within an hour of Lark's clock when it arrives.
       const result = await postToLark(webhookUrl, signedBody(card, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
@@ -62,6 +62,20 @@ export class DeliverNotificationUseCase {
     }
   }
 
+  /**
+   * The router and this sender follow the config topic separately, so a notification can arrive
+   * a moment before its chatbot does: wait for it (until the deadline). A deleted one is final.
+   */
+  private async awaitObject(notification: NotificationEvent, deadline: number): Promise<NotificationObjectConfig | undefined> {
+    for (;;) {
+      const object = this.config.view.notificationObject(notification.teamId, notification.objectId);
+      if (object) return object;
+      if (this.config.view.isDeletedObject(notification.objectId)) return undefined;
+      if (Date.now() > deadline) throw new PermanentEventError(`notification object ${notification.objectId} is unknown to this sender`);
+      await sleep(250);
+    }
+  }
+
   /** A secret sealed under another key will never open: dead-letter the notification, do not retry. */
   private unseal(object: NotificationObjectConfig): { webhookUrl: string; secret: string | undefined } {
     try {
@@ -74,8 +88,8 @@ export class DeliverNotificationUseCase {
     }
   }
 
+  /** Ledger first: if publishing the audit event then fails, a retry finds the card already sent. */
   private async finish(notification: NotificationEvent, attempt: number, outcome: AttemptOutcome, durationMs: number): Promise<void> {
-    await this.publishAttempt(notification, attempt, outcome, durationMs);
     await this.ledger.record({
       _id: notification.notificationId,
       teamId: notification.teamId,
@@ -85,6 +99,7 @@ export class DeliverNotificationUseCase {
       attempts: attempt,
       finishedAt: new Date(),
     });
+    await this.publishAttempt(notification, attempt, outcome, durationMs);
   }
 
   private publishAttempt(notification: NotificationEvent, attempt: number, outcome: AttemptOutcome, durationMs: number): Promise<void> {

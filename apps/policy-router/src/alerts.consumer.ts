@@ -31,7 +31,7 @@ export class AlertsConsumer {
         await this.publisher.publish(EVENTS.notifications, notifications.map((notification) => ({ key: notification.objectId, value: notification })));
         for (const notification of notifications) this.routed.inc({ status: notification.status });
       },
-      { consumer: 'policy-router', log: (level, text, fields) => this.logger.event(level, text, fields) },
+      { consumer: 'policy-router', log: (level, text, fields) => this.logger.event(level, text, fields), heartbeat: context.getHeartbeat() },
     );
   }
 }

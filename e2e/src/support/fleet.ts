@@ -18,6 +18,8 @@ export interface Fleet {
   adminToken: string;
   env: Record<string, string>;
   processes: RunningProcess[];
+  /** Teams created through `createTeam`, deleted again by `stop`. */
+  createTeam(name: string): Promise<{ id: string; name: string; apiToken: string; ingestToken: string }>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,28 @@ export async function startFleet(basePort: number, extraEnv: Record<string, stri
     emulator: `http://127.0.0.1:${emulatorPort}`,
     ...Object.fromEntries(SERVICES.map((service, index) => [service, `http://127.0.0.1:${basePort + index}`])),
   } as Fleet['url'];
-  const fleet: Fleet = { url, adminToken, env, processes, stop: () => Promise.all(processes.map((p) => p.stop())).then(() => undefined) };
+  const teamIds: string[] = [];
+  const fleet: Fleet = {
+    url,
+    adminToken,
+    env,
+    processes,
+    createTeam: async (name) => {
+      const answer = await requestJson<{ id: string; name: string; apiToken: string; ingestToken: string }>('POST', `${url.console}/api/v1/teams`, {
+        token: adminToken,
+        body: { name },
+      });
+      if (answer.status !== 201) throw new Error(`team creation answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      teamIds.push(answer.body.id);
+      return answer.body;
+    },
+    // Later consumers replaying the shared topics then find these teams deleted and route nothing
+    // to this run's (gone) emulator.
+    stop: async () => {
+      await Promise.allSettled(teamIds.map((id) => requestJson('DELETE', `${url.console}/api/v1/teams/${id}`, { token: adminToken })));
+      await Promise.all(processes.map((p) => p.stop()));
+    },
+  };
   try {
     await waitReady(`${url.emulator}/_emulator/healthz`);
     await Promise.all(SERVICES.map((service) => waitReady(`${url[service]}/readyz`, 90_000)));

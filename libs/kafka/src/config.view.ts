@@ -9,6 +9,8 @@ export class ConfigView {
   private readonly teamIdByIngestHash = new Map<string, string>();
   private readonly objects = new Map<string, NotificationObjectConfig>();
   private readonly policies = new Map<string, NotificationPolicyConfig>();
+  /** Deleted chatbots, so a late notification for one fails at once instead of waiting for it. */
+  private readonly deletedObjectIds = new Set<string>();
   private revision = 0;
 
   apply(event: ConfigEvent): void {
@@ -25,15 +27,21 @@ export class ConfigView {
         const previous = this.teams.get(event.teamId);
         if (previous) this.teamIdByIngestHash.delete(previous.ingestTokenHash);
         this.teams.delete(event.teamId);
-        for (const [id, object] of this.objects) if (object.teamId === event.teamId) this.objects.delete(id);
+        for (const [id, object] of this.objects) {
+          if (object.teamId !== event.teamId) continue;
+          this.objects.delete(id);
+          this.deletedObjectIds.add(id);
+        }
         for (const [id, policy] of this.policies) if (policy.teamId === event.teamId) this.policies.delete(id);
         return;
       }
       case 'object.upserted':
         this.objects.set(event.object.id, event.object);
+        this.deletedObjectIds.delete(event.object.id);
         return;
       case 'object.deleted':
         this.objects.delete(event.objectId);
+        this.deletedObjectIds.add(event.objectId);
         return;
       case 'policy.upserted':
         this.policies.set(event.policy.id, event.policy);
@@ -57,6 +65,10 @@ export class ConfigView {
   notificationObject(teamId: string, objectId: string): NotificationObjectConfig | undefined {
     const object = this.objects.get(objectId);
     return object?.teamId === teamId ? object : undefined;
+  }
+
+  isDeletedObject(objectId: string): boolean {
+    return this.deletedObjectIds.has(objectId);
   }
 
   policiesOf(teamId: string): NotificationPolicyConfig[] {

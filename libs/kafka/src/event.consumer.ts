@@ -21,6 +21,8 @@ export interface ConsumeOptions {
   /** Stops the retry loop when the service shuts down; the uncommitted message is redelivered. */
   isStopping?: () => boolean;
   maxBackoffMs?: number;
+  /** Kafka's heartbeat: called every few seconds while one message is being handled or retried. */
+  heartbeat?: () => Promise<void>;
 }
 
 const asText = (value: Buffer | string | null): string | null => (value === null ? null : value.toString());
@@ -55,26 +57,38 @@ export async function consumeEvent<S extends z.ZodType>(
       },
     ]);
 
-  const decoded = decodeEvent(contract.schema, message.value);
-  if (!decoded.ok) {
-    options.log('warn', 'message sent to the dead-letter topic', { topic: message.topic, offset: message.offset, reason: decoded.reason });
-    await deadLetter(decoded.reason);
-    return;
+  // A message may take longer than the session timeout (retries until a delivery deadline):
+  // keep the group membership alive so the partition is not handed to another replica meanwhile.
+  const beat = options.heartbeat;
+  const timer = beat ? setInterval(() => void beat().catch(() => undefined), 3_000) : undefined;
+  try {
+    await handleDecoded();
+  } finally {
+    if (timer) clearInterval(timer);
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await handle(decoded.value);
+
+  async function handleDecoded(): Promise<void> {
+    const decoded = decodeEvent(contract.schema, message.value);
+    if (!decoded.ok) {
+      options.log('warn', 'message sent to the dead-letter topic', { topic: message.topic, offset: message.offset, reason: decoded.reason });
+      await deadLetter(decoded.reason);
       return;
-    } catch (error) {
-      if (error instanceof PermanentEventError) {
-        options.log('warn', 'message sent to the dead-letter topic', { topic: message.topic, offset: message.offset, reason: error.message });
-        await deadLetter(error.message);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handle(decoded.value);
         return;
+      } catch (error) {
+        if (error instanceof PermanentEventError) {
+          options.log('warn', 'message sent to the dead-letter topic', { topic: message.topic, offset: message.offset, reason: error.message });
+          await deadLetter(error.message);
+          return;
+        }
+        options.log('error', 'handling failed; retrying', { topic: message.topic, offset: message.offset, attempt, error: String(error) });
+        if (options.isStopping?.()) throw error;
+        const delay = Math.min(options.maxBackoffMs ?? 10_000, 100 * 2 ** Math.min(attempt, 10));
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
-      options.log('error', 'handling failed; retrying', { topic: message.topic, offset: message.offset, attempt, error: String(error) });
-      if (options.isStopping?.()) throw error;
-      const delay = Math.min(options.maxBackoffMs ?? 10_000, 100 * 2 ** Math.min(attempt, 10));
-      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }

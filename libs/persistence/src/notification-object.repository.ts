@@ -27,6 +27,10 @@ export class NotificationObjectRepository {
     return this.objects.find(filter).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationObjectRecord[]>().exec();
   }
 
+  async deleteAllOfTeam(teamId: string): Promise<void> {
+    await this.objects.deleteMany({ teamId }).exec();
+  }
+
   /** The ids among `ids` that exist in this team. */
   async existingIds(teamId: string, ids: readonly string[]): Promise<Set<string>> {
     const found = await this.objects.find({ teamId, _id: { $in: [...ids] } }, { _id: 1 }).lean<{ _id: string }[]>().exec();

@@ -14,6 +14,10 @@ export class NotificationPolicyRepository {
     return record;
   }
 
+  async deleteAllOfTeam(teamId: string): Promise<void> {
+    await this.policies.deleteMany({ teamId }).exec();
+  }
+
   get(teamId: string, id: string): Promise<NotificationPolicyRecord | null> {
     return this.policies.findOne({ _id: id, teamId }).lean<NotificationPolicyRecord>().exec();
   }

@@ -18,6 +18,12 @@ export class TeamRepository {
     return this.teams.findOne({ apiTokenHash }).lean<Team>().exec();
   }
 
+  /** Removes the team; its chatbots and policies go with it (see ConsoleDataModule users). */
+  async delete(id: string): Promise<boolean> {
+    const result = await this.teams.deleteOne({ _id: id }).exec();
+    return result.deletedCount === 1;
+  }
+
   list(): Promise<Team[]> {
     return this.teams.find().sort({ createdAt: 1 }).lean<Team[]>().exec();
   }

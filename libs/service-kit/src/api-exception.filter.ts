@@ -26,7 +26,10 @@ export function toApiError(exception: unknown): { status: number; body: ApiError
     const response = exception.getResponse();
     if (typeof response === 'object' && response !== null && 'error' in response && 'message' in response) {
       const { error, message, details } = response as ApiError;
-      if (typeof error === 'string' && typeof message === 'string') return { status, body: { error, message, details } };
+      // Ours carry a snake_case code; Nest's own (e.g. unknown routes) say "Not Found" and are mapped below.
+      if (typeof error === 'string' && /^[a-z_]+$/.test(error) && typeof message === 'string') {
+        return { status, body: { error, message, ...(details !== undefined ? { details } : {}) } };
+      }
     }
     return { status, body: { error: errorNames[status] ?? 'error', message: exception.message } };
   }
@@ -39,6 +42,11 @@ export function toApiError(exception: unknown): { status: number; body: ApiError
   }
   if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
     return { status: parserError.status, body: { error: errorNames[parserError.status] ?? 'bad_request', message: parserError.message ?? 'bad request' } };
+  }
+  // The broker (or the database) being unreachable is not the caller's fault, and retrying helps.
+  const name = (exception as Error)?.name ?? '';
+  if (name.startsWith('KafkaJS') || name.startsWith('MongoServerSelection') || name === 'MongoNetworkError') {
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { error: 'unavailable', message: 'a backing service is unavailable; retry later' } };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'internal', message: 'internal error' } };
 }
