@@ -1,12 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
-import { ConsoleDataModule } from '@alertlark/persistence';
+import { ConsoleDataModule, MongoReadiness } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { AdminGuard, TeamGuard } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
-import { MongoReadiness } from './mongo.readiness';
+
 import { NotificationObjectsController } from './notification-objects.controller';
 import { NotificationPoliciesController } from './notification-policies.controller';
 import { TeamsController } from './teams.controller';

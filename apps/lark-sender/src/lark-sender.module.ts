@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
-import { DeliveryLedgerModule } from '@alertlark/persistence';
+import { DeliveryLedgerModule, MongoReadiness } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { DeliverNotificationUseCase } from './deliver-notification.usecase';
@@ -24,6 +24,7 @@ export class LarkSenderModule {
         { provide: LARK_SENDER_ENV, useValue: env },
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
         DeliverNotificationUseCase,
+        MongoReadiness,
       ],
     };
   }

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { EVENTS } from '@alertlark/contracts';
 import { EventPublisher, consumeEvent } from '@alertlark/kafka';
-import { JsonLogger } from '@alertlark/service-kit';
+import { ShutdownSignal, JsonLogger } from '@alertlark/service-kit';
 import { DeliverNotificationUseCase } from './deliver-notification.usecase';
 
 @Controller()
@@ -11,6 +11,7 @@ export class NotificationsConsumer {
     private readonly publisher: EventPublisher,
     private readonly deliver: DeliverNotificationUseCase,
     private readonly logger: JsonLogger,
+    private readonly shutdown: ShutdownSignal,
   ) {}
 
   @EventPattern(EVENTS.notifications.topic)
@@ -21,7 +22,9 @@ export class NotificationsConsumer {
       EVENTS.notifications,
       { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key, value: message.value },
       (notification) => this.deliver.execute(notification),
-      { consumer: 'lark-sender', log: (level, text, fields) => this.logger.event(level, text, fields), heartbeat: context.getHeartbeat() },
+      { consumer: 'lark-sender', log: (level, text, fields) => this.logger.event(level, text, fields), heartbeat: context.getHeartbeat(),
+        isStopping: () => this.shutdown.isStopping(),
+      },
     );
   }
 }

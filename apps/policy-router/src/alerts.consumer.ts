@@ -3,7 +3,7 @@ import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Registry, type Counter } from 'prom-client';
 import { EVENTS } from '@alertlark/contracts';
 import { EventPublisher, consumeEvent } from '@alertlark/kafka';
-import { JsonLogger, counter } from '@alertlark/service-kit';
+import { ShutdownSignal, JsonLogger, counter } from '@alertlark/service-kit';
 import { RouteAlertUseCase } from './route-alert.usecase';
 
 @Controller()
@@ -14,6 +14,7 @@ export class AlertsConsumer {
     private readonly publisher: EventPublisher,
     private readonly routeAlert: RouteAlertUseCase,
     private readonly logger: JsonLogger,
+    private readonly shutdown: ShutdownSignal,
     registry: Registry,
   ) {
     this.routed = counter(registry, 'alertlark_router_notifications_total', 'Notifications decided', ['status']);
@@ -31,7 +32,9 @@ export class AlertsConsumer {
         await this.publisher.publish(EVENTS.notifications, notifications.map((notification) => ({ key: notification.objectId, value: notification })));
         for (const notification of notifications) this.routed.inc({ status: notification.status });
       },
-      { consumer: 'policy-router', log: (level, text, fields) => this.logger.event(level, text, fields), heartbeat: context.getHeartbeat() },
+      { consumer: 'policy-router', log: (level, text, fields) => this.logger.event(level, text, fields), heartbeat: context.getHeartbeat(),
+        isStopping: () => this.shutdown.isStopping(),
+      },
     );
   }
 }

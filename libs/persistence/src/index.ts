@@ -7,3 +7,4 @@ export * from './notification-policy.repository';
 export * from './console-data.module';
 export * from './delivery-ledger.schema';
 export * from './delivery-ledger.repository';
+export * from './mongo.readiness';

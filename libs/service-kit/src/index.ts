@@ -7,3 +7,4 @@ export * from './api-exception.filter';
 export * from './zod.pipe';
 export * from './bootstrap';
 export * from './messaging.module';
+export * from './shutdown.signal';

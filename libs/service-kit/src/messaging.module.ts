@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { ConfigFeed, EventPublisher, createKafka, ensureTopics } from '@alertlark/kafka';
 import { JsonLogger } from './json.logger';
 import { Readiness } from './readiness';
+import { ShutdownSignal } from './shutdown.signal';
 
 export const KAFKA = Symbol('KAFKA');
 
@@ -70,6 +71,7 @@ export class MessagingModule {
         { provide: KAFKA, useValue: kafka },
         { provide: JsonLogger, useValue: logger },
         { provide: EventPublisher, useValue: new EventPublisher(kafka) },
+        ShutdownSignal,
         ...(feed ? [{ provide: ConfigFeed, useValue: feed }] : []),
         {
           provide: MessagingLifecycle,
@@ -78,7 +80,7 @@ export class MessagingModule {
             new MessagingLifecycle(k, publisher, readiness, log, feed),
         },
       ],
-      exports: [KAFKA, EventPublisher, JsonLogger, ...(feed ? [ConfigFeed] : [])],
+      exports: [KAFKA, EventPublisher, JsonLogger, ShutdownSignal, ...(feed ? [ConfigFeed] : [])],
     };
   }
 }
