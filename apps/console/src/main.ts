@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { JsonLogger, bootstrapService, parseEnv } from '@alertlark/service-kit';
+import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
 import { ConsoleModule } from './console.module';
 import { consoleEnvSchema } from './console.env';
 
@@ -9,7 +9,4 @@ async function main(): Promise<void> {
   await bootstrapService({ name: 'console', module: ConsoleModule.create(env, logger), port: env.CONSOLE_PORT, host: env.HOST, logger });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'console', level: 'fatal', message: String(error) })}\n`);
-  process.exit(1);
-});
+runService('console', main);

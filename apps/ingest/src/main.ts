@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { JsonLogger, bootstrapService, parseEnv } from '@alertlark/service-kit';
+import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
 import { IngestModule } from './ingest.module';
 import { ingestEnvSchema } from './ingest.env';
 
@@ -16,7 +16,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'ingest', level: 'fatal', message: String(error) })}\n`);
-  process.exit(1);
-});
+runService('ingest', main);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { secretKeySchema } from '@alertlark/secrets';
 import { commonEnvSchema, servicePorts } from '@alertlark/service-kit';
 
 export const larkSenderEnvSchema = commonEnvSchema.extend({
   LARK_SENDER_PORT: servicePorts['lark-sender'],
-  ALERTLARK_SECRET_KEY: z.string().min(1, 'is required: the key the console seals secrets with'),
+  ALERTLARK_SECRET_KEY: secretKeySchema,
   /** One request to Lark may take this long. */
   LARK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Retries of one notification stop after this; the notification then goes to the dead-letter topic. */

@@ -22,7 +22,10 @@ export class NotificationsConsumer {
       EVENTS.notifications,
       { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key, value: message.value },
       (notification) => this.deliver.execute(notification),
-      { consumer: 'lark-sender', log: (level, text, fields) => this.logger.event(level, text, fields), heartbeat: context.getHeartbeat(),
+      {
+        consumer: 'lark-sender',
+        log: (level, text, fields) => this.logger.event(level, text, fields),
+        heartbeat: context.getHeartbeat(),
         isStopping: () => this.shutdown.isStopping(),
       },
     );

@@ -32,7 +32,10 @@ export class AlertsConsumer {
         await this.publisher.publish(EVENTS.notifications, notifications.map((notification) => ({ key: notification.objectId, value: notification })));
         for (const notification of notifications) this.routed.inc({ status: notification.status });
       },
-      { consumer: 'policy-router', log: (level, text, fields) => this.logger.event(level, text, fields), heartbeat: context.getHeartbeat(),
+      {
+        consumer: 'policy-router',
+        log: (level, text, fields) => this.logger.event(level, text, fields),
+        heartbeat: context.getHeartbeat(),
         isStopping: () => this.shutdown.isStopping(),
       },
     );

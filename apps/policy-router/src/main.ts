@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseBrokers } from '@alertlark/kafka';
-import { JsonLogger, bootstrapService, parseEnv } from '@alertlark/service-kit';
+import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
 import { PolicyRouterModule } from './policy-router.module';
 import { policyRouterEnvSchema } from './policy-router.env';
 
@@ -17,7 +17,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'policy-router', level: 'fatal', message: String(error) })}\n`);
-  process.exit(1);
-});
+runService('policy-router', main);

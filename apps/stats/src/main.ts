@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { JsonLogger, bootstrapService, parseEnv } from '@alertlark/service-kit';
+import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
 import { StatsModule } from './stats.module';
 import { statsEnvSchema } from './stats.env';
 
@@ -9,7 +9,4 @@ async function main(): Promise<void> {
   await bootstrapService({ name: 'stats', module: StatsModule.create(env, logger), port: env.STATS_PORT, host: env.HOST, logger });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'stats', level: 'fatal', message: String(error) })}\n`);
-  process.exit(1);
-});
+runService('stats', main);

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 const VERSION = 'v1';
 
@@ -37,3 +38,16 @@ export function parseSecretKey(text: string): Buffer {
   if (key.length !== 32) throw new Error('must be 32 bytes as 64 hex characters or base64');
   return key;
 }
+
+/** The key as an environment variable: console and lark-sender must share it. */
+export const secretKeySchema = z.string().refine(
+  (key) => {
+    try {
+      parseSecretKey(key);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  'must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)',
+);

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { kafkaMicroserviceOptions } from '@alertlark/kafka';
 import { ApiExceptionFilter, bodyErrorMiddleware } from './api-exception.filter';
 import { JsonLogger } from './json.logger';
+import { redact } from './redact';
 
 export interface ServiceBootstrap {
   name: string;
@@ -49,4 +50,13 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   await app.listen(options.port, options.host);
   logger.event('info', 'listening', { url: `http://${options.host}:${options.port}` });
   return app;
+}
+
+/** Runs a service's main; a failure to start is one redacted JSON line on stderr and exit code 1. */
+export function runService(service: string, main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    const line = JSON.stringify({ time: new Date().toISOString(), service, level: 'fatal', message: String(error) });
+    process.stderr.write(`${redact(line)}\n`);
+    process.exit(1);
+  });
 }
