@@ -58,7 +58,7 @@ describe('an Alertmanager webhook becomes a signed Lark card, across separate pr
     expect(object.body.secret).toBe('****');
     const policy = await requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-policies`, {
       token: team.body.apiToken,
-      body: { name: 'critical disks', matchers: [`alertname="${alertname}"`, 'severity=~"critical|page"'], objectIds: [object.body.id] },
+      body: { name: 'critical disks', matchers: [`alertname="${alertname}"`, 'severity=~"critical|page"'], objectIds: [object.body.id], groupWait: '1s', groupInterval: '2s' },
     });
     expect(policy.status).toBe(201);
     await waitForConfig(fleet, 'ingest', `team/${teamId}`);

@@ -4,20 +4,21 @@ import { Registry, type Counter } from 'prom-client';
 import { EVENTS } from '@alertlark/contracts';
 import { EventPublisher, consumeEvent } from '@alertlark/kafka';
 import { ShutdownSignal, JsonLogger, counter } from '@alertlark/service-kit';
-import { RouteAlertUseCase } from './route-alert.usecase';
+import { TrackAlertUseCase } from './track-alert.usecase';
 
+/** First stage: alert events, keyed team/fingerprint. */
 @Controller()
 export class AlertsConsumer {
-  private readonly routed: Counter;
+  private readonly alerts: Counter;
 
   constructor(
     private readonly publisher: EventPublisher,
-    private readonly routeAlert: RouteAlertUseCase,
+    private readonly trackAlert: TrackAlertUseCase,
     private readonly logger: JsonLogger,
     private readonly shutdown: ShutdownSignal,
     registry: Registry,
   ) {
-    this.routed = counter(registry, 'alertlark_router_notifications_total', 'Notifications decided', ['status']);
+    this.alerts = counter(registry, 'alertlark_router_alert_events_total', 'Alert events taken in, by whether they changed a group', ['outcome']);
   }
 
   @EventPattern(EVENTS.alerts.topic)
@@ -28,9 +29,8 @@ export class AlertsConsumer {
       EVENTS.alerts,
       { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key, value: message.value },
       async (event) => {
-        const notifications = this.routeAlert.execute(event);
-        await this.publisher.publish(EVENTS.notifications, notifications.map((notification) => ({ key: notification.objectId, value: notification })));
-        for (const notification of notifications) this.routed.inc({ status: notification.status });
+        const { changes } = await this.trackAlert.execute(event);
+        this.alerts.inc({ outcome: changes > 0 ? 'changed' : 'unchanged' });
       },
       {
         consumer: 'policy-router',

@@ -1,5 +1,28 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { commonEnvSchema, servicePorts } from '@alertlark/service-kit';
+import { parseDuration } from '@alertlark/routing';
 
-export const policyRouterEnvSchema = commonEnvSchema.extend({ POLICY_ROUTER_PORT: servicePorts['policy-router'] });
+const durationMs = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseDuration(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: String(error instanceof Error ? error.message : error) });
+        return z.NEVER;
+      }
+    });
+
+export const policyRouterEnvSchema = commonEnvSchema.extend({
+  POLICY_ROUTER_PORT: servicePorts['policy-router'],
+  /** Alertmanager's resolve_timeout: how long a pushed alert without `endsAt` stays firing. */
+  ALERTLARK_RESOLVE_TIMEOUT: durationMs('5m'),
+  /** How often each replica looks for due group timers. */
+  POLICY_ROUTER_FLUSH_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(200),
+  /** How long a dead replica keeps its groups before another takes them over. */
+  POLICY_ROUTER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+});
 export type PolicyRouterEnv = z.output<typeof policyRouterEnvSchema>;
+export const POLICY_ROUTER_ENV = Symbol('POLICY_ROUTER_ENV');

@@ -1,9 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
+import { AlertGroupModule, AlertStateModule, MongoReadiness } from '@alertlark/persistence';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { AlertsConsumer } from './alerts.consumer';
-import type { PolicyRouterEnv } from './policy-router.env';
-import { RouteAlertUseCase } from './route-alert.usecase';
+import { ApplyGroupChangeUseCase } from './apply-group-change.usecase';
+import { FlushGroupUseCase } from './flush-group.usecase';
+import { GroupFlusher } from './group-flusher';
+import { GroupLocks } from './group-locks';
+import { GroupedAlertsConsumer } from './grouped-alerts.consumer';
+import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
+import { RoutingCatalog } from './routing-catalog';
+import { TrackAlertUseCase } from './track-alert.usecase';
 
 @Module({})
 export class PolicyRouterModule {
@@ -13,9 +21,22 @@ export class PolicyRouterModule {
       imports: [
         HealthModule.forService('policy-router'),
         MessagingModule.forService({ service: 'policy-router', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
+        MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
+        AlertStateModule,
+        AlertGroupModule,
       ],
       controllers: [AlertsConsumer],
-      providers: [RouteAlertUseCase],
+      providers: [
+        { provide: POLICY_ROUTER_ENV, useValue: env },
+        RoutingCatalog,
+        GroupLocks,
+        TrackAlertUseCase,
+        ApplyGroupChangeUseCase,
+        FlushGroupUseCase,
+        GroupedAlertsConsumer,
+        GroupFlusher,
+        MongoReadiness,
+      ],
     };
   }
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { cardConfigSchema, dailyStatsConfigSchema, durationSchema } from './api.schemas';
+import { policyRuleShapeSchema } from './policy-rule';
+import { timeIntervalSchema } from './time-interval';
 
 /**
  * Configuration as the console publishes it on the compacted `alertlark.config.v1`, keyed
@@ -30,6 +32,7 @@ export const notificationPolicyConfigSchema = z.object({
   teamId: z.string(),
   name: z.string(),
   matchers: z.array(z.string()),
+  rules: z.array(policyRuleShapeSchema).optional(),
   objectIds: z.array(z.string()),
   groupBy: z.array(z.string()).optional(),
   groupWait: durationSchema.optional(),
@@ -37,8 +40,32 @@ export const notificationPolicyConfigSchema = z.object({
   repeatInterval: durationSchema.optional(),
   sendResolved: z.boolean(),
   enabled: z.boolean(),
+  muteTimeIntervals: z.array(timeIntervalSchema).optional(),
+  activeTimeIntervals: z.array(timeIntervalSchema).optional(),
 });
 export type NotificationPolicyConfig = z.infer<typeof notificationPolicyConfigSchema>;
+
+/** Expiring a silence republishes it with `endsAt` set to the moment it was expired. */
+export const silenceConfigSchema = z.object({
+  id: z.string(),
+  teamId: z.string(),
+  matchers: z.array(z.string()),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  comment: z.string(),
+  createdBy: z.string(),
+});
+export type SilenceConfig = z.infer<typeof silenceConfigSchema>;
+
+export const inhibitionRuleConfigSchema = z.object({
+  id: z.string(),
+  teamId: z.string(),
+  name: z.string(),
+  sourceMatchers: z.array(z.string()),
+  targetMatchers: z.array(z.string()),
+  equal: z.array(z.string()),
+});
+export type InhibitionRuleConfig = z.infer<typeof inhibitionRuleConfigSchema>;
 
 export const configEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('team.upserted'), team: teamConfigSchema }),
@@ -47,6 +74,9 @@ export const configEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('object.deleted'), teamId: z.string(), objectId: z.string() }),
   z.object({ type: z.literal('policy.upserted'), policy: notificationPolicyConfigSchema }),
   z.object({ type: z.literal('policy.deleted'), teamId: z.string(), policyId: z.string() }),
+  z.object({ type: z.literal('silence.upserted'), silence: silenceConfigSchema }),
+  z.object({ type: z.literal('inhibition-rule.upserted'), rule: inhibitionRuleConfigSchema }),
+  z.object({ type: z.literal('inhibition-rule.deleted'), teamId: z.string(), ruleId: z.string() }),
 ]);
 export type ConfigEvent = z.infer<typeof configEventSchema>;
 
@@ -64,5 +94,11 @@ export function configEventKey(event: ConfigEvent): string {
       return `policy/${event.policy.id}`;
     case 'policy.deleted':
       return `policy/${event.policyId}`;
+    case 'silence.upserted':
+      return `silence/${event.silence.id}`;
+    case 'inhibition-rule.upserted':
+      return `inhibition-rule/${event.rule.id}`;
+    case 'inhibition-rule.deleted':
+      return `inhibition-rule/${event.ruleId}`;
   }
 }

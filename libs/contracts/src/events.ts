@@ -3,6 +3,7 @@ import { alertEventSchema } from './alert.event';
 import { configEventSchema } from './config.event';
 import { deadLetterEventSchema } from './dead-letter.event';
 import { deliveryEventSchema } from './delivery.event';
+import { groupedAlertEventSchema } from './grouped-alert.event';
 import { notificationEventSchema } from './notification.event';
 import { TOPICS } from './topics';
 
@@ -22,4 +23,5 @@ export const EVENTS = {
   deliveries: { topic: TOPICS.deliveries, schema: deliveryEventSchema, partitions: 6 },
   config: { topic: TOPICS.config, schema: configEventSchema, partitions: 1, compacted: true },
   deadLetter: { topic: TOPICS.deadLetter, schema: deadLetterEventSchema, partitions: 1 },
+  groupedAlerts: { topic: TOPICS.groupedAlerts, schema: groupedAlertEventSchema, partitions: 6 },
 } as const satisfies Record<string, EventContract>;

@@ -8,3 +8,7 @@ export * from './config.event';
 export * from './api.schemas';
 export * from './alertmanager.schemas';
 export * from './events';
+export * from './grouped-alert.event';
+export * from './time-interval';
+export * from './time-zone';
+export * from './policy-rule';

@@ -28,6 +28,11 @@ export const notificationEventSchema = z.object({
   groupLabels: labelPairsSchema,
   status: alertStatusSchema,
   alerts: z.array(notifiedAlertSchema).min(1),
+  /**
+   * How many alerts the group holds: a group larger than the alerts carried (a Kafka message has
+   * a size limit) still says how many there are.
+   */
+  totals: z.object({ firing: z.number().int().min(0), resolved: z.number().int().min(0) }).optional(),
   createdAt: z.string(),
 });
 export type NotificationEvent = z.infer<typeof notificationEventSchema>;

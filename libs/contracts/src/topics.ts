@@ -5,5 +5,7 @@ export const TOPICS = {
   deliveries: 'alertlark.deliveries.v1',
   config: 'alertlark.config.v1',
   deadLetter: 'alertlark.dead-letter.v1',
+  /** Internal to policy-router: alerts re-keyed by group key. */
+  groupedAlerts: 'alertlark.grouped-alerts.v1',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -1,4 +1,4 @@
-import type { ConfigEvent, NotificationObjectConfig, NotificationPolicyConfig, TeamConfig } from '@alertlark/contracts';
+import type { ConfigEvent, InhibitionRuleConfig, NotificationObjectConfig, NotificationPolicyConfig, SilenceConfig, TeamConfig } from '@alertlark/contracts';
 
 /**
  * The latest configuration, folded from `alertlark.config.v1`. Every service that needs teams,
@@ -9,6 +9,8 @@ export class ConfigView {
   private readonly teamIdByIngestHash = new Map<string, string>();
   private readonly objects = new Map<string, NotificationObjectConfig>();
   private readonly policies = new Map<string, NotificationPolicyConfig>();
+  private readonly silences = new Map<string, SilenceConfig>();
+  private readonly inhibitionRules = new Map<string, InhibitionRuleConfig>();
   /** Deleted chatbots, so a late notification for one fails at once instead of waiting for it. */
   private readonly deletedObjectIds = new Set<string>();
   private revision = 0;
@@ -33,6 +35,8 @@ export class ConfigView {
           this.deletedObjectIds.add(id);
         }
         for (const [id, policy] of this.policies) if (policy.teamId === event.teamId) this.policies.delete(id);
+        for (const [id, silence] of this.silences) if (silence.teamId === event.teamId) this.silences.delete(id);
+        for (const [id, rule] of this.inhibitionRules) if (rule.teamId === event.teamId) this.inhibitionRules.delete(id);
         return;
       }
       case 'object.upserted':
@@ -48,6 +52,15 @@ export class ConfigView {
         return;
       case 'policy.deleted':
         this.policies.delete(event.policyId);
+        return;
+      case 'silence.upserted':
+        this.silences.set(event.silence.id, event.silence);
+        return;
+      case 'inhibition-rule.upserted':
+        this.inhibitionRules.set(event.rule.id, event.rule);
+        return;
+      case 'inhibition-rule.deleted':
+        this.inhibitionRules.delete(event.ruleId);
         return;
     }
   }
@@ -75,6 +88,15 @@ export class ConfigView {
     return [...this.policies.values()].filter((policy) => policy.teamId === teamId);
   }
 
+  /** The team's silences, expired ones included (the router checks their times). */
+  silencesOf(teamId: string): SilenceConfig[] {
+    return [...this.silences.values()].filter((silence) => silence.teamId === teamId);
+  }
+
+  inhibitionRulesOf(teamId: string): InhibitionRuleConfig[] {
+    return [...this.inhibitionRules.values()].filter((rule) => rule.teamId === teamId);
+  }
+
   /** Whether the entry under a config key (`team/<id>`, `object/<id>`, `policy/<id>`) is known. */
   has(key: string): boolean {
     const [kind, id] = key.split('/', 2);
@@ -82,6 +104,8 @@ export class ConfigView {
     if (kind === 'team') return this.teams.has(id);
     if (kind === 'object') return this.objects.has(id);
     if (kind === 'policy') return this.policies.has(id);
+    if (kind === 'silence') return this.silences.has(id);
+    if (kind === 'inhibition-rule') return this.inhibitionRules.has(id);
     return false;
   }
 

@@ -7,6 +7,8 @@ export const EVENT_PUBLISHER = Symbol('EVENT_PUBLISHER');
 export interface OutgoingEvent<S extends z.ZodType> {
   key: string;
   value: z.input<S>;
+  /** Set when the consumer must know which partition a key lands on (see partitionForKey). */
+  partition?: number;
 }
 
 /**
@@ -33,7 +35,11 @@ export class EventPublisher {
 
   async publish<S extends z.ZodType>(contract: EventContract<S>, events: readonly OutgoingEvent<S>[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = events.map((event) => ({ key: event.key, value: JSON.stringify(contract.schema.parse(event.value)) }));
+    const messages = events.map((event) => ({
+      key: event.key,
+      value: JSON.stringify(contract.schema.parse(event.value)),
+      ...(event.partition === undefined ? {} : { partition: event.partition }),
+    }));
     await this.producer.send({ topic: contract.topic, acks: -1, messages });
   }
 

@@ -6,3 +6,4 @@ export * from './event.consumer';
 export * from './config.view';
 export * from './config.feed';
 export * from './nest-kafka.options';
+export * from './partition-owner.consumer';

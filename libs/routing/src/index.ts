@@ -6,3 +6,6 @@ export * from './fingerprint';
 export * from './group-key';
 export * from './policy-match';
 export * from './intake';
+export * from './group-timeline';
+export * from './mute';
+export * from './time-interval';

@@ -2,6 +2,8 @@ import type { LabelPair, NotificationPolicyConfig } from '@alertlark/contracts';
 import { DurationParseError, parseDuration } from './duration';
 import { GROUP_BY_ALL } from './group-key';
 import { Matcher, MatcherParseError, matchesAll, parseMatcher } from './matcher';
+import { RuleMatchersError, ruleMatchersToMatchers } from './rule-matchers';
+import { compileTimeInterval, TimeIntervalError, type CompiledTimeInterval } from './time-interval';
 
 /** Defaults used when a policy leaves a field out. */
 export const POLICY_DEFAULTS = Object.freeze({
@@ -18,6 +20,8 @@ export interface CompiledPolicy {
   readonly name: string;
   readonly enabled: boolean;
   readonly matchers: readonly Matcher[];
+  /** The rule form: one matcher list per rule, any of which must match; empty = no rules. */
+  readonly rules: readonly (readonly Matcher[])[];
   readonly objectIds: readonly string[];
   /** Label names to group by, deduplicated; `['...']` groups by every label. */
   readonly groupBy: readonly string[];
@@ -25,6 +29,7 @@ export interface CompiledPolicy {
   readonly groupIntervalMs: number;
   readonly repeatIntervalMs: number;
   readonly sendResolved: boolean;
+  readonly timeWindows: { readonly mute: readonly CompiledTimeInterval[]; readonly active: readonly CompiledTimeInterval[] };
 }
 
 /** A policy that cannot be compiled; `path` names the field, e.g. `matchers[1]` or `groupWait`. */
@@ -72,28 +77,49 @@ export function compilePolicy(config: NotificationPolicyConfig): CompiledPolicy 
       throw new PolicyCompileError(config.id, `matchers[${index}]`, error.message, error);
     }
   });
+  let rules: Matcher[][] = [];
+  try {
+    rules = config.rules ? ruleMatchersToMatchers({ rules: config.rules }) : [];
+  } catch (error) {
+    if (!(error instanceof RuleMatchersError)) throw error;
+    throw new PolicyCompileError(config.id, 'rules', error.message, error);
+  }
+  const windows = (field: 'muteTimeIntervals' | 'activeTimeIntervals') =>
+    (config[field] ?? []).map((interval, index) => {
+      try {
+        return compileTimeInterval(interval);
+      } catch (error) {
+        if (!(error instanceof TimeIntervalError)) throw error;
+        throw new PolicyCompileError(config.id, `${field}[${index}].${error.path}`, error.reason, error);
+      }
+    });
   return Object.freeze({
     id: config.id,
     teamId: config.teamId,
     name: config.name,
     enabled: config.enabled,
     matchers: Object.freeze(matchers),
+    rules: Object.freeze(rules),
     objectIds: Object.freeze([...config.objectIds]),
     groupBy: normaliseGroupBy(config.groupBy ?? POLICY_DEFAULTS.groupBy),
     groupWaitMs: durationMs(config, 'groupWait'),
     groupIntervalMs: durationMs(config, 'groupInterval'),
     repeatIntervalMs: durationMs(config, 'repeatInterval'),
     sendResolved: config.sendResolved,
+    timeWindows: Object.freeze({ mute: windows('muteTimeIntervals'), active: windows('activeTimeIntervals') }),
   });
 }
 
-/** Whether one policy takes these labels: enabled, and every matcher matches (none = all). */
-export function policyMatches(policy: Pick<CompiledPolicy, 'enabled' | 'matchers'>, labels: readonly LabelPair[]): boolean {
-  return policy.enabled && matchesAll(policy.matchers, labels);
+/**
+ * Whether one policy takes these labels: enabled, every matcher matches (none = all), and, when
+ * the policy has rules, at least one rule matches.
+ */
+export function policyMatches(policy: Pick<CompiledPolicy, 'enabled' | 'matchers' | 'rules'>, labels: readonly LabelPair[]): boolean {
+  return policy.enabled && matchesAll(policy.matchers, labels) && (policy.rules.length === 0 || policy.rules.some((rule) => matchesAll(rule, labels)));
 }
 
 /** The enabled policies whose matchers all match the labels, in the order given. */
-export function matchPolicies<P extends Pick<CompiledPolicy, 'enabled' | 'matchers'>>(
+export function matchPolicies<P extends Pick<CompiledPolicy, 'enabled' | 'matchers' | 'rules'>>(
   policies: readonly P[],
   labels: readonly LabelPair[],
 ): P[] {

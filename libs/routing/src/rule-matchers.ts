@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LabelPair } from '@alertlark/contracts';
+import { ruleConditionShapeSchema, type LabelPair, type RuleConditionOperator } from '@alertlark/contracts';
 import { compileAnchoredRegex, RegexSyntaxError } from './go-regex';
 import { Matcher, matchesAll, newMatcher } from './matcher';
 
@@ -9,18 +9,11 @@ import { Matcher, matchesAll, newMatcher } from './matcher';
  * As with Alertmanager matchers, a missing label has the empty value, and regexes are RE2,
  * anchored at both ends.
  */
-export const ruleConditionOperatorSchema = z.enum(['equal', 'not_equal', 'in', 'not_in', 'regex', 'not_regex']);
-export type RuleConditionOperator = z.infer<typeof ruleConditionOperatorSchema>;
+export { ruleConditionOperatorSchema, type RuleConditionOperator } from '@alertlark/contracts';
 
 const LIST_OPERATORS: ReadonlySet<RuleConditionOperator> = new Set(['in', 'not_in']);
 
-export const ruleConditionSchema = z
-  .object({
-    label: z.string().min(1, 'label name must not be empty'),
-    operator: ruleConditionOperatorSchema,
-    value: z.union([z.string(), z.array(z.string())]),
-  })
-  .strict()
+export const ruleConditionSchema = ruleConditionShapeSchema
   .superRefine((condition, ctx) => {
     const issue = (message: string, path: (string | number)[] = ['value']) => ctx.addIssue({ code: 'custom', message, path });
     const isList = Array.isArray(condition.value);

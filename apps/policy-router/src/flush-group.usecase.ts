@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EVENTS, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
+import { EventPublisher } from '@alertlark/kafka';
+import { AlertGroupRepository, AlertStateRepository, groupMemberId, isFiringAt, type AlertGroup, type AlertState } from '@alertlark/persistence';
+import { clockAfterFlush, decideFlush, inhibitedBy, isMutedByTimeIntervals, matchesAll, silencedBy, type CompiledPolicy } from '@alertlark/routing';
+import { RoutingCatalog } from './routing-catalog';
+
+/** A notification carries at most this many alerts (Kafka's message size); `totals` tells the rest. */
+export const MAX_ALERTS_PER_NOTIFICATION = 500;
+/** Inhibition looks at up to this many firing alerts sharing the target's `equal` labels. */
+const INHIBITION_SOURCES_LIMIT = 1_000;
+
+export type FlushOutcome = 'sent' | 'quiet' | 'dropped' | 'not-due';
+
+/**
+ * One flush of one group: silences and inhibition first (they always win), then the policy's time
+ * windows, then Alertmanager's dedup decision. Notification ids come from the group's incarnation,
+ * its notification count and the chatbot, so a flush repeated after a crash yields the same ids and
+ * the sender's ledger posts each card once.
+ */
+@Injectable()
+export class FlushGroupUseCase {
+  constructor(
+    private readonly groups: AlertGroupRepository,
+    private readonly states: AlertStateRepository,
+    private readonly catalog: RoutingCatalog,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  async execute(groupKey: string, now = Date.now()): Promise<FlushOutcome> {
+    const group = await this.groups.get(groupKey);
+    if (!group || group.flushAt === null || group.flushAt > now) return 'not-due';
+    const policy = this.catalog.policy(group.teamId, group.policyId);
+    if (!policy?.enabled) {
+      await this.groups.drop(groupKey);
+      return 'dropped';
+    }
+    const members = await this.groups.membersOf(groupKey);
+    const states = new Map((await this.states.getMany(group.teamId, members.map((member) => member.fingerprint))).map((state) => [state.fingerprint, state]));
+    const present = members.filter((member) => states.has(member.fingerprint));
+    const candidates = await Promise.all(
+      present.map(async (member) => {
+        const state = states.get(member.fingerprint)!;
+        return { fingerprint: member.fingerprint, firing: isFiringAt(state, new Date(now)), muted: await this.isMuted(state, now) };
+      }),
+    );
+    const decision = decideFlush({
+      now,
+      sendResolved: policy.sendResolved,
+      repeatIntervalMs: policy.repeatIntervalMs,
+      timeMuted: isMutedByTimeIntervals(policy.timeWindows, now),
+      alerts: candidates,
+      lastNotification: group.lastNotification,
+    });
+
+    let notificationSeq = group.notificationSeq;
+    if (decision.send.length > 0) {
+      notificationSeq++;
+      await this.notify(group, policy, notificationSeq, decision.send.map((fingerprint) => states.get(fingerprint)!), decision.status, now);
+    }
+    const released = present.filter((member) => decision.release.includes(member.fingerprint));
+    // Members whose alert state vanished (the team was deleted) are released as well.
+    const orphaned = members.filter((member) => !states.has(member.fingerprint));
+    await this.groups.releaseMembers([...released, ...orphaned].map((member) => ({ _id: groupMemberId(groupKey, member.fingerprint), eventId: member.eventId })));
+    const remaining = await this.groups.countMembers(groupKey);
+    await this.groups.setClock(groupKey, {
+      ...clockAfterFlush(now, policy.groupIntervalMs, remaining > 0),
+      notificationSeq,
+      lastNotification: decision.log ? { at: decision.log.at, firing: [...decision.log.firing], resolved: [...decision.log.resolved] } : group.lastNotification,
+    });
+    return decision.send.length > 0 ? 'sent' : 'quiet';
+  }
+
+  private async isMuted(state: AlertState, now: number): Promise<boolean> {
+    if (silencedBy(this.catalog.silencesOf(state.teamId), state.labels, now).length > 0) return true;
+    const candidate = { fingerprint: state.fingerprint, labels: state.labels };
+    for (const rule of this.catalog.inhibitionRulesOf(state.teamId)) {
+      // Only a target of the rule is worth a query for its sources.
+      if (!matchesAll(rule.target, state.labels)) continue;
+      // Narrow the query by what sources must carry: the target's equal-label values and the
+      // rule's own `name="value"` source matchers; the rest is checked in memory.
+      const required = [
+        ...rule.equal.flatMap((name) => {
+          const value = state.labels.find((label) => label.name === name)?.value;
+          return value ? [{ name, value }] : [];
+        }),
+        ...rule.source.filter((matcher) => matcher.operator === '=' && matcher.value !== '').map(({ name, value }) => ({ name, value })),
+      ];
+      const sources = await this.states.firingWithLabels(state.teamId, required, new Date(now), INHIBITION_SOURCES_LIMIT);
+      if (inhibitedBy([rule], candidate, sources).length > 0) return true;
+    }
+    return false;
+  }
+
+  private async notify(group: AlertGroup, policy: CompiledPolicy, seq: number, alerts: AlertState[], status: NotificationEvent['status'], now: number): Promise<void> {
+    const at = new Date(now);
+    const notified: NotifiedAlert[] = alerts.map((state) => {
+      const firing = isFiringAt(state, at);
+      return {
+        fingerprint: state.fingerprint,
+        status: firing ? 'firing' : 'resolved',
+        labels: state.labels,
+        annotations: state.annotations,
+        startsAt: state.startsAt.toISOString(),
+        ...(state.endsAt && !firing ? { endsAt: state.endsAt.toISOString() } : {}),
+        ...(state.generatorURL ? { generatorURL: state.generatorURL } : {}),
+      };
+    });
+    const firingCount = notified.filter((alert) => alert.status === 'firing').length;
+    const notifications: NotificationEvent[] = policy.objectIds.map((objectId) => ({
+      notificationId: createHash('sha256').update(`${group.incarnation}/${seq}/${objectId}`).digest('hex').slice(0, 32),
+      teamId: group.teamId,
+      objectId,
+      policyId: group.policyId,
+      groupKey: group._id,
+      groupLabels: group.groupLabels,
+      status,
+      alerts: notified.slice(0, MAX_ALERTS_PER_NOTIFICATION),
+      totals: { firing: firingCount, resolved: notified.length - firingCount },
+      createdAt: at.toISOString(),
+    }));
+    await this.publisher.publish(
+      EVENTS.notifications,
+      notifications.map((notification) => ({ key: notification.objectId, value: notification })),
+    );
+    await this.states.recordHistory(
+      alerts.map((state) => ({
+        _id: `${group.incarnation}/${seq}/${state.fingerprint}`,
+        teamId: group.teamId,
+        fingerprint: state.fingerprint,
+        at,
+        kind: 'notified' as const,
+        policyId: group.policyId,
+        groupKey: group._id,
+        objectIds: [...policy.objectIds],
+        detail: status,
+      })),
+    );
+  }
+}

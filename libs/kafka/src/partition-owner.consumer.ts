@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { ReceivedMessage } from './event.consumer';
+
+/**
+ * The partition a key is published to when the consumer needs to know it: a replica that owns a
+ * partition also owns the durable timers of every key on it (stored with their partition).
+ */
+export function partitionForKey(key: string, partitions: number): number {
+  return createHash('sha1').update(key).digest().readUInt32BE(0) % partitions;
+}
+
+export interface PartitionOwnerConsumerOptions {
+  groupId: string;
+  topic: string;
+  fromBeginning: boolean;
+  /** How fast a dead replica's partitions move to a live one. */
+  sessionTimeoutMs: number;
+  partitionsConsumedConcurrently: number;
+  handle: (message: ReceivedMessage, heartbeat: () => Promise<void>) => Promise<void>;
+}
+
+/**
+ * A kafkajs consumer that also says which partitions this replica owns right now. Nest's Kafka
+ * transport hides the assignment; durable timers need it, so that exactly one replica fires each.
+ * Between a rebalance starting and the new assignment, it owns nothing.
+ */
+export class PartitionOwnerConsumer {
+  private readonly consumer: Consumer;
+  private owned: ReadonlySet<number> = new Set();
+  private joined = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: PartitionOwnerConsumerOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 5)),
+      maxWaitTimeInMs: 100,
+    });
+    const { GROUP_JOIN, REBALANCING, STOP, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (event) => {
+      this.owned = new Set(event.payload.memberAssignment[options.topic] ?? []);
+      this.joined = true;
+    });
+    for (const lost of [REBALANCING, STOP, CRASH]) this.consumer.on(lost, () => (this.owned = new Set()));
+  }
+
+  /** Whether the group has been joined once: consuming has really begun. */
+  hasJoined(): boolean {
+    return this.joined;
+  }
+
+  ownedPartitions(): ReadonlySet<number> {
+    return this.owned;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachMessage: ({ topic, partition, message, heartbeat }) =>
+        this.options.handle({ topic, partition, offset: message.offset, key: message.key, value: message.value }, heartbeat),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.owned = new Set();
+    await this.consumer.disconnect();
+  }
+}

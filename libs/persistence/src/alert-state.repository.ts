@@ -1,0 +1,106 @@
+import { Injectable, Module } from '@nestjs/common';
+import { InjectModel, MongooseModule } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import {
+  ALERT_HISTORY_MODEL,
+  ALERT_STATE_MODEL,
+  alertHistorySchema,
+  alertStateSchema,
+  type AlertHistoryDocument,
+  type AlertStateDocument,
+} from './alert-state.schema';
+
+export type AlertState = AlertStateDocument;
+export type AlertHistoryEntry = AlertHistoryDocument;
+export type AlertStateFilter = 'firing' | 'resolved';
+
+export function alertStateId(teamId: string, fingerprint: string): string {
+  return `${teamId}/${fingerprint}`;
+}
+
+/** Whether the alert fires at `now`: firing status, and its `endsAt` (if any) not yet passed. */
+export function isFiringAt(state: Pick<AlertState, 'status' | 'endsAt'>, now: Date): boolean {
+  return state.status === 'firing' && (state.endsAt === null || state.endsAt === undefined || state.endsAt.getTime() > now.getTime());
+}
+
+function stateQuery(teamId: string, state: AlertStateFilter | undefined, now: Date) {
+  if (state === 'firing') return { teamId, status: 'firing', $or: [{ endsAt: null }, { endsAt: { $gt: now } }] };
+  if (state === 'resolved') return { teamId, $or: [{ status: 'resolved' }, { endsAt: { $lte: now } }] };
+  return { teamId };
+}
+
+@Injectable()
+export class AlertStateRepository {
+  constructor(
+    @InjectModel(ALERT_STATE_MODEL) private readonly states: Model<AlertStateDocument>,
+    @InjectModel(ALERT_HISTORY_MODEL) private readonly history: Model<AlertHistoryDocument>,
+  ) {}
+
+  get(teamId: string, fingerprint: string): Promise<AlertState | null> {
+    return this.states.findOne({ _id: alertStateId(teamId, fingerprint) }).lean<AlertState>().exec();
+  }
+
+  getMany(teamId: string, fingerprints: readonly string[]): Promise<AlertState[]> {
+    if (fingerprints.length === 0) return Promise.resolve([]);
+    return this.states
+      .find({ _id: { $in: fingerprints.map((fingerprint) => alertStateId(teamId, fingerprint)) } })
+      .lean<AlertState[]>()
+      .exec();
+  }
+
+  /** The team's alerts that fire at `now` and carry every given label value (inhibition sources). */
+  firingWithLabels(teamId: string, labels: readonly { name: string; value: string }[], now: Date, limit: number): Promise<AlertState[]> {
+    const query: Record<string, unknown> = { teamId, status: 'firing', $or: [{ endsAt: null }, { endsAt: { $gt: now } }] };
+    if (labels.length > 0) query['$and'] = labels.map((label) => ({ labels: { $elemMatch: { name: label.name, value: label.value } } }));
+    return this.states.find(query).limit(limit).lean<AlertState[]>().exec();
+  }
+
+  list(teamId: string, options: { state?: AlertStateFilter; limit: number; offset: number; now: Date }): Promise<AlertState[]> {
+    return this.states
+      .find(stateQuery(teamId, options.state, options.now))
+      .sort({ startsAt: -1, _id: 1 })
+      .skip(options.offset)
+      .limit(options.limit)
+      .lean<AlertState[]>()
+      .exec();
+  }
+
+  count(teamId: string, state: AlertStateFilter | undefined, now: Date): Promise<number> {
+    return this.states.countDocuments(stateQuery(teamId, state, now)).exec();
+  }
+
+  async save(state: AlertState): Promise<void> {
+    const { _id, ...fields } = state;
+    await this.states.updateOne({ _id }, { $set: fields }, { upsert: true }).exec();
+  }
+
+  /** Appends history entries; an entry already recorded (same id, a redelivery) is skipped. */
+  async recordHistory(entries: readonly AlertHistoryEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.history.bulkWrite(
+      entries.map((entry) => ({ updateOne: { filter: { _id: entry._id }, update: { $setOnInsert: entry }, upsert: true } })),
+      { ordered: false },
+    );
+  }
+
+  historyOf(teamId: string, fingerprint: string, limit: number): Promise<AlertHistoryEntry[]> {
+    return this.history.find({ teamId, fingerprint }).sort({ at: -1, _id: 1 }).limit(limit).lean<AlertHistoryEntry[]>().exec();
+  }
+
+  async deleteAllOfTeam(teamId: string): Promise<void> {
+    await Promise.all([this.states.deleteMany({ teamId }).exec(), this.history.deleteMany({ teamId }).exec()]);
+  }
+}
+
+/** Alert state and history: written by policy-router, read by the console. */
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: ALERT_STATE_MODEL, schema: alertStateSchema },
+      { name: ALERT_HISTORY_MODEL, schema: alertHistorySchema },
+    ]),
+  ],
+  providers: [AlertStateRepository],
+  exports: [AlertStateRepository],
+})
+export class AlertStateModule {}
