@@ -1,14 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
-import { ConsoleDataModule, MongoReadiness } from '@alertlark/persistence';
+import { AlertStateModule, ConsoleDataModule, MongoReadiness } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { AdminGuard, TeamGuard } from './auth.guards';
+import { AlertsController } from './alerts.controller';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
-
+import { InhibitionRulesController } from './inhibition-rules.controller';
 import { NotificationObjectsController } from './notification-objects.controller';
 import { NotificationPoliciesController } from './notification-policies.controller';
+import { SilencesController } from './silences.controller';
 import { TeamsController } from './teams.controller';
 
 @Module({})
@@ -21,8 +23,16 @@ export class ConsoleModule {
         MessagingModule.forService({ service: 'console', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: false }, logger),
         MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
         ConsoleDataModule,
+        AlertStateModule,
       ],
-      controllers: [TeamsController, NotificationObjectsController, NotificationPoliciesController],
+      controllers: [
+        TeamsController,
+        NotificationObjectsController,
+        NotificationPoliciesController,
+        SilencesController,
+        InhibitionRulesController,
+        AlertsController,
+      ],
       providers: [
         { provide: CONSOLE_ENV, useValue: env },
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },

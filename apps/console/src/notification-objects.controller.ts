@@ -9,12 +9,9 @@ import { SecretBox } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
+import { pageQuerySchema } from './page-query';
 
-export const listQuerySchema = z.object({
-  q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+const listQuerySchema = pageQuerySchema.extend({ q: z.string().trim().max(100).optional() });
 type ListQuery = z.output<typeof listQuerySchema>;
 
 /** What the API shows of a chatbot: the bot token and signing secret never leave masked. */

@@ -1,18 +1,21 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { EVENTS, createNotificationPolicyBodySchema, type CreateNotificationPolicyBody } from '@alertlark/contracts';
+import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody, type NotificationPolicyConfig } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationPolicyRecord } from '@alertlark/persistence';
-import { DurationParseError, MatcherParseError, parseDuration, parseMatcher } from '@alertlark/routing';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { listQuerySchema } from './notification-objects.controller';
+import { publishConfig } from './config-events';
+import { policyBodyIssues } from './notification-policy.validation';
+import { pageQuerySchema, type PageQuery } from './page-query';
+import { rejectIfInvalid, validationFailed } from './validation';
 
 function policyView(record: NotificationPolicyRecord) {
   return {
     id: record._id,
     name: record.name,
     matchers: record.matchers,
+    rules: record.rules ?? null,
     objectIds: record.objectIds,
     groupBy: record.groupBy ?? ['alertname'],
     groupWait: record.groupWait ?? '30s',
@@ -20,48 +23,17 @@ function policyView(record: NotificationPolicyRecord) {
     repeatInterval: record.repeatInterval ?? '4h',
     sendResolved: record.sendResolved,
     enabled: record.enabled,
+    muteTimeIntervals: record.muteTimeIntervals ?? null,
+    activeTimeIntervals: record.activeTimeIntervals ?? null,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
 }
 
-/** A bad matcher is refused here, with where it breaks, so the router never meets one. */
-function checkMatchers(matchers: readonly string[]): void {
-  const details: { path: string; position: number; message: string }[] = [];
-  matchers.forEach((matcher, index) => {
-    try {
-      parseMatcher(matcher);
-    } catch (error) {
-      if (!(error instanceof MatcherParseError)) throw error;
-      details.push({ path: `matchers.${index}`, position: error.position, message: error.message });
-    }
-  });
-  if (details.length > 0) {
-    throw new BadRequestException({
-      error: 'validation_failed',
-      message: details.map((detail) => `${detail.path}: ${detail.message}`).join('; '),
-      details,
-    });
-  }
-}
-
-/** Durations are checked with the router's own parser (Prometheus rules), not just their shape. */
-function checkDurations(body: CreateNotificationPolicyBody): void {
-  const details: { path: string; message: string }[] = [];
-  for (const field of ['groupWait', 'groupInterval', 'repeatInterval'] as const) {
-    const value = body[field];
-    if (value === undefined) continue;
-    try {
-      const ms = parseDuration(value);
-      if (ms === 0 && field !== 'groupWait') details.push({ path: field, message: `${field} must be greater than zero` });
-    } catch (error) {
-      if (!(error instanceof DurationParseError)) throw error;
-      details.push({ path: field, message: error.message });
-    }
-  }
-  if (details.length > 0) {
-    throw new BadRequestException({ error: 'validation_failed', message: details.map((d) => `${d.path}: ${d.message}`).join('; '), details });
-  }
+/** The policy as the router needs it: everything but the console's bookkeeping. */
+function policyConfig(record: NotificationPolicyRecord): NotificationPolicyConfig {
+  const { _id: id, createdAt: _createdAt, updatedAt: _updatedAt, ...config } = record;
+  return { id, ...config };
 }
 
 @Controller('api/v1/notification-policies')
@@ -77,30 +49,63 @@ export class NotificationPoliciesController {
   @HttpCode(201)
   async create(@Req() request: ConsoleRequest, @Body(new ZodPipe(createNotificationPolicyBodySchema)) body: CreateNotificationPolicyBody) {
     const teamId = request.team!._id;
-    checkMatchers(body.matchers);
-    checkDurations(body);
-    const existing = await this.objects.existingIds(teamId, body.objectIds);
-    const unknown = body.objectIds.filter((id) => !existing.has(id));
-    if (unknown.length > 0) {
-      throw new BadRequestException({ error: 'validation_failed', message: `objectIds: unknown notification object ${unknown.join(', ')}`, details: [{ path: 'objectIds', unknown }] });
-    }
+    rejectIfInvalid(policyBodyIssues(body));
+    await this.checkObjectIds(teamId, body.objectIds);
     const now = new Date();
     const record = await this.policies.create({ _id: `npol_${randomBytes(8).toString('hex')}`, teamId, ...body, createdAt: now, updatedAt: now });
-    const { _id: id, createdAt: _c, updatedAt: _u, ...config } = record;
-    await this.publisher.publish(EVENTS.config, [{ key: `policy/${id}`, value: { type: 'policy.upserted', policy: { id, ...config } } }]);
+    await publishConfig(this.publisher, { type: 'policy.upserted', policy: policyConfig(record) });
     return policyView(record);
   }
 
   @Get()
-  async list(@Req() request: ConsoleRequest, @Query(new ZodPipe(listQuerySchema)) query: { limit: number; offset: number }) {
+  async list(@Req() request: ConsoleRequest, @Query(new ZodPipe(pageQuerySchema)) query: PageQuery) {
     const records = await this.policies.list(request.team!._id, query);
     return { items: records.map(policyView), limit: query.limit, offset: query.offset };
   }
 
   @Get(':id')
   async get(@Req() request: ConsoleRequest, @Param('id') id: string) {
-    const record = await this.policies.get(request.team!._id, id);
-    if (!record) throw new NotFoundException({ error: 'not_found', message: `notification policy ${id} not found` });
+    return policyView(await this.find(request.team!._id, id));
+  }
+
+  /** Replaces the whole policy: a field left out takes its default, as on creation. */
+  @Put(':id')
+  async replace(@Req() request: ConsoleRequest, @Param('id') id: string, @Body(new ZodPipe(createNotificationPolicyBodySchema)) body: CreateNotificationPolicyBody) {
+    const teamId = request.team!._id;
+    rejectIfInvalid(policyBodyIssues(body));
+    const existing = await this.find(teamId, id);
+    await this.checkObjectIds(teamId, body.objectIds);
+    const record: NotificationPolicyRecord = { _id: id, teamId, ...body, createdAt: existing.createdAt, updatedAt: new Date() };
+    // Deleted since it was read: the same answer as if it had been gone before.
+    if (!(await this.policies.replace(record))) throw notFound(id);
+    await publishConfig(this.publisher, { type: 'policy.upserted', policy: policyConfig(record) });
     return policyView(record);
   }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
+    const teamId = request.team!._id;
+    if (!(await this.policies.delete(teamId, id))) throw notFound(id);
+    await publishConfig(this.publisher, { type: 'policy.deleted', teamId, policyId: id });
+  }
+
+  private async find(teamId: string, id: string): Promise<NotificationPolicyRecord> {
+    const record = await this.policies.get(teamId, id);
+    if (!record) throw notFound(id);
+    return record;
+  }
+
+  /** A policy may only notify the team's own chatbots. */
+  private async checkObjectIds(teamId: string, objectIds: readonly string[]): Promise<void> {
+    const existing = await this.objects.existingIds(teamId, objectIds);
+    const unknown = objectIds.filter((id) => !existing.has(id));
+    if (unknown.length > 0) {
+      throw validationFailed([{ path: 'objectIds', message: `unknown notification object ${unknown.join(', ')}` }]);
+    }
+  }
+}
+
+function notFound(id: string): NotFoundException {
+  return new NotFoundException({ error: 'not_found', message: `notification policy ${id} not found` });
 }

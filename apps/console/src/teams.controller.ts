@@ -2,7 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post
 import { randomBytes } from 'node:crypto';
 import { EVENTS, createTeamBodySchema, type CreateTeamBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
-import { NotificationObjectRepository, NotificationPolicyRepository, TeamRepository } from '@alertlark/persistence';
+import {
+  AlertStateRepository,
+  InhibitionRuleRepository,
+  NotificationObjectRepository,
+  NotificationPolicyRepository,
+  SilenceRepository,
+  TeamRepository,
+} from '@alertlark/persistence';
 import { generateToken, hashToken } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { AdminGuard } from './auth.guards';
@@ -14,6 +21,9 @@ export class TeamsController {
     private readonly teams: TeamRepository,
     private readonly objects: NotificationObjectRepository,
     private readonly policies: NotificationPolicyRepository,
+    private readonly silences: SilenceRepository,
+    private readonly inhibitionRules: InhibitionRuleRepository,
+    private readonly alertStates: AlertStateRepository,
     private readonly publisher: EventPublisher,
   ) {}
 
@@ -36,12 +46,21 @@ export class TeamsController {
     return { id: team._id, name: team.name, apiToken, ingestToken, createdAt: team.createdAt.toISOString() };
   }
 
-  /** The team, its chatbots and policies; every service drops them on the `team.deleted` event. */
+  /**
+   * The team and everything it owns: chatbots, policies, silences, inhibition rules, alert states
+   * and history. Every service drops its copy on the `team.deleted` event.
+   */
   @Delete(':id')
   @HttpCode(204)
   async delete(@Param('id') id: string): Promise<void> {
     if (!(await this.teams.delete(id))) throw new NotFoundException({ error: 'not_found', message: `team ${id} not found` });
-    await Promise.all([this.objects.deleteAllOfTeam(id), this.policies.deleteAllOfTeam(id)]);
+    await Promise.all([
+      this.objects.deleteAllOfTeam(id),
+      this.policies.deleteAllOfTeam(id),
+      this.silences.deleteAllOfTeam(id),
+      this.inhibitionRules.deleteAllOfTeam(id),
+      this.alertStates.deleteAllOfTeam(id),
+    ]);
     await this.publisher.publish(EVENTS.config, [{ key: `team/${id}`, value: { type: 'team.deleted', teamId: id } }]);
   }
 

@@ -4,19 +4,28 @@ import { NOTIFICATION_OBJECT_MODEL, notificationObjectSchema } from './notificat
 import { NotificationObjectRepository } from './notification-object.repository';
 import { NOTIFICATION_POLICY_MODEL, notificationPolicySchema } from './notification-policy.schema';
 import { NotificationPolicyRepository } from './notification-policy.repository';
+import { INHIBITION_RULE_MODEL, inhibitionRuleSchema } from './inhibition-rule.schema';
+import { InhibitionRuleRepository } from './inhibition-rule.repository';
+import { SILENCE_MODEL, silenceSchema } from './silence.schema';
+import { SilenceRepository } from './silence.repository';
 import { TEAM_MODEL, teamSchema } from './team.schema';
 import { TeamRepository } from './team.repository';
 
-/** The console's own data: teams, chatbots, policies. Needs MongooseModule.forRoot in the app. */
+/**
+ * The console's own data: teams, chatbots, policies, silences, inhibition rules. Needs
+ * MongooseModule.forRoot in the app.
+ */
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: TEAM_MODEL, schema: teamSchema },
       { name: NOTIFICATION_OBJECT_MODEL, schema: notificationObjectSchema },
       { name: NOTIFICATION_POLICY_MODEL, schema: notificationPolicySchema },
+      { name: SILENCE_MODEL, schema: silenceSchema },
+      { name: INHIBITION_RULE_MODEL, schema: inhibitionRuleSchema },
     ]),
   ],
-  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository],
-  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository],
+  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository],
+  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository],
 })
 export class ConsoleDataModule {}

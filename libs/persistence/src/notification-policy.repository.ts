@@ -14,6 +14,18 @@ export class NotificationPolicyRepository {
     return record;
   }
 
+  /** Replaces the whole policy; false when the team has no such policy. */
+  async replace(record: NotificationPolicyRecord): Promise<boolean> {
+    const result = await this.policies.replaceOne({ _id: record._id, teamId: record.teamId }, record).exec();
+    return result.matchedCount === 1;
+  }
+
+  /** False when the team has no such policy. */
+  async delete(teamId: string, id: string): Promise<boolean> {
+    const result = await this.policies.deleteOne({ _id: id, teamId }).exec();
+    return result.deletedCount === 1;
+  }
+
   async deleteAllOfTeam(teamId: string): Promise<void> {
     await this.policies.deleteMany({ teamId }).exec();
   }

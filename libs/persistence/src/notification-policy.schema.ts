@@ -1,10 +1,13 @@
 import { Schema } from 'mongoose';
+import type { PolicyRule, TimeInterval } from '@alertlark/contracts';
 
 export interface NotificationPolicyDocument {
   _id: string;
   teamId: string;
   name: string;
   matchers: string[];
+  /** The managed console's rule form, as validated by libs/routing. */
+  rules?: PolicyRule[];
   objectIds: string[];
   groupBy?: string[];
   groupWait?: string;
@@ -12,6 +15,8 @@ export interface NotificationPolicyDocument {
   repeatInterval?: string;
   sendResolved: boolean;
   enabled: boolean;
+  muteTimeIntervals?: TimeInterval[];
+  activeTimeIntervals?: TimeInterval[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -24,6 +29,8 @@ export const notificationPolicySchema = new Schema<NotificationPolicyDocument>(
     teamId: { type: String, required: true },
     name: { type: String, required: true },
     matchers: { type: [String], default: [] },
+    // Kept as given (arrays of objects, no nested arrays, no dotted keys: FerretDB stores them).
+    rules: { type: [Schema.Types.Mixed], default: undefined },
     objectIds: { type: [String], default: [] },
     groupBy: { type: [String], default: undefined },
     groupWait: String,
@@ -31,6 +38,8 @@ export const notificationPolicySchema = new Schema<NotificationPolicyDocument>(
     repeatInterval: String,
     sendResolved: { type: Boolean, required: true },
     enabled: { type: Boolean, required: true },
+    muteTimeIntervals: { type: [Schema.Types.Mixed], default: undefined },
+    activeTimeIntervals: { type: [Schema.Types.Mixed], default: undefined },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

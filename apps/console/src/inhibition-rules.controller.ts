@@ -1,0 +1,77 @@
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { createInhibitionRuleBodySchema, type CreateInhibitionRuleBody, type InhibitionRuleConfig } from '@alertlark/contracts';
+import { EventPublisher } from '@alertlark/kafka';
+import { InhibitionRuleRepository, type InhibitionRuleRecord } from '@alertlark/persistence';
+import { ZodPipe } from '@alertlark/service-kit';
+import { TeamGuard, type ConsoleRequest } from './auth.guards';
+import { publishConfig } from './config-events';
+import { pageQuerySchema, type PageQuery } from './page-query';
+import { matcherIssues, rejectIfInvalid } from './validation';
+
+function inhibitionRuleView(record: InhibitionRuleRecord) {
+  return {
+    id: record._id,
+    name: record.name,
+    sourceMatchers: record.sourceMatchers,
+    targetMatchers: record.targetMatchers,
+    equal: record.equal,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+function inhibitionRuleConfig(record: InhibitionRuleRecord): InhibitionRuleConfig {
+  return {
+    id: record._id,
+    teamId: record.teamId,
+    name: record.name,
+    sourceMatchers: record.sourceMatchers,
+    targetMatchers: record.targetMatchers,
+    equal: record.equal,
+  };
+}
+
+@Controller('api/v1/inhibition-rules')
+@UseGuards(TeamGuard)
+export class InhibitionRulesController {
+  constructor(
+    private readonly rules: InhibitionRuleRepository,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Req() request: ConsoleRequest, @Body(new ZodPipe(createInhibitionRuleBodySchema)) body: CreateInhibitionRuleBody) {
+    rejectIfInvalid([...matcherIssues('sourceMatchers', body.sourceMatchers), ...matcherIssues('targetMatchers', body.targetMatchers)]);
+    const now = new Date();
+    const record = await this.rules.create({ _id: `inh_${randomBytes(8).toString('hex')}`, teamId: request.team!._id, ...body, createdAt: now, updatedAt: now });
+    await publishConfig(this.publisher, { type: 'inhibition-rule.upserted', rule: inhibitionRuleConfig(record) });
+    return inhibitionRuleView(record);
+  }
+
+  @Get()
+  async list(@Req() request: ConsoleRequest, @Query(new ZodPipe(pageQuerySchema)) query: PageQuery) {
+    const records = await this.rules.list(request.team!._id, query);
+    return { items: records.map(inhibitionRuleView), limit: query.limit, offset: query.offset };
+  }
+
+  @Get(':id')
+  async get(@Req() request: ConsoleRequest, @Param('id') id: string) {
+    const record = await this.rules.get(request.team!._id, id);
+    if (!record) throw notFound(id);
+    return inhibitionRuleView(record);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
+    const teamId = request.team!._id;
+    if (!(await this.rules.delete(teamId, id))) throw notFound(id);
+    await publishConfig(this.publisher, { type: 'inhibition-rule.deleted', teamId, ruleId: id });
+  }
+}
+
+function notFound(id: string): NotFoundException {
+  return new NotFoundException({ error: 'not_found', message: `inhibition rule ${id} not found` });
+}

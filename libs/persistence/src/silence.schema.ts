@@ -1,0 +1,36 @@
+import { Schema } from 'mongoose';
+
+/**
+ * A silence, kept for the console's views; the policy-router gets it from the config topic. It is
+ * never deleted while its team lives: expiring it moves its times, as in Alertmanager.
+ */
+export interface SilenceDocument {
+  _id: string;
+  teamId: string;
+  matchers: string[];
+  startsAt: Date;
+  endsAt: Date;
+  comment: string;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const SILENCE_MODEL = 'Silence';
+
+export const silenceSchema = new Schema<SilenceDocument>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    matchers: { type: [String], required: true },
+    startsAt: { type: Date, required: true },
+    endsAt: { type: Date, required: true },
+    comment: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'silences', versionKey: false },
+);
+// Serves the team's silence list, newest first (the state filter compares the times).
+silenceSchema.index({ teamId: 1, createdAt: -1 });
