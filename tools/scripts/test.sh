@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_node_modules
 bash tools/compose/ensure-docker-compose.sh >/dev/null
+bash tools/scripts/ensure-debian-packages.sh # real Prometheus, Alertmanager and Chromium for the tests
 ensure_stack
 build
 echo "[test] typecheck and lint" >&2

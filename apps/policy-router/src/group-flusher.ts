@@ -8,6 +8,8 @@ import { GroupedAlertsConsumer } from './grouped-alerts.consumer';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 
 const DUE_BATCH = 100;
+/** A group whose flush failed is tried again after this long, without holding up the others. */
+const RETRY_AFTER_MS = 5_000;
 
 /**
  * Fires the durable group timers of the partitions this replica owns. Timers live in MongoDB, so
@@ -56,14 +58,23 @@ export class GroupFlusher implements OnApplicationBootstrap, BeforeApplicationSh
         const due = await this.groups.due(partitions, Date.now(), DUE_BATCH);
         for (const group of due) {
           if (this.stopped || !this.consumer.ownedPartitions().has(group.partition)) return;
-          const outcome = await this.locks.run(group._id, () => this.flushGroup.execute(group._id, Date.now()));
-          this.flushes.inc({ outcome });
+          await this.locks.run(group._id, () => this.flushOne(group._id));
         }
         if (due.length < DUE_BATCH) return;
       }
     } catch (error) {
       // The timers stay in MongoDB; the next round tries again.
-      this.logger.event('error', 'group flush failed; retrying', { error: String(error) });
+      this.logger.event('error', 'looking for due groups failed; retrying', { error: String(error) });
+    }
+  }
+
+  private async flushOne(groupKey: string): Promise<void> {
+    try {
+      this.flushes.inc({ outcome: await this.flushGroup.execute(groupKey, Date.now()) });
+    } catch (error) {
+      this.flushes.inc({ outcome: 'failed' });
+      this.logger.event('error', 'group flush failed; retrying later', { groupKey, error: String(error) });
+      await this.groups.postpone(groupKey, Date.now() + RETRY_AFTER_MS).catch(() => undefined);
     }
   }
 }

@@ -38,6 +38,11 @@ export class AlertGroupRepository {
     await this.groups.updateOne({ _id: groupKey }, { $set: clock }).exec();
   }
 
+  /** Moves a due timer later (a flush that failed), leaving everything else as it was. */
+  async postpone(groupKey: string, flushAt: number): Promise<void> {
+    await this.groups.updateOne({ _id: groupKey, flushAt: { $ne: null } }, { $set: { flushAt } }).exec();
+  }
+
   /** Due groups on the given partitions, earliest first. */
   due(partitions: readonly number[], now: number, limit: number): Promise<AlertGroup[]> {
     if (partitions.length === 0) return Promise.resolve([]);

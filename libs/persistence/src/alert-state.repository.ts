@@ -51,7 +51,8 @@ export class AlertStateRepository {
   /** The team's alerts that fire at `now` and carry every given label value (inhibition sources). */
   firingWithLabels(teamId: string, labels: readonly { name: string; value: string }[], now: Date, limit: number): Promise<AlertState[]> {
     const query: Record<string, unknown> = { teamId, status: 'firing', $or: [{ endsAt: null }, { endsAt: { $gt: now } }] };
-    if (labels.length > 0) query['$and'] = labels.map((label) => ({ labels: { $elemMatch: { name: label.name, value: label.value } } }));
+    // `$all` of whole pairs: FerretDB 1.x takes neither $elemMatch with fields nor element equality.
+    if (labels.length > 0) query['labels'] = { $all: labels.map((label) => ({ name: label.name, value: label.value })) };
     return this.states.find(query).limit(limit).lean<AlertState[]>().exec();
   }
 
