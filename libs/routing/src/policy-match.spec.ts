@@ -86,3 +86,40 @@ describe('matchPolicies', () => {
     expect(matchPolicies(policies, labels(record)).map((p) => p.id)).toEqual(ids);
   });
 });
+
+describe('rules and time windows', () => {
+  const rules = [
+    { conditions: [{ label: 'severity', operator: 'in' as const, value: ['critical', 'page'] }] },
+    { conditions: [{ label: 'team', operator: 'equal' as const, value: 'db' }, { label: 'env', operator: 'not_equal' as const, value: 'dev' }] },
+  ];
+
+  it.each<[Record<string, string>, boolean]>([
+    [{ severity: 'critical', service: 'api' }, true],
+    [{ severity: 'warning', team: 'db', env: 'prod' }, true],
+    [{ severity: 'warning', team: 'db', env: 'dev' }, false],
+    [{ severity: 'critical', service: 'cache' }, false], // the matcher still applies
+  ])('a policy with rules takes %j: %s (any rule, and all matchers)', (record, expected) => {
+    const policy = compilePolicy(config({ matchers: ['service!="cache"'], rules }));
+    expect(matchPolicies([policy], labels(record))).toHaveLength(expected ? 1 : 0);
+  });
+
+  it.each([
+    [{ rules: [{ conditions: [{ label: 'a', operator: 'in' as const, value: 'x' }] }] }, 'rules', "operator 'in' takes a list of values"],
+    [{ muteTimeIntervals: [{ weekdays: ['funday'] }] }, 'muteTimeIntervals[0].weekdays[0]', 'funday'],
+    [{ activeTimeIntervals: [{}, { times: [{ start: '18:00', end: '09:00' }] }] }, 'activeTimeIntervals[1].times[0].end', ''],
+  ])('refuses %j at %s', (overrides, path, message) => {
+    expect(() => compilePolicy(config(overrides))).toThrow(PolicyCompileError);
+    try {
+      compilePolicy(config(overrides));
+    } catch (error) {
+      expect((error as PolicyCompileError).path).toBe(path);
+      expect((error as PolicyCompileError).message).toContain(message);
+    }
+  });
+
+  it('compiles time windows for the flush to check', () => {
+    const policy = compilePolicy(config({ muteTimeIntervals: [{ weekdays: ['saturday', 'sunday'] }] }));
+    expect(policy.timeWindows.mute).toHaveLength(1);
+    expect(policy.timeWindows.active).toEqual([]);
+  });
+});
