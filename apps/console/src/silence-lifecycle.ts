@@ -1,5 +1,5 @@
 import type { SilenceState } from '@alertlark/contracts';
-import { matchesAll, parseMatcher } from '@alertlark/routing';
+import { matchesAll, parseMatcher, silenceState as silenceStateAt } from '@alertlark/routing';
 import { matcherIssues, type ValidationIssue } from './validation';
 
 export interface SilenceTimes {
@@ -7,11 +7,9 @@ export interface SilenceTimes {
   endsAt: Date;
 }
 
-/** Alertmanager's states: pending before `startsAt`, active until `endsAt`, expired from then on. */
+/** Alertmanager's states, by the same rule the router applies: pending, active, expired. */
 export function silenceState(times: SilenceTimes, now: Date): SilenceState {
-  if (now.getTime() < times.startsAt.getTime()) return 'pending';
-  if (now.getTime() < times.endsAt.getTime()) return 'active';
-  return 'expired';
+  return silenceStateAt({ startsAt: times.startsAt.getTime(), endsAt: times.endsAt.getTime() }, now.getTime());
 }
 
 /**
