@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EVENTS, type GroupedAlertEvent } from '@alertlark/contracts';
 import { partitionForKey } from '@alertlark/kafka';
-import { AlertGroupRepository, groupMemberId, type AlertGroup } from '@alertlark/persistence';
+import { AlertGroupRepository, type AlertGroup } from '@alertlark/persistence';
 import { flushAtOnChange } from '@alertlark/routing';
+import { GroupTimers } from './group-timers';
 import { RoutingCatalog } from './routing-catalog';
 
 /**
@@ -15,28 +16,21 @@ import { RoutingCatalog } from './routing-catalog';
 export class ApplyGroupChangeUseCase {
   constructor(
     private readonly groups: AlertGroupRepository,
+    private readonly timers: GroupTimers,
     private readonly catalog: RoutingCatalog,
   ) {}
 
   async execute(change: GroupedAlertEvent, now = Date.now()): Promise<void> {
+    const stored = await this.groups.get(change.groupKey);
     if (change.change === 'leave') {
-      await this.groups.removeMember(change.groupKey, change.fingerprint);
+      if (!stored?.members.some((member) => member.fingerprint === change.fingerprint)) return;
+      await this.groups.save({ ...stored, members: stored.members.filter((member) => member.fingerprint !== change.fingerprint) });
       return;
     }
     const policy = this.catalog.policy(change.teamId, change.policyId);
     // The policy was deleted since the first stage matched it: the group has no future.
     if (!policy) return;
-    const member = await this.groups.member(change.groupKey, change.fingerprint);
-    await this.groups.saveMember({
-      _id: groupMemberId(change.groupKey, change.fingerprint),
-      groupKey: change.groupKey,
-      teamId: change.teamId,
-      fingerprint: change.fingerprint,
-      status: change.status,
-      eventId: change.eventId,
-    });
-    if (member?.status === change.status) return;
-    const group: AlertGroup = (await this.groups.get(change.groupKey)) ?? {
+    const group: AlertGroup = stored ?? {
       _id: change.groupKey,
       teamId: change.teamId,
       policyId: change.policyId,
@@ -47,8 +41,16 @@ export class ApplyGroupChangeUseCase {
       lastFlushAt: null,
       notificationSeq: 0,
       lastNotification: null,
+      members: [],
     };
-    const flushAt = flushAtOnChange(group, Date.parse(change.startsAt), policy, now);
-    if (flushAt !== group.flushAt) await this.groups.save({ ...group, flushAt });
+    const previous = group.members.find((member) => member.fingerprint === change.fingerprint);
+    if (previous?.status === change.status && previous.eventId === change.eventId) return;
+    const members = [
+      ...group.members.filter((member) => member.fingerprint !== change.fingerprint),
+      { fingerprint: change.fingerprint, status: change.status, eventId: change.eventId },
+    ];
+    const flushAt = previous?.status === change.status ? group.flushAt : flushAtOnChange(group, Date.parse(change.startsAt), policy, now);
+    await this.groups.save({ ...group, members, flushAt });
+    this.timers.set(group._id, group.partition, flushAt);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EVENTS, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
-import { AlertGroupRepository, AlertStateRepository, groupMemberId, isFiringAt, type AlertGroup, type AlertState } from '@alertlark/persistence';
+import { AlertGroupRepository, AlertStateRepository, isFiringAt, type AlertGroup, type AlertState } from '@alertlark/persistence';
 import { clockAfterFlush, decideFlush, inhibitedBy, isMutedByTimeIntervals, matchesAll, silencedBy, type CompiledPolicy } from '@alertlark/routing';
 import { RoutingCatalog } from './routing-catalog';
 
@@ -11,7 +11,11 @@ export const MAX_ALERTS_PER_NOTIFICATION = 500;
 /** Inhibition looks at up to this many firing alerts sharing the target's `equal` labels. */
 const INHIBITION_SOURCES_LIMIT = 1_000;
 
-export type FlushOutcome = 'sent' | 'quiet' | 'dropped' | 'not-due';
+export interface FlushResult {
+  outcome: 'sent' | 'quiet' | 'dropped' | 'not-due';
+  /** The group's timer afterwards (null: no timer), for the in-memory index. */
+  flushAt: number | null;
+}
 
 /**
  * One flush of one group: silences and inhibition first (they always win), then the policy's time
@@ -28,15 +32,15 @@ export class FlushGroupUseCase {
     private readonly publisher: EventPublisher,
   ) {}
 
-  async execute(groupKey: string, now = Date.now()): Promise<FlushOutcome> {
+  async execute(groupKey: string, now = Date.now()): Promise<FlushResult> {
     const group = await this.groups.get(groupKey);
-    if (!group || group.flushAt === null || group.flushAt > now) return 'not-due';
+    if (!group || group.flushAt === null || group.flushAt > now) return { outcome: 'not-due', flushAt: group?.flushAt ?? null };
     const policy = this.catalog.policy(group.teamId, group.policyId);
     if (!policy?.enabled) {
       await this.groups.drop(groupKey);
-      return 'dropped';
+      return { outcome: 'dropped', flushAt: null };
     }
-    const members = await this.groups.membersOf(groupKey);
+    const members = group.members;
     const states = new Map((await this.states.getMany(group.teamId, members.map((member) => member.fingerprint))).map((state) => [state.fingerprint, state]));
     const present = members.filter((member) => states.has(member.fingerprint));
     const candidates = await Promise.all(
@@ -59,17 +63,18 @@ export class FlushGroupUseCase {
       notificationSeq++;
       await this.notify(group, policy, notificationSeq, decision.send.map((fingerprint) => states.get(fingerprint)!), decision.status, now);
     }
-    const released = present.filter((member) => decision.release.includes(member.fingerprint));
-    // Members whose alert state vanished (the team was deleted) are released as well.
-    const orphaned = members.filter((member) => !states.has(member.fingerprint));
-    await this.groups.releaseMembers([...released, ...orphaned].map((member) => ({ _id: groupMemberId(groupKey, member.fingerprint), eventId: member.eventId })));
-    const remaining = await this.groups.countMembers(groupKey);
-    await this.groups.setClock(groupKey, {
-      ...clockAfterFlush(now, policy.groupIntervalMs, remaining > 0),
+    // Resolved alerts leave; so do members whose alert state vanished (the team was deleted).
+    const released = new Set(decision.release);
+    const remaining = present.filter((member) => !released.has(member.fingerprint));
+    const clock = clockAfterFlush(now, policy.groupIntervalMs, remaining.length > 0);
+    await this.groups.save({
+      ...group,
+      ...clock,
+      members: remaining,
       notificationSeq,
       lastNotification: decision.log ? { at: decision.log.at, firing: [...decision.log.firing], resolved: [...decision.log.resolved] } : group.lastNotification,
     });
-    return decision.send.length > 0 ? 'sent' : 'quiet';
+    return { outcome: decision.send.length > 0 ? 'sent' : 'quiet', flushAt: clock.flushAt };
   }
 
   private async isMuted(state: AlertState, now: number): Promise<boolean> {

@@ -1,13 +1,13 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Registry, type Counter } from 'prom-client';
 import { AlertGroupRepository } from '@alertlark/persistence';
+import { GroupTimers } from './group-timers';
 import { JsonLogger, counter } from '@alertlark/service-kit';
 import { FlushGroupUseCase } from './flush-group.usecase';
 import { GroupLocks } from './group-locks';
-import { GroupedAlertsConsumer } from './grouped-alerts.consumer';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 
-const DUE_BATCH = 100;
+const FLUSH_CONCURRENCY = 8;
 /** A group whose flush failed is tried again after this long, without holding up the others. */
 const RETRY_AFTER_MS = 5_000;
 
@@ -25,7 +25,7 @@ export class GroupFlusher implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     private readonly groups: AlertGroupRepository,
     private readonly flushGroup: FlushGroupUseCase,
-    private readonly consumer: GroupedAlertsConsumer,
+    private readonly timers: GroupTimers,
     private readonly locks: GroupLocks,
     private readonly logger: JsonLogger,
     @Inject(POLICY_ROUTER_ENV) private readonly env: PolicyRouterEnv,
@@ -52,29 +52,28 @@ export class GroupFlusher implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async flushDue(): Promise<void> {
-    try {
-      for (;;) {
-        const partitions = [...this.consumer.ownedPartitions()];
-        const due = await this.groups.due(partitions, Date.now(), DUE_BATCH);
-        for (const group of due) {
-          if (this.stopped || !this.consumer.ownedPartitions().has(group.partition)) return;
-          await this.locks.run(group._id, () => this.flushOne(group._id));
-        }
-        if (due.length < DUE_BATCH) return;
-      }
-    } catch (error) {
-      // The timers stay in MongoDB; the next round tries again.
-      this.logger.event('error', 'looking for due groups failed; retrying', { error: String(error) });
+    const due = this.timers.due(Date.now());
+    // A few groups at a time: each flush waits on MongoDB and Kafka, not on this CPU.
+    for (let start = 0; start < due.length && !this.stopped; start += FLUSH_CONCURRENCY) {
+      await Promise.all(
+        due.slice(start, start + FLUSH_CONCURRENCY).map(({ groupKey, partition }) =>
+          this.timers.owns(partition) ? this.locks.run(groupKey, () => this.flushOne(groupKey, partition)) : undefined,
+        ),
+      );
     }
   }
 
-  private async flushOne(groupKey: string): Promise<void> {
+  private async flushOne(groupKey: string, partition: number): Promise<void> {
     try {
-      this.flushes.inc({ outcome: await this.flushGroup.execute(groupKey, Date.now()) });
+      const result = await this.flushGroup.execute(groupKey, Date.now());
+      this.timers.set(groupKey, partition, result.flushAt);
+      this.flushes.inc({ outcome: result.outcome });
     } catch (error) {
       this.flushes.inc({ outcome: 'failed' });
       this.logger.event('error', 'group flush failed; retrying later', { groupKey, error: String(error) });
-      await this.groups.postpone(groupKey, Date.now() + RETRY_AFTER_MS).catch(() => undefined);
+      const retryAt = Date.now() + RETRY_AFTER_MS;
+      this.timers.set(groupKey, partition, retryAt);
+      await this.groups.postpone(groupKey, retryAt).catch(() => undefined);
     }
   }
 }

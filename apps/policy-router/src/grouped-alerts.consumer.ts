@@ -5,6 +5,7 @@ import { EventPublisher, PartitionOwnerConsumer, consumeEvent } from '@alertlark
 import { JsonLogger, KAFKA, Readiness, ShutdownSignal } from '@alertlark/service-kit';
 import { ApplyGroupChangeUseCase } from './apply-group-change.usecase';
 import { GroupLocks } from './group-locks';
+import { GroupTimers } from './group-timers';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 
 /**
@@ -22,6 +23,7 @@ export class GroupedAlertsConsumer implements OnApplicationBootstrap, BeforeAppl
     publisher: EventPublisher,
     applyChange: ApplyGroupChangeUseCase,
     locks: GroupLocks,
+    timers: GroupTimers,
     logger: JsonLogger,
     shutdown: ShutdownSignal,
     private readonly readiness: Readiness,
@@ -32,6 +34,7 @@ export class GroupedAlertsConsumer implements OnApplicationBootstrap, BeforeAppl
       fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest',
       sessionTimeoutMs: env.POLICY_ROUTER_SESSION_TIMEOUT_MS,
       partitionsConsumedConcurrently: EVENTS.groupedAlerts.partitions,
+      onAssignment: (partitions) => timers.assign(partitions),
       handle: (message, heartbeat) =>
         consumeEvent(publisher, EVENTS.groupedAlerts, message, (change) => locks.run(change.groupKey, () => applyChange.execute(change)), {
           consumer: 'policy-router.groups',
@@ -40,10 +43,6 @@ export class GroupedAlertsConsumer implements OnApplicationBootstrap, BeforeAppl
           isStopping: () => shutdown.isStopping(),
         }),
     });
-  }
-
-  ownedPartitions(): ReadonlySet<number> {
-    return this.consumer.ownedPartitions();
   }
 
   async onApplicationBootstrap(): Promise<void> {

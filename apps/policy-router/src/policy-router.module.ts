@@ -8,6 +8,7 @@ import { ApplyGroupChangeUseCase } from './apply-group-change.usecase';
 import { FlushGroupUseCase } from './flush-group.usecase';
 import { GroupFlusher } from './group-flusher';
 import { GroupLocks } from './group-locks';
+import { GroupTimers } from './group-timers';
 import { GroupedAlertsConsumer } from './grouped-alerts.consumer';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 import { RoutingCatalog } from './routing-catalog';
@@ -30,6 +31,7 @@ export class PolicyRouterModule {
         { provide: POLICY_ROUTER_ENV, useValue: env },
         RoutingCatalog,
         GroupLocks,
+        GroupTimers,
         TrackAlertUseCase,
         ApplyGroupChangeUseCase,
         FlushGroupUseCase,

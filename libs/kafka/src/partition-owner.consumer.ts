@@ -18,6 +18,8 @@ export interface PartitionOwnerConsumerOptions {
   sessionTimeoutMs: number;
   partitionsConsumedConcurrently: number;
   handle: (message: ReceivedMessage, heartbeat: () => Promise<void>) => Promise<void>;
+  /** Told each new assignment (an empty one when a rebalance starts or the consumer stops). */
+  onAssignment?: (partitions: ReadonlySet<number>) => void;
 }
 
 /**
@@ -42,10 +44,10 @@ export class PartitionOwnerConsumer {
     });
     const { GROUP_JOIN, REBALANCING, STOP, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event) => {
-      this.owned = new Set(event.payload.memberAssignment[options.topic] ?? []);
       this.joined = true;
+      this.assign(new Set(event.payload.memberAssignment[options.topic] ?? []));
     });
-    for (const lost of [REBALANCING, STOP, CRASH]) this.consumer.on(lost, () => (this.owned = new Set()));
+    for (const lost of [REBALANCING, STOP, CRASH]) this.consumer.on(lost, () => this.assign(new Set()));
   }
 
   /** Whether the group has been joined once: consuming has really begun. */
@@ -68,7 +70,12 @@ export class PartitionOwnerConsumer {
   }
 
   async stop(): Promise<void> {
-    this.owned = new Set();
+    this.assign(new Set());
     await this.consumer.disconnect();
+  }
+
+  private assign(partitions: ReadonlySet<number>): void {
+    this.owned = partitions;
+    this.options.onAssignment?.(partitions);
   }
 }

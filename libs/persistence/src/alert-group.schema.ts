@@ -19,13 +19,15 @@ export interface AlertGroupDocument {
   notificationSeq: number;
   /** What the last notification said (Alertmanager's notification log). */
   lastNotification: { at: number; firing: string[]; resolved: string[] } | null;
+  /**
+   * The alerts in the group. Kept inside the group document: FerretDB's SQLite backend serves only
+   * `_id` lookups without scanning, so everything a flush needs is one read by `_id`.
+   */
+  members: AlertGroupMember[];
 }
 
 /** An alert's membership of a group; `eventId` tells a flush whether it changed meanwhile. */
-export interface AlertGroupMemberDocument {
-  _id: string; // `${groupKey}|${fingerprint}`
-  groupKey: string;
-  teamId: string;
+export interface AlertGroupMember {
   fingerprint: string;
   status: 'firing' | 'resolved';
   eventId: string;
@@ -44,22 +46,9 @@ export const alertGroupSchema = new Schema<AlertGroupDocument>(
     lastFlushAt: { type: Number, default: null },
     notificationSeq: { type: Number, default: 0 },
     lastNotification: { type: Schema.Types.Mixed, default: null },
+    members: { type: [{ _id: false, fingerprint: String, status: String, eventId: String }], default: [] },
   },
   { collection: 'alert_groups', versionKey: false },
 );
-// The flush loop's query: due groups of the partitions a replica owns.
-alertGroupSchema.index({ partition: 1, flushAt: 1 });
-
-export const ALERT_GROUP_MEMBER_MODEL = 'AlertGroupMember';
-export const alertGroupMemberSchema = new Schema<AlertGroupMemberDocument>(
-  {
-    _id: { type: String, required: true },
-    groupKey: { type: String, required: true },
-    teamId: { type: String, required: true },
-    fingerprint: { type: String, required: true },
-    status: { type: String, required: true },
-    eventId: { type: String, required: true },
-  },
-  { collection: 'alert_group_members', versionKey: false },
-);
-alertGroupMemberSchema.index({ groupKey: 1 });
+// Read once per partition assignment, to load the timers of the partitions a replica now owns.
+alertGroupSchema.index({ partition: 1 });

@@ -14,6 +14,8 @@ export type AlertState = AlertStateDocument;
 export type AlertHistoryEntry = AlertHistoryDocument;
 export type AlertStateFilter = 'firing' | 'resolved';
 
+const GET_MANY_CONCURRENCY = 16;
+
 export function alertStateId(teamId: string, fingerprint: string): string {
   return `${teamId}/${fingerprint}`;
 }
@@ -40,12 +42,18 @@ export class AlertStateRepository {
     return this.states.findOne({ _id: alertStateId(teamId, fingerprint) }).lean<AlertState>().exec();
   }
 
-  getMany(teamId: string, fingerprints: readonly string[]): Promise<AlertState[]> {
-    if (fingerprints.length === 0) return Promise.resolve([]);
-    return this.states
-      .find({ _id: { $in: fingerprints.map((fingerprint) => alertStateId(teamId, fingerprint)) } })
-      .lean<AlertState[]>()
-      .exec();
+  /**
+   * One lookup by `_id` each, a few at a time: FerretDB's SQLite backend answers `_id: {$in}` with a
+   * scan of the whole collection, but a single `_id` at once.
+   */
+  async getMany(teamId: string, fingerprints: readonly string[]): Promise<AlertState[]> {
+    const found: AlertState[] = [];
+    for (let start = 0; start < fingerprints.length; start += GET_MANY_CONCURRENCY) {
+      const batch = fingerprints.slice(start, start + GET_MANY_CONCURRENCY);
+      const states = await Promise.all(batch.map((fingerprint) => this.get(teamId, fingerprint)));
+      for (const state of states) if (state) found.push(state);
+    }
+    return found;
   }
 
   /** The team's alerts that fire at `now` and carry every given label value (inhibition sources). */
