@@ -61,7 +61,7 @@ export class GroupTimers {
   due(now: number): { groupKey: string; partition: number }[] {
     const due: { groupKey: string; partition: number; flushAt: number }[] = [];
     for (const [groupKey, timer] of this.timers) if (timer.flushAt <= now && this.loaded.has(timer.partition)) due.push({ groupKey, ...timer });
-    return due.sort((a, b) => a.flushAt - b.flushAt);
+    return due.sort((a, b) => a.flushAt - b.flushAt).map(({ groupKey, partition }) => ({ groupKey, partition }));
   }
 
   owns(partition: number): boolean {
