@@ -9,6 +9,7 @@ import {
   type AlertHistoryDocument,
   type AlertStateDocument,
 } from './alert-state.schema';
+import { insertOnce } from './insert-once';
 
 export type AlertState = AlertStateDocument;
 export type AlertHistoryEntry = AlertHistoryDocument;
@@ -85,11 +86,7 @@ export class AlertStateRepository {
 
   /** Appends history entries; an entry already recorded (same id, a redelivery) is skipped. */
   async recordHistory(entries: readonly AlertHistoryEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.history.bulkWrite(
-      entries.map((entry) => ({ updateOne: { filter: { _id: entry._id }, update: { $setOnInsert: entry }, upsert: true } })),
-      { ordered: false },
-    );
+    await insertOnce(this.history, entries);
   }
 
   historyOf(teamId: string, fingerprint: string, limit: number): Promise<AlertHistoryEntry[]> {

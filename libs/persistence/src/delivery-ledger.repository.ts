@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { insertOnce } from './insert-once';
 import { DELIVERY_LEDGER_MODEL, deliveryLedgerSchema, type DeliveryLedgerDocument } from './delivery-ledger.schema';
 
 export type DeliveryLedgerEntry = DeliveryLedgerDocument;
@@ -15,7 +16,7 @@ export class DeliveryLedgerRepository {
 
   /** Records the outcome once; a second record of the same notification is ignored. */
   async record(entry: DeliveryLedgerEntry): Promise<void> {
-    await this.ledger.updateOne({ _id: entry._id }, { $setOnInsert: entry }, { upsert: true }).exec();
+    await insertOnce(this.ledger, [entry]);
   }
 }
 
