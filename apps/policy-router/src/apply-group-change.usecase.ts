@@ -43,6 +43,8 @@ export class ApplyGroupChangeUseCase {
       lastNotification: null,
       members: [],
     };
+    // A quiet flush moves the timer in memory only; the replica's own copy is the current one.
+    group.flushAt = this.timers.get(group._id) ?? group.flushAt;
     const previous = group.members.find((member) => member.fingerprint === change.fingerprint);
     if (previous?.status === change.status && previous.eventId === change.eventId) return;
     const members = [

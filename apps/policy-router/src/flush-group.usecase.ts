@@ -67,6 +67,11 @@ export class FlushGroupUseCase {
     const released = new Set(decision.release);
     const remaining = present.filter((member) => !released.has(member.fingerprint));
     const clock = clockAfterFlush(now, policy.groupIntervalMs, remaining.length > 0);
+    if (group.lastFlushAt !== null && decision.send.length === 0 && decision.log === null && remaining.length === members.length) {
+      // Nothing changed: the next tick is kept in memory only. After a restart the stored, older
+      // timer just brings one more quiet flush; writes are what FerretDB's SQLite backend pays for.
+      return { outcome: 'quiet', flushAt: clock.flushAt };
+    }
     await this.groups.save({
       ...group,
       ...clock,

@@ -57,6 +57,11 @@ export class GroupTimers {
     else this.timers.set(groupKey, { partition, flushAt });
   }
 
+  /** The timer this replica holds for a group: newer than the stored one after quiet flushes. */
+  get(groupKey: string): number | undefined {
+    return this.timers.get(groupKey)?.flushAt;
+  }
+
   /** Due groups of loaded partitions, earliest first. */
   due(now: number): { groupKey: string; partition: number }[] {
     const due: { groupKey: string; partition: number; flushAt: number }[] = [];
