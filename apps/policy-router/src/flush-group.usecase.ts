@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EVENTS, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
-import { EventPublisher } from '@alertlark/kafka';
+import { ConfigFeed, EventPublisher } from '@alertlark/kafka';
 import { AlertGroupRepository, AlertStateRepository, isFiringAt, type AlertGroup, type AlertState } from '@alertlark/persistence';
 import { clockAfterFlush, decideFlush, inhibitedBy, isMutedByTimeIntervals, matchesAll, silencedBy, type CompiledPolicy } from '@alertlark/routing';
 import { RoutingCatalog } from './routing-catalog';
@@ -10,6 +10,17 @@ import { RoutingCatalog } from './routing-catalog';
 export const MAX_ALERTS_PER_NOTIFICATION = 500;
 /** Inhibition looks at up to this many firing alerts sharing the target's `equal` labels. */
 const INHIBITION_SOURCES_LIMIT = 1_000;
+
+/**
+ * What made a full flush quiet, so later ticks can skip reading the alerts while nothing could
+ * change the decision: same configuration, same members, and before `recheckAt` (an alert's
+ * `endsAt`, a silence starting or ending, the repeat falling due).
+ */
+interface SettledGroup {
+  configRevision: number;
+  members: string;
+  recheckAt: number;
+}
 
 export interface FlushResult {
   outcome: 'sent' | 'quiet' | 'dropped' | 'not-due';
@@ -30,7 +41,10 @@ export class FlushGroupUseCase {
     private readonly states: AlertStateRepository,
     private readonly catalog: RoutingCatalog,
     private readonly publisher: EventPublisher,
+    private readonly config: ConfigFeed,
   ) {}
+
+  private readonly settled = new Map<string, SettledGroup>();
 
   async execute(groupKey: string, now = Date.now()): Promise<FlushResult> {
     const group = await this.groups.get(groupKey);
@@ -41,6 +55,12 @@ export class FlushGroupUseCase {
       return { outcome: 'dropped', flushAt: null };
     }
     const members = group.members;
+    const membersSignature = members.map((member) => `${member.fingerprint}:${member.eventId}`).join(',');
+    const settled = this.settled.get(groupKey);
+    if (settled && settled.configRevision === this.config.view.getRevision() && settled.members === membersSignature && now < settled.recheckAt) {
+      return { outcome: 'quiet', flushAt: clockAfterFlush(now, policy.groupIntervalMs, true).flushAt };
+    }
+    this.settled.delete(groupKey);
     const states = new Map((await this.states.getMany(group.teamId, members.map((member) => member.fingerprint))).map((state) => [state.fingerprint, state]));
     const present = members.filter((member) => states.has(member.fingerprint));
     const candidates = await Promise.all(
@@ -70,6 +90,8 @@ export class FlushGroupUseCase {
     if (group.lastFlushAt !== null && decision.send.length === 0 && decision.log === null && remaining.length === members.length) {
       // Nothing changed: the next tick is kept in memory only. After a restart the stored, older
       // timer just brings one more quiet flush; writes are what FerretDB's SQLite backend pays for.
+      const recheckAt = this.recheckAt(policy, group, [...states.values()], now);
+      if (recheckAt !== null) this.settled.set(groupKey, { configRevision: this.config.view.getRevision(), members: membersSignature, recheckAt });
       return { outcome: 'quiet', flushAt: clock.flushAt };
     }
     await this.groups.save({
@@ -80,6 +102,21 @@ export class FlushGroupUseCase {
       lastNotification: decision.log ? { at: decision.log.at, firing: [...decision.log.firing], resolved: [...decision.log.resolved] } : group.lastNotification,
     });
     return { outcome: decision.send.length > 0 ? 'sent' : 'quiet', flushAt: clock.flushAt };
+  }
+
+  /**
+   * Until when a quiet group stays quiet without a change of members or configuration: the first
+   * firing alert's `endsAt`, a silence of the team starting or ending, or the repeat falling due.
+   * Null (always look) when time windows or inhibition rules could change the decision on their own.
+   */
+  private recheckAt(policy: CompiledPolicy, group: AlertGroup, states: readonly AlertState[], now: number): number | null {
+    if (policy.timeWindows.mute.length > 0 || policy.timeWindows.active.length > 0) return null;
+    if (this.catalog.inhibitionRulesOf(group.teamId).length > 0) return null;
+    const moments = states.filter((state) => isFiringAt(state, new Date(now)) && state.endsAt).map((state) => state.endsAt!.getTime());
+    for (const silence of this.catalog.silencesOf(group.teamId)) moments.push(...[silence.startsAt, silence.endsAt].filter((at) => at > now));
+    const last = group.lastNotification;
+    if (last && last.firing.length > 0) moments.push(last.at + policy.repeatIntervalMs + 1);
+    return moments.length > 0 ? Math.min(...moments) : Number.POSITIVE_INFINITY;
   }
 
   private async isMuted(state: AlertState, now: number): Promise<boolean> {
