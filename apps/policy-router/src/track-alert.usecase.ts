@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENTS, type AlertEvent } from '@alertlark/contracts';
 import { EventPublisher, partitionForKey } from '@alertlark/kafka';
-import { AlertStateRepository, alertStateId } from '@alertlark/persistence';
+import { AlertStateRepository, alertStateId, type AlertState } from '@alertlark/persistence';
 import { groupKey, groupLabels, matchPolicies } from '@alertlark/routing';
 import { planAlertChange, type MatchedGroup } from './alert-change';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
@@ -42,6 +42,7 @@ export class TrackAlertUseCase {
       EVENTS.groupedAlerts,
       plan.changes.map((change) => ({ key: change.groupKey, partition: partitionForKey(change.groupKey, partitions), value: change })),
     );
+    if (previous && plan.changes.length === 0 && !this.worthSaving(previous, event, endsAt, Date.parse(event.receivedAt))) return { changes: 0 };
     await this.states.save({
       _id: alertStateId(event.teamId, event.fingerprint),
       teamId: event.teamId,
@@ -63,6 +64,20 @@ export class TrackAlertUseCase {
       ]);
     }
     return { changes: plan.changes.length };
+  }
+
+  /**
+   * Most events are re-sends of an unchanged alert. Saving each costs an update, which FerretDB's
+   * SQLite backend pays with a scan of the collection, so a re-send is saved only when it says
+   * something new: other annotations, start or status, or an `endsAt` whose stored predecessor has
+   * used up half of its window (the stored end always stays comfortably ahead while re-sends come).
+   */
+  private worthSaving(previous: AlertState, event: AlertEvent, endsAt: number | null, now: number): boolean {
+    if (previous.status !== event.status || previous.startsAt.getTime() !== Date.parse(event.startsAt)) return true;
+    if (JSON.stringify(previous.annotations) !== JSON.stringify(event.annotations) || (previous.generatorURL ?? '') !== (event.generatorURL ?? '')) return true;
+    const storedEnd = previous.endsAt?.getTime() ?? null;
+    if (storedEnd === null || endsAt === null) return storedEnd !== endsAt;
+    return endsAt > storedEnd && storedEnd - now < (endsAt - now) / 2;
   }
 
   /**

@@ -14,7 +14,9 @@ export function kafkaMicroserviceOptions(params: { clientId: string; brokers: st
       consumer: { groupId: params.groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000, heartbeatInterval: 3_000 },
       subscribe: { fromBeginning: params.fromBeginning },
       parser: { keepBinary: true },
-      run: { autoCommitInterval: 1_000 },
+      // Partitions are independent (order matters only within one); while one waits on MongoDB or
+      // Kafka, others go on.
+      run: { autoCommitInterval: 1_000, partitionsConsumedConcurrently: 3 },
     },
   };
 }
