@@ -1,13 +1,39 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { EVENTS, type EventContract } from '@alertlark/contracts';
+
+export interface TopicReadinessOptions {
+  /** Give up after this long; a broker that elects no leader in this time is not coming. */
+  deadlineMs?: number;
+  retryDelayMs?: number;
+}
 
 /**
  * Creates the topics a service uses if they are missing, with the partition counts and cleanup
- * policy the contracts declare (auto-creation would give compacted config topics the wrong policy).
+ * policy the contracts declare (auto-creation would give compacted config topics the wrong policy),
+ * and returns only once every partition answers from its leader. Services start together on a
+ * fresh broker: one creates the topics while another already sees them listed but leaderless, and
+ * its first offset request would fail with "not the leader".
  */
-export async function ensureTopics(kafka: Kafka, contracts: readonly EventContract[] = Object.values(EVENTS)): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  contracts: readonly EventContract[] = Object.values(EVENTS),
+  options: TopicReadinessOptions = {},
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
+  try {
+    await createMissingTopics(admin, contracts);
+    await waitForLeaders(
+      admin,
+      contracts.map((contract) => contract.topic),
+      options,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function createMissingTopics(admin: Admin, contracts: readonly EventContract[]): Promise<void> {
   try {
     const existing = new Set(await admin.listTopics());
     const missing = contracts.filter((contract) => !existing.has(contract.topic));
@@ -23,7 +49,28 @@ export async function ensureTopics(kafka: Kafka, contracts: readonly EventContra
   } catch (error) {
     // Another service may have created the same topic a moment earlier.
     if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
-  } finally {
-    await admin.disconnect();
   }
+}
+
+/** Asks each topic for its offsets until every partition's leader answers, refreshing metadata between tries. */
+export async function waitForLeaders(admin: Pick<Admin, 'fetchTopicOffsets' | 'fetchTopicMetadata'>, topics: readonly string[], options: TopicReadinessOptions = {}): Promise<void> {
+  const deadline = Date.now() + (options.deadlineMs ?? 60_000);
+  const retryDelayMs = options.retryDelayMs ?? 250;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (!isRetriable(error) || Date.now() + retryDelayMs > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+        await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** kafkajs marks leadership and availability errors (not the leader, leader not available, unknown partition) retriable. */
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
 }
