@@ -1,0 +1,432 @@
+/**
+ * Benchmark: policy-router throughput (alerts/s through policy matching and grouping) with 1, then
+ * 2 real router processes, 500 policies across 20 teams. Prints one JSON line on stdout; logs go to
+ * stderr, router logs and metrics to test-artifacts/bench/<run id>/. See tools/bench/README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Kafka, logLevel, type Admin, type Consumer, type LogEntry } from 'kafkajs';
+import { EVENTS, configEventKey } from '@alertlark/contracts';
+import { EventPublisher, ensureTopics, parseBrokers } from '@alertlark/kafka';
+import { WORKSPACE_ROOT, sleep, startApp, stopRequest, throwIfStopping, waitFor, type ServiceProcess } from './processes';
+import { buildAlertLoad, configEvents, lastPolicyKey, teamId, teardownEvents, type AlertLoad, type LoadShape } from './router-load';
+
+interface Options {
+  alerts: number;
+  distinctAlerts: number;
+  teams: number;
+  policiesPerTeam: number;
+  groupWait: string;
+  groupInterval: string;
+  routerCounts: number[];
+  basePort: number;
+  brokers: string[];
+  mongoUrl: string;
+  batchSize: number;
+  timeoutMs: number;
+  logRoot: string;
+}
+
+interface RunResult {
+  routers: number;
+  seconds: number;
+  alertsPerSecond: number;
+  /** Until the first stage (alerts topic) had committed everything. */
+  alertsStageSeconds: number;
+  produceSeconds: number;
+  groupChanges: number;
+  /** This run's notifications, from the first send until NOTIFICATION_WINDOW_MS after grouping caught up. */
+  notifications: number;
+  /** Group flushes (sent or quiet) by the routers, from their /metrics at the end. */
+  flushes: number;
+  routerCpuSeconds: number;
+  /** Share of all CPUs busy (any process) between the first send and the end. */
+  machineCpuBusy: number;
+  eventsChanged: number;
+  eventsUnchanged: number;
+}
+
+/** How long after grouping caught up notifications still count (group wait + interval, and some). */
+const NOTIFICATION_WINDOW_MS = 10_000;
+
+const log = (message: string, fields: Record<string, unknown> = {}) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 23)}] ${message}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}\n`);
+
+function positiveInt(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** Environment first, then `--alerts=N` (or a bare number) and `--routers=1,2` on the command line. */
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+  const arg = (name: string) => argv.find((entry) => entry.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const bare = argv.find((entry) => /^\d+$/.test(entry));
+  const alerts = positiveInt('alerts', arg('alerts') ?? bare ?? env.BENCH_ALERTS, 20_000);
+  const routers = (arg('routers') ?? env.BENCH_ROUTERS ?? '1,2').split(',').map((count) => positiveInt('routers', count.trim(), 1));
+  const mongo = env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/alertlark';
+  return {
+    alerts,
+    distinctAlerts: Math.min(alerts, positiveInt('BENCH_DISTINCT_ALERTS', env.BENCH_DISTINCT_ALERTS, 2_000)),
+    teams: positiveInt('BENCH_TEAMS', env.BENCH_TEAMS, 20),
+    policiesPerTeam: positiveInt('BENCH_POLICIES_PER_TEAM', env.BENCH_POLICIES_PER_TEAM, 25),
+    groupWait: env.BENCH_GROUP_WAIT ?? '30s',
+    groupInterval: env.BENCH_GROUP_INTERVAL ?? '5m',
+    routerCounts: routers,
+    basePort: positiveInt('BENCH_PORT', env.BENCH_PORT, 21_000),
+    brokers: parseBrokers(env.KAFKA_BROKERS ?? '127.0.0.1:9092'),
+    mongoUrl: mongo,
+    batchSize: positiveInt('BENCH_BATCH', env.BENCH_BATCH, 1_000),
+    timeoutMs: positiveInt('BENCH_TIMEOUT_S', env.BENCH_TIMEOUT_S, 3_600) * 1_000,
+    logRoot: env.BENCH_LOG_DIR ?? path.join(WORKSPACE_ROOT, 'test-artifacts', 'bench'),
+  };
+}
+
+/** kafkajs logs go to stderr: stdout carries the one JSON line. */
+function createBenchKafka(brokers: string[]): Kafka {
+  return new Kafka({
+    clientId: 'bench-router-throughput',
+    brokers,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 10 },
+    logCreator:
+      () =>
+      ({ level, namespace, log: entry }: LogEntry) => {
+        const { message, timestamp: _timestamp, logger: _logger, ...rest } = entry;
+        log(`kafkajs.${namespace} ${level === logLevel.ERROR ? 'error' : 'warn'}: ${message}`, rest);
+      },
+  });
+}
+
+type Offsets = Map<number, number>;
+
+async function endOffsets(admin: Admin, topic: string): Promise<Offsets> {
+  return new Map((await admin.fetchTopicOffsets(topic)).map((entry) => [entry.partition, Number(entry.offset)]));
+}
+
+async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Offsets> {
+  const [answer] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map((answer?.partitions ?? []).map((entry) => [entry.partition, Number(entry.offset)]));
+}
+
+const caughtUp = (committed: Offsets, target: Offsets) => [...target].every(([partition, end]) => (committed.get(partition) ?? -1) >= end);
+const sameOffsets = (a: Offsets, b: Offsets) => a.size === b.size && [...a].every(([partition, offset]) => b.get(partition) === offset);
+const total = (offsets: Offsets) => [...offsets.values()].reduce((sum, offset) => sum + offset, 0);
+
+/** A fresh group starts exactly at these offsets, whatever the timing of its members' joins. */
+async function presetGroup(admin: Admin, groupId: string, topic: string, offsets: Offsets): Promise<void> {
+  await admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) })) });
+  const committed = await committedOffsets(admin, groupId, topic);
+  if (!caughtUp(committed, offsets)) throw new Error(`presetting ${groupId} on ${topic} did not take`);
+}
+
+/** Busy and total jiffies of all CPUs (Linux /proc/stat), for the machine's CPU use. */
+function cpuTimes(): { busy: number; all: number } | undefined {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const values = fields.map(Number);
+    const all = values.reduce((sum, value) => sum + value, 0);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0);
+    return { busy: all - idle, all };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sums the samples of a metric (by label filter) from a Prometheus text exposition. */
+function metricSum(text: string, name: string, label?: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name) || (line[name.length] !== '{' && line[name.length] !== ' ')) continue;
+    if (label && !line.includes(label)) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+  }
+  return sum;
+}
+
+/** Counts this run's notifications on alertlark.notifications.v1 from the offsets taken before the load. */
+class NotificationCounter {
+  count = 0;
+  private consumer: Consumer | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly groupId: string,
+    private readonly teams: ReadonlySet<string>,
+  ) {}
+
+  async start(): Promise<void> {
+    this.consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: EVENTS.notifications.topic, fromBeginning: false });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        try {
+          const { teamId: team } = JSON.parse(message.value?.toString() ?? '{}') as { teamId?: string };
+          if (team && this.teams.has(team)) this.count++;
+        } catch {
+          // Not ours to judge.
+        }
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+const running = new Set<ServiceProcess>();
+
+async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: number): Promise<{ result: RunResult; load: Omit<AlertLoad, 'messages'> }> {
+  const runId = `bench${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const prefix = `${runId}-${routers}routers`;
+  const shape: LoadShape = {
+    runId,
+    teams: options.teams,
+    policiesPerTeam: options.policiesPerTeam,
+    distinctAlerts: options.distinctAlerts,
+    alerts: options.alerts,
+    groupWait: options.groupWait,
+    groupInterval: options.groupInterval,
+  };
+  const logDir = path.join(options.logRoot, runId);
+  const mongoUrl = options.mongoUrl.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${runId}`);
+  const alertsGroup = `${prefix}.policy-router`;
+  const groupsGroup = `${prefix}.policy-router.groups`;
+  log(`run ${runId}: ${routers} router(s)`, { prefix, mongoUrl, logDir });
+
+  const started = performance.now();
+  const load: AlertLoad = buildAlertLoad(shape);
+  log('alert events built', { events: load.messages.length, ms: Math.round(performance.now() - started), kinds: load.kinds, matching: load.matching });
+
+  const publisher = new EventPublisher(kafka);
+  await publisher.connect();
+  const processes: ServiceProcess[] = [];
+  let counter: NotificationCounter | undefined;
+  try {
+    const config = configEvents(shape);
+    for (let i = 0; i < config.length; i += 500) {
+      await publisher.publish(
+        EVENTS.config,
+        config.slice(i, i + 500).map((event) => ({ key: configEventKey(event), value: event })),
+      );
+    }
+    log('configuration published', { events: config.length });
+
+    const alertsStart = await endOffsets(admin, EVENTS.alerts.topic);
+    const groupedStart = await endOffsets(admin, EVENTS.groupedAlerts.topic);
+    const notificationsStart = await endOffsets(admin, EVENTS.notifications.topic);
+    await presetGroup(admin, alertsGroup, EVENTS.alerts.topic, alertsStart);
+    await presetGroup(admin, groupsGroup, EVENTS.groupedAlerts.topic, groupedStart);
+    await presetGroup(admin, `${runId}.bench-notifications`, EVENTS.notifications.topic, notificationsStart);
+
+    const urls: string[] = [];
+    for (let i = 0; i < routers; i++) {
+      const port = options.basePort + i;
+      urls.push(`http://127.0.0.1:${port}`);
+      const router = startApp(`policy-router-${i + 1}`, 'policy-router', {
+        KAFKA_BROKERS: options.brokers.join(','),
+        MONGO_URL: mongoUrl,
+        HOST: '127.0.0.1',
+        POLICY_ROUTER_PORT: String(port),
+        ALERTLARK_CONSUMER_GROUP_PREFIX: prefix,
+        ALERTLARK_CONSUMER_START: 'latest',
+      }, logDir);
+      processes.push(router);
+      running.add(router);
+    }
+    for (const [i, url] of urls.entries()) {
+      await waitFor(`${url}/readyz (log: ${processes[i]!.logFile})`, async () => {
+        if (processes[i]!.child.exitCode !== null) throw new Error(`router exited with ${processes[i]!.child.exitCode}; see ${processes[i]!.logFile}`);
+        return (await fetch(`${url}/readyz`)).status === 200 || undefined;
+      }, 180_000, 250);
+      await waitFor(`${url} to know ${lastPolicyKey(shape)}`, async () => {
+        const answer = (await (await fetch(`${url}/internal/config?key=${encodeURIComponent(lastPolicyKey(shape))}`)).json()) as { present?: boolean };
+        return answer.present || undefined;
+      });
+    }
+    // Both groups settled with every router in them: no rebalance pauses the measurement.
+    await waitFor(`consumer groups to hold ${routers} member(s) each`, async () => {
+      const { groups } = await admin.describeGroups([alertsGroup, groupsGroup]);
+      return groups.every((group) => group.state === 'Stable' && group.members.length === routers) || undefined;
+    }, 60_000, 250);
+    log('routers ready', { urls });
+
+    counter = new NotificationCounter(kafka, `${runId}.bench-notifications`, new Set(Array.from({ length: shape.teams }, (_, team) => teamId(shape, team))));
+    await counter.start();
+
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const cpuBefore = cpuTimes();
+    const t0 = performance.now();
+    for (let i = 0; i < load.messages.length; i += options.batchSize) {
+      await producer.send({ topic: EVENTS.alerts.topic, acks: -1, messages: load.messages.slice(i, i + options.batchSize) });
+    }
+    const produced = performance.now();
+    await producer.disconnect();
+    const alertsTarget = await endOffsets(admin, EVENTS.alerts.topic);
+    log('load produced', { events: load.messages.length, seconds: round((produced - t0) / 1000), topicGrowth: total(alertsTarget) - total(alertsStart) });
+
+    const deadline = t0 + options.timeoutMs;
+    let alertsDoneAt: number | undefined;
+    let groupsDoneAt: number | undefined;
+    let groupedEnds = new Map<number, number>();
+    let groupedEndsSince = performance.now();
+    let lastReport = performance.now();
+    for (;;) {
+      throwIfStopping();
+      const now = performance.now();
+      if (now > deadline) throw new Error(`not caught up after ${options.timeoutMs / 1000} s; see ${logDir}`);
+      if (alertsDoneAt === undefined) {
+        const committed = await committedOffsets(admin, alertsGroup, EVENTS.alerts.topic);
+        if (caughtUp(committed, alertsTarget)) {
+          alertsDoneAt = now;
+          log('alerts stage caught up', { seconds: round((now - t0) / 1000) });
+        } else if (now - lastReport > 10_000) {
+          lastReport = now;
+          log('alerts stage', { remaining: total(alertsTarget) - total(committed), seconds: round((now - t0) / 1000) });
+        }
+      }
+      if (alertsDoneAt !== undefined) {
+        const ends = await endOffsets(admin, EVENTS.groupedAlerts.topic);
+        if (!sameOffsets(ends, groupedEnds)) {
+          groupedEnds = ends;
+          groupedEndsSince = now;
+          groupsDoneAt = undefined;
+        }
+        const committed = await committedOffsets(admin, groupsGroup, EVENTS.groupedAlerts.topic);
+        if (caughtUp(committed, ends)) groupsDoneAt ??= now;
+        else groupsDoneAt = undefined;
+        // Done once caught up and the topic has not grown for a second since.
+        if (groupsDoneAt !== undefined && now - groupedEndsSince >= 1_000) break;
+      }
+      await sleep(100);
+    }
+    const doneAt = groupsDoneAt!;
+    const cpuAfter = cpuTimes();
+    const routerCpuSeconds = processes.reduce((sum, router) => sum + (router.cpuSeconds() ?? 0), 0);
+    const seconds = (doneAt - t0) / 1000;
+    log('grouping caught up', { seconds: round(seconds) });
+
+    // Notifications: those of this run's teams until a fixed while after grouping caught up.
+    await sleep(Math.max(0, doneAt + NOTIFICATION_WINDOW_MS - performance.now()));
+    const notifications = counter.count;
+    log('notifications counted', { notifications, windowSeconds: NOTIFICATION_WINDOW_MS / 1000 });
+
+    let eventsChanged = 0;
+    let eventsUnchanged = 0;
+    let flushes = 0;
+    for (const [i, url] of urls.entries()) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      writeFileSync(path.join(logDir, `policy-router-${i + 1}.metrics.txt`), metrics);
+      eventsChanged += metricSum(metrics, 'alertlark_router_alert_events_total', 'outcome="changed"');
+      eventsUnchanged += metricSum(metrics, 'alertlark_router_alert_events_total', 'outcome="unchanged"');
+      flushes += metricSum(metrics, 'alertlark_router_group_flushes_total');
+      log(`router ${i + 1} metrics`, {
+        cpuSeconds: metricSum(metrics, 'process_cpu_seconds_total'),
+        alertEvents: metricSum(metrics, 'alertlark_router_alert_events_total'),
+        flushes: { sent: metricSum(metrics, 'alertlark_router_group_flushes_total', 'outcome="sent"'), quiet: metricSum(metrics, 'alertlark_router_group_flushes_total', 'outcome="quiet"') },
+        eventLoopLagP99: metricSum(metrics, 'nodejs_eventloop_lag_p99_seconds'),
+      });
+    }
+
+    const result: RunResult = {
+      routers,
+      seconds: round(seconds),
+      alertsPerSecond: Math.round(load.messages.length / seconds),
+      alertsStageSeconds: round((alertsDoneAt! - t0) / 1000),
+      produceSeconds: round((produced - t0) / 1000),
+      groupChanges: total(groupedEnds) - total(groupedStart),
+      notifications,
+      flushes,
+      routerCpuSeconds: round(routerCpuSeconds),
+      machineCpuBusy: cpuBefore && cpuAfter ? round((cpuAfter.busy - cpuBefore.busy) / (cpuAfter.all - cpuBefore.all)) : -1,
+      eventsChanged,
+      eventsUnchanged,
+    };
+    return { result, load: { kinds: load.kinds, alertnames: load.alertnames, matching: load.matching } };
+  } finally {
+    await Promise.allSettled(
+      processes.map(async (router) => {
+        await router.stop();
+        running.delete(router);
+      }),
+    );
+    await counter?.stop().catch(() => undefined);
+    await publisher
+      .publish(EVENTS.config, teardownEvents(shape).map((event) => ({ key: configEventKey(event), value: event })))
+      .catch((error: unknown) => log('could not delete the teams', { error: String(error) }));
+    await publisher.disconnect().catch(() => undefined);
+    log(`run ${runId} torn down`);
+  }
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+async function main(): Promise<void> {
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  // kafkajs 2.2.4 arms a timer with a negative delay on Node >= 23 (clamped to 1 ms): harmless.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name !== 'TimeoutNegativeWarning') log(`warning: ${warning.message}`);
+  });
+  const options = parseOptions(process.argv.slice(2), process.env);
+  log('options', { ...options, logRoot: path.relative(WORKSPACE_ROOT, options.logRoot) });
+  const kafka = createBenchKafka(options.brokers);
+  await ensureTopics(kafka);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const runs: RunResult[] = [];
+    let probe: Omit<AlertLoad, 'messages'> | undefined;
+    for (const routers of options.routerCounts) {
+      const { result, load } = await runOnce(kafka, admin, options, routers);
+      runs.push(result);
+      probe = load;
+    }
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'router-throughput',
+        alerts: options.alerts,
+        distinctAlerts: options.distinctAlerts,
+        alertnames: probe!.alertnames,
+        teams: options.teams,
+        policies: options.teams * options.policiesPerTeam,
+        groupWait: options.groupWait,
+        groupInterval: options.groupInterval,
+        mix: probe!.kinds,
+        matchingShare: round(probe!.matching / options.alerts),
+        runs,
+        machine: { cpus: os.cpus().length, node: process.version, kafka: options.brokers.join(','), mongo: options.mongoUrl.replace(/\/[^/]*$/, '') },
+      })}\n`,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const stopRouters = () => Promise.allSettled([...running].map((router) => router.stop(3_000)));
+
+// A signal ends the current run through its usual teardown (routers stopped, teams deleted); a
+// second signal, or a teardown taking over 20 s, stops the routers and exits at once.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopRequest.reason) {
+      void stopRouters().then(() => process.exit(130));
+      return;
+    }
+    stopRequest.reason = signal;
+    log(`${signal}: tearing the run down`);
+    setTimeout(() => void stopRouters().then(() => process.exit(130)), 20_000).unref();
+  });
+}
+
+main().catch((error: unknown) => {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  void stopRouters().then(() => process.exit(stopRequest.reason ? 130 : 1));
+});
