@@ -1,7 +1,15 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { EVENTS, createNotificationObjectBodySchema, type CreateNotificationObjectBody } from '@alertlark/contracts';
+import {
+  EVENTS,
+  cardSampleBodySchema,
+  createNotificationObjectBodySchema,
+  updateNotificationObjectBodySchema,
+  type CardSampleBody,
+  type CreateNotificationObjectBody,
+  type UpdateNotificationObjectBody,
+} from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { parseLarkWebhookUrl } from '@alertlark/lark';
 import { NotificationObjectRepository, type NotificationObjectRecord } from '@alertlark/persistence';
@@ -9,7 +17,9 @@ import { SecretBox } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
+import { cardValidationIssues, previewCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
+import { rejectIfInvalid, validationFailed } from './validation';
 
 const listQuerySchema = pageQuerySchema.extend({ q: z.string().trim().max(100).optional() });
 type ListQuery = z.output<typeof listQuerySchema>;
@@ -43,18 +53,14 @@ export class NotificationObjectsController {
   @HttpCode(201)
   async create(@Req() request: ConsoleRequest, @Body(new ZodPipe(createNotificationObjectBodySchema)) body: CreateNotificationObjectBody) {
     const teamId = request.team!._id;
-    const webhook = parseLarkWebhookUrl(body.webhookUrl, this.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
-    if (!webhook.ok) {
-      throw new BadRequestException({ error: 'validation_failed', message: `webhookUrl: ${webhook.reason}`, details: [{ path: 'webhookUrl', message: webhook.reason }] });
-    }
+    const webhook = this.checkWebhook(body.webhookUrl);
+    rejectIfInvalid(cardValidationIssues(body.card, body));
     const now = new Date();
     const record = await this.objects.create({
       _id: `nobj_${randomBytes(8).toString('hex')}`,
       teamId,
       name: body.name,
-      webhookUrlEncrypted: this.secrets.encrypt(webhook.url),
-      webhookHost: `${new URL(webhook.url).protocol}//${webhook.host}`,
-      webhookTokenTail: webhook.token.slice(-4),
+      ...webhook,
       ...(body.secret ? { secretEncrypted: this.secrets.encrypt(body.secret) } : {}),
       keywords: body.keywords,
       ...(body.dailyStats ? { dailyStats: body.dailyStats } : {}),
@@ -74,9 +80,66 @@ export class NotificationObjectsController {
 
   @Get(':id')
   async get(@Req() request: ConsoleRequest, @Param('id') id: string) {
+    return notificationObjectView(await this.find(request, id));
+  }
+
+  /** Fields left out keep their value; `null` removes secret, dailyStats or card. */
+  @Put(':id')
+  async update(@Req() request: ConsoleRequest, @Param('id') id: string, @Body(new ZodPipe(updateNotificationObjectBodySchema)) body: UpdateNotificationObjectBody) {
+    const current = await this.find(request, id);
+    const webhook = body.webhookUrl !== undefined ? this.checkWebhook(body.webhookUrl) : {};
+    const name = body.name ?? current.name;
+    const keywords = body.keywords ?? current.keywords;
+    rejectIfInvalid(cardValidationIssues(body.card === undefined ? current.card : (body.card ?? undefined), { name, keywords }));
+    const unset = (['secret', 'dailyStats', 'card'] as const).filter((field) => body[field] === null).map((field) => (field === 'secret' ? 'secretEncrypted' : field));
+    const record = await this.objects.update(
+      request.team!._id,
+      id,
+      {
+        name,
+        keywords,
+        ...webhook,
+        ...(body.secret ? { secretEncrypted: this.secrets.encrypt(body.secret) } : {}),
+        ...(body.dailyStats ? { dailyStats: body.dailyStats } : {}),
+        ...(body.card ? { card: body.card } : {}),
+        updatedAt: new Date(),
+      },
+      unset,
+    );
+    if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
+    await this.publishUpsert(record);
+    return notificationObjectView(record);
+  }
+
+  /** The card the chatbot would get for these alerts (or a sample group), not sent. */
+  @Post(':id/preview')
+  @HttpCode(200)
+  async preview(@Req() request: ConsoleRequest, @Param('id') id: string, @Body(new ZodPipe(cardSampleBodySchema)) body: CardSampleBody) {
+    return previewCard(await this.find(request, id), body, this.env);
+  }
+
+  /** Sends a sample card to the chatbot now and answers with what Lark said. */
+  @Post(':id/test')
+  @HttpCode(200)
+  async test(@Req() request: ConsoleRequest, @Param('id') id: string, @Body(new ZodPipe(cardSampleBodySchema)) body: CardSampleBody) {
+    return sendTestCard(await this.find(request, id), body, { secrets: this.secrets, env: this.env });
+  }
+
+  private async find(request: ConsoleRequest, id: string): Promise<NotificationObjectRecord> {
     const record = await this.objects.get(request.team!._id, id);
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    return notificationObjectView(record);
+    return record;
+  }
+
+  /** The sealed webhook fields of a URL that passed the check; a 400 naming the problem otherwise. */
+  private checkWebhook(raw: string) {
+    const webhook = parseLarkWebhookUrl(raw, this.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
+    if (!webhook.ok) throw validationFailed([{ path: 'webhookUrl', message: webhook.reason }]);
+    return {
+      webhookUrlEncrypted: this.secrets.encrypt(webhook.url),
+      webhookHost: `${new URL(webhook.url).protocol}//${webhook.host}`,
+      webhookTokenTail: webhook.token.slice(-4),
+    };
   }
 
   private publishUpsert(record: NotificationObjectRecord): Promise<void> {

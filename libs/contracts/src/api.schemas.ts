@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { alertStatusSchema } from './alert.event';
+import { labelPairsSchema, toLabelPairs } from './labels';
 import { policyRuleShapeSchema } from './policy-rule';
 import { timeIntervalSchema } from './time-interval';
 import { isIanaTimeZone } from './time-zone';
@@ -28,7 +30,32 @@ export const dailyStatsConfigSchema = z
   .strict();
 export type DailyStatsConfig = z.infer<typeof dailyStatsConfigSchema>;
 
-/** How cards for one notification object look; rendering lives in libs/lark. */
+/** Lark's card header colours (LARK.md, "Cards"). */
+export const LARK_HEADER_TEMPLATES = [
+  'blue',
+  'wathet',
+  'turquoise',
+  'green',
+  'yellow',
+  'orange',
+  'red',
+  'carmine',
+  'violet',
+  'purple',
+  'indigo',
+  'grey',
+] as const;
+export const larkHeaderTemplateSchema = z.enum(LARK_HEADER_TEMPLATES);
+
+/** A custom card template may be at most this large (it must leave room for alerts in 20 KB). */
+export const CARD_TEMPLATE_MAX_CHARS = 16_384;
+
+/**
+ * How cards for one notification object look; rendering lives in libs/lark (libs/lark/README.md
+ * lists the placeholders). The shape is checked here; placeholders, the card shape of `template`
+ * and whether the result can carry the keywords are checked by libs/lark's `cardConfigIssues`
+ * when the console saves a config, since only the renderer knows them.
+ */
 export const cardConfigSchema = z
   .object({
     language: z.enum(['en', 'zh']).default('en'),
@@ -38,6 +65,23 @@ export const cardConfigSchema = z
     annotations: z.array(z.string().min(1)).max(30).optional(),
     /** open_ids to @mention on firing cards, or "all". */
     mentions: z.array(z.string().regex(/^(all|ou_[A-Za-z0-9_-]+)$/)).max(20).optional(),
+    /** The header title with placeholders, e.g. `[{{status}}] {{alertname}} on {{labels.cluster}}`. */
+    titleTemplate: z.string().trim().min(1).max(300).optional(),
+    /**
+     * Header colour of firing cards by severity (case-insensitive), over the defaults (critical
+     * red, warning orange, info blue, others orange). Resolved cards are always green.
+     */
+    severityColors: z
+      .record(z.string().trim().min(1).max(50), larkHeaderTemplateSchema)
+      .refine((colors) => Object.keys(colors).length <= 30, 'at most 30 severities')
+      .optional(),
+    /** A whole Lark card (v1 or v2) with placeholders, as JSON text or as an object. */
+    template: z
+      .union([z.string().trim().min(2), z.record(z.string(), z.unknown())])
+      .refine((template) => (typeof template === 'string' ? template : JSON.stringify(template)).length <= CARD_TEMPLATE_MAX_CHARS, {
+        message: `must be at most ${CARD_TEMPLATE_MAX_CHARS} characters of JSON`,
+      })
+      .optional(),
   })
   .strict();
 export type CardConfig = z.infer<typeof cardConfigSchema>;
@@ -53,6 +97,54 @@ export const createNotificationObjectBodySchema = z
   })
   .strict();
 export type CreateNotificationObjectBody = z.infer<typeof createNotificationObjectBodySchema>;
+
+/**
+ * `PUT /notification-objects/:id`. The webhook URL and the secret are never shown again, so a field
+ * left out keeps its current value; `null` removes an optional one (secret, dailyStats, card).
+ */
+export const updateNotificationObjectBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    webhookUrl: z.string().min(1).max(500).optional(),
+    secret: z.string().min(1).max(200).nullable().optional(),
+    keywords: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
+    dailyStats: dailyStatsConfigSchema.nullable().optional(),
+    card: cardConfigSchema.nullable().optional(),
+  })
+  .strict();
+export type UpdateNotificationObjectBody = z.infer<typeof updateNotificationObjectBodySchema>;
+
+/** Labels or annotations as name/value pairs (the wire form) or as a plain object. */
+const labelsInputSchema = z.union([labelPairsSchema, z.record(z.string().min(1), z.string()).transform(toLabelPairs)]);
+
+/** One alert to preview or test a card with: a NotificationEvent alert, most fields optional. */
+export const cardSampleAlertSchema = z
+  .object({
+    fingerprint: z.string().min(1).max(100).optional(),
+    status: alertStatusSchema.default('firing'),
+    labels: labelsInputSchema,
+    annotations: labelsInputSchema.default([]),
+    /** Defaults to a few minutes ago. */
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    endsAt: z.iso.datetime({ offset: true }).optional(),
+    generatorURL: z.string().max(2048).optional(),
+  })
+  .strict();
+
+/**
+ * `POST /notification-objects/:id/preview` and `/test`: the alerts to render (default: a built-in
+ * sample group) and the notification's status (default: firing when any alert fires).
+ */
+export const cardSampleBodySchema = z.preprocess(
+  (body) => body ?? {},
+  z
+    .object({
+      status: alertStatusSchema.optional(),
+      alerts: z.array(cardSampleAlertSchema).min(1).max(500).optional(),
+    })
+    .strict(),
+);
+export type CardSampleBody = z.output<typeof cardSampleBodySchema>;
 
 /** Durations the way Alertmanager writes them: 30s, 5m, 4h, 1h30m. */
 export const durationSchema = z.string().regex(/^(\d+(ms|s|m|h|d|w))+$/, 'must be a duration like 30s, 5m or 4h');

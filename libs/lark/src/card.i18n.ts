@@ -25,6 +25,9 @@ export interface CardStrings {
   noSeverity: string;
   alertCount: (count: number) => string;
   duration: (units: { d: number; h: number; m: number; s: number }) => string;
+  /** Summary annotation of the built-in sample alerts (console preview and test send). */
+  sampleSummary: (instance: string) => string;
+  sampleDescription: string;
 }
 
 function twoUnits(parts: Array<[number, string]>, sep: string): string {
@@ -61,6 +64,8 @@ const en: CardStrings = {
   noSeverity: 'none',
   alertCount: (count) => `${count} alert${count === 1 ? '' : 's'}`,
   duration: ({ d, h, m, s }) => twoUnits([[d, 'd'], [h, 'h'], [m, 'm'], [s, 's']], ' '),
+  sampleSummary: (instance) => `Sample alert from Alertlark for ${instance}: no action needed`,
+  sampleDescription: 'Sent to show how this chatbot’s cards look; not a real alert.',
 };
 
 const zh: CardStrings = {
@@ -87,6 +92,8 @@ const zh: CardStrings = {
   noSeverity: '无',
   alertCount: (count) => `${count} 条告警`,
   duration: ({ d, h, m, s }) => twoUnits([[d, '天'], [h, '小时'], [m, '分钟'], [s, '秒']], ''),
+  sampleSummary: (instance) => `Alertlark 示例告警（${instance}），无需处理`,
+  sampleDescription: '用于展示此机器人的卡片样式，并非真实告警。',
 };
 
 export function cardStrings(language: CardLanguage | undefined): CardStrings {

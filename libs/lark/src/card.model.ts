@@ -3,7 +3,9 @@
  * header colour, title, which labels and annotations each alert shows.
  */
 import { labelValue as value, type CardConfig, type LabelPair, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
+import { TRUNCATION_LEVELS } from './card.fit';
 import { cardStrings, type CardStrings } from './card.i18n';
+import { commonLabelValue, factsResolver, fillPlaceholders } from './card.placeholders';
 import type { LarkHeaderTemplate } from './card.types';
 import { oneLine, parseInstant, truncateText } from './card.text';
 
@@ -45,8 +47,22 @@ function severityInfo(severity: string | undefined) {
   return (severity && SEVERITY_TEMPLATES[severity.toLowerCase()]) || UNKNOWN_SEVERITY;
 }
 
-export function headerTemplate(status: 'firing' | 'resolved', severity: string | undefined): LarkHeaderTemplate {
-  return status === 'resolved' ? 'green' : severityInfo(severity).template;
+/**
+ * The header colour: green when resolved; otherwise the object's own colour for the severity
+ * (`severityColors`, matched case-insensitively), else the default mapping above.
+ */
+export function headerTemplate(
+  status: 'firing' | 'resolved',
+  severity: string | undefined,
+  severityColors?: Readonly<Record<string, LarkHeaderTemplate>>,
+): LarkHeaderTemplate {
+  if (status === 'resolved') return 'green';
+  if (severity && severityColors) {
+    const wanted = severity.toLowerCase();
+    const own = Object.entries(severityColors).find(([name]) => name.toLowerCase() === wanted);
+    if (own) return own[1];
+  }
+  return severityInfo(severity).template;
 }
 
 const DEFAULT_ANNOTATIONS = ['summary', 'description'];
@@ -61,8 +77,14 @@ export interface CardModel {
   alerts: NotifiedAlert[];
   firingCount: number;
   resolvedCount: number;
+  /** Alerts of the whole group: the notification's totals when it carries only part of it. */
+  totals: { firing: number; resolved: number };
   /** Distinct severities, most severe first. */
   severities: string[];
+  /** The headline severity: the group's, else the most severe. */
+  severity: string | undefined;
+  /** The group's alertname, or the one all alerts share. */
+  alertname: string | undefined;
   template: LarkHeaderTemplate;
   title: string;
   groupLabels: LabelPair[];
@@ -74,11 +96,6 @@ export interface CardModel {
   objectName: string;
   consoleUrl: string | undefined;
   nowMs: number;
-}
-
-function commonValue(alerts: readonly NotifiedAlert[], name: string): string | undefined {
-  const first = value(alerts[0]?.labels ?? [], name);
-  return first !== undefined && alerts.every((alert) => value(alert.labels, name) === first) ? first : undefined;
 }
 
 function distinct(values: Array<string | undefined>): string[] {
@@ -113,14 +130,14 @@ export function buildCardModel(
   ]).sort((a, b) => severityInfo(b).rank - severityInfo(a).rank);
   const headline = value(groupLabels, 'severity') ?? severities[0];
 
-  const alertname = value(groupLabels, 'alertname') ?? commonValue(alerts, 'alertname');
+  const alertname = value(groupLabels, 'alertname') ?? commonLabelValue(alerts, 'alertname');
   const subject =
     alertname ?? (groupLabels.length > 0 ? groupLabels.map((p) => p.value).join(' ') : strings.alertCount(alerts.length));
   const tag =
     notification.status === 'firing'
       ? `[${strings.firingTag}:${firingCount > 0 ? firingCount : alerts.length}]`
       : `[${strings.resolvedTag}]`;
-  const title = truncateText(oneLine([tag, truncateText(subject, 100), headline].filter(Boolean).join(' ')), 150);
+  const defaultTitle = truncateText(oneLine([tag, truncateText(subject, 100), headline].filter(Boolean).join(' ')), 150);
 
   const chosen = config.labels ?? [...groupLabels.map((pair) => pair.name), 'instance'];
   const varying = ['alertname', 'severity'].filter(
@@ -128,15 +145,18 @@ export function buildCardModel(
   );
   const alertLabelNames = [...new Set([...varying, ...chosen])].filter((name) => !groupNames.has(name));
 
-  return {
+  const model: CardModel = {
     strings,
     status: notification.status,
     alerts,
     firingCount,
     resolvedCount: alerts.length - firingCount,
+    totals: notification.totals ?? { firing: firingCount, resolved: alerts.length - firingCount },
     severities,
-    template: headerTemplate(notification.status, headline),
-    title,
+    severity: headline,
+    alertname,
+    template: headerTemplate(notification.status, headline, config.severityColors),
+    title: defaultTitle,
     groupLabels,
     alertLabelNames,
     annotationNames: config.annotations ?? DEFAULT_ANNOTATIONS,
@@ -146,6 +166,14 @@ export function buildCardModel(
     consoleUrl: links.consoleUrl,
     nowMs,
   };
+  if (config.titleTemplate) model.title = templatedTitle(model, config.titleTemplate) || defaultTitle;
+  return model;
+}
+
+/** The title from the object's title template: one line, at most 150 characters, '' if blank. */
+export function templatedTitle(model: CardModel, titleTemplate: string): string {
+  const resolve = factsResolver(model, TRUNCATION_LEVELS[0]!, { title: model.title });
+  return truncateText(oneLine(fillPlaceholders(titleTemplate, 'plain', resolve)).trim(), 150);
 }
 
 /** The labels one alert shows: the chosen ones it has, else a few that tell it apart. */

@@ -41,7 +41,7 @@ function notification(alerts: NotifiedAlert[], extra: Partial<NotificationEvent>
 
 const target: CardTarget = { name: 'ops-bot', keywords: ['alert'] };
 const links = { consoleUrl: CONSOLE };
-const text = (m: ReturnType<typeof renderAlertCard>) => cardVisibleTexts(m).join('\n');
+const text = (m: { card: unknown }) => cardVisibleTexts(m).join('\n');
 
 const hosts = (n: number, labels: Record<string, string> = {}) =>
   Array.from({ length: n }, (_, i) => alert({ instance: `web-${i + 1}:9100`, ...labels }));
@@ -178,5 +178,56 @@ describe('renderAlertCard', () => {
     const order = ['**instance**: c', '**instance**: a', '**instance**: b'].map((s) => visible.indexOf(s));
     expect(order).toEqual([...order].sort((x, y) => x - y));
     expect(visible).toContain('**alertname**: DiskFull');
+  });
+});
+
+describe('titleTemplate and severityColors', () => {
+  it('shapes the header of the default card', () => {
+    const card = renderAlertCard(
+      notification(hosts(2, { cluster: 'eu-1' })),
+      { ...target, card: { language: 'en', titleTemplate: '{{status}} · {{alertname}} on {{labels.cluster}} ({{firingCount}}/{{count}})', severityColors: { Critical: 'carmine' } } },
+      links,
+      { now: NOW },
+    );
+    expect(card).toMatchSnapshot();
+    expect(card.card.header).toEqual({ title: { tag: 'plain_text', content: 'Firing · HighCPU on eu-1 (2/2)' }, template: 'carmine' });
+  });
+
+  it.each<[string, string, number, Partial<NotificationEvent>, string]>([
+    ['a prefix to the default title', '🚨 {{title}}', 1, {}, '🚨 [FIRING:1] HighCPU critical'],
+    ['labels the alerts do not share are empty', '{{alertname}} {{labels.instance}}|', 2, {}, 'HighCPU |'],
+    ['labels the alerts share', '{{alertname}} {{labels.instance}}|', 1, {}, 'HighCPU web-1:9100|'],
+    ['a blank result: the default title', '{{labels.missing}}', 1, {}, '[FIRING:1] HighCPU critical'],
+    ['totals of a group larger than the card', '{{firingCount}} firing, {{resolvedCount}} resolved of {{count}}', 1, { totals: { firing: 900, resolved: 12 } }, '900 firing, 12 resolved of 912'],
+    ['values on one line', '{{annotations.description}}', 1, {}, 'Load has been above the threshold.'],
+    ['severity and group labels', '{{severity}}: {{groupLabels}}', 1, {}, 'critical: alertname=HighCPU'],
+    ['unknown placeholders left as written', '{{nope}} {{alertname}}', 1, {}, '{{nope}} HighCPU'],
+  ])('titleTemplate: %s', (_name, titleTemplate, count, extra, title) => {
+    const alerts = hosts(count).map((a) => ({ ...a, annotations: toLabelPairs({ description: 'Load has been above\nthe threshold.' }) }));
+    const card = renderAlertCard(notification(alerts, extra), { ...target, card: { language: 'en', titleTemplate } }, links, { now: NOW });
+    expect(card.card.header.title.content).toBe(title);
+  });
+
+  it('titleTemplate in Chinese uses the Chinese status', () => {
+    const card = renderAlertCard(notification(hosts(1)), { ...target, card: { language: 'zh', titleTemplate: '【{{status}}】{{alertname}}' } }, links, { now: NOW });
+    expect(card.card.header.title.content).toBe('【告警中】HighCPU');
+  });
+
+  it.each<[string, Record<string, string>, string, 'firing' | 'resolved', string]>([
+    ['a configured severity', { critical: 'carmine' }, 'critical', 'firing', 'carmine'],
+    ['matched case-insensitively', { P1: 'violet' }, 'p1', 'firing', 'violet'],
+    ['defaults for the others: warning', { critical: 'carmine' }, 'warning', 'firing', 'orange'],
+    ['defaults for the others: info', { critical: 'carmine' }, 'info', 'firing', 'blue'],
+    ['defaults for the others: unknown', {}, 'sev9', 'firing', 'orange'],
+    ['resolved is always green', { critical: 'carmine', resolved: 'red' }, 'critical', 'resolved', 'green'],
+  ])('severityColors: %s', (_name, severityColors, severity, status, template) => {
+    const alerts = hosts(1, { severity }).map((a) => ({ ...a, status, ...(status === 'resolved' ? { endsAt: '2024-05-01T10:30:00Z' } : {}) }));
+    const card = renderAlertCard(
+      notification(alerts, { status }),
+      { ...target, card: { language: 'en', severityColors: severityColors as Record<string, 'red'> } },
+      links,
+      { now: NOW },
+    );
+    expect(card.card.header.template).toBe(template);
   });
 });

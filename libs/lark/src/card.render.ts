@@ -1,23 +1,18 @@
 /**
- * The default alert card (v1): a header coloured by status and severity, a summary line of
+ * The alert card. By default (v1): a header coloured by status and severity, a summary line of
  * severity, status, counts and group labels, one block per alert (labels, start, duration,
  * annotations, links), "+N more" when the group does not fit, a console button, and a note that
- * carries the object's keywords so Lark's keyword check always passes.
+ * carries the object's keywords so Lark's keyword check always passes. An object with its own
+ * `template` gets that card instead (card.template.ts); `titleTemplate` and `severityColors`
+ * shape the header of both (card.model.ts).
  */
-import { labelValue as value, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
+import type { NotificationEvent } from '@alertlark/contracts';
+import { alertBlock, footerText, moreLine } from './card.blocks';
 import { DEFAULT_CARD_BYTE_BUDGET, fitCard, type TextLimits } from './card.fit';
-import { buildCardModel, labelsToShow, resolveNow, type CardLinks, type CardModel, type CardTarget } from './card.model';
-import {
-  durationParts,
-  escapeLarkMd,
-  formatUtc,
-  mdLink,
-  oneLine,
-  parseInstant,
-  safeLinkUrl,
-  truncateText,
-} from './card.text';
-import type { LarkCardElement, LarkCardMessage, LarkDivField } from './card.types';
+import { buildCardModel, resolveNow, type CardLinks, type CardModel, type CardTarget } from './card.model';
+import { parseCardTemplate, renderCardTemplate } from './card.template';
+import { escapeLarkMd, oneLine, safeLinkUrl, truncateText } from './card.text';
+import type { AlertCardMessage, LarkCardElement, LarkCardMessage, LarkDivField } from './card.types';
 
 export interface RenderOptions {
   /** Instant that firing durations are measured to; defaults to the notification's createdAt. */
@@ -27,7 +22,11 @@ export interface RenderOptions {
 }
 
 export interface RenderedCard {
-  message: LarkCardMessage;
+  message: AlertCardMessage;
+  /** `template` when the object's own template was used; `default` otherwise. */
+  layout: 'default' | 'template';
+  /** Why an object's template was not used (it was broken, or too large even without alerts). */
+  templateProblem?: string;
   shownAlerts: number;
   omittedAlerts: number;
   /** UTF-8 bytes of JSON.stringify(message), before signing. */
@@ -36,17 +35,27 @@ export interface RenderedCard {
   fits: boolean;
 }
 
-/** Renders a notification as a card that fits the byte budget (see renderAlertCardDetailed). */
+/**
+ * Renders a notification as a card that fits the byte budget (see renderAlertCardDetailed).
+ *
+ * Typed as the default v1 card so that callers written before templates keep compiling; when the
+ * object has its own `template`, the card is that template's (v1 or v2), so callers must treat
+ * `card` as opaque JSON to post. renderAlertCardDetailed's `message` has the honest type.
+ */
 export function renderAlertCard(
   notification: NotificationEvent,
   target: CardTarget,
   links: CardLinks,
   options: RenderOptions = {},
 ): LarkCardMessage {
-  return renderAlertCardDetailed(notification, target, links, options).message;
+  return renderAlertCardDetailed(notification, target, links, options).message as LarkCardMessage;
 }
 
-/** Like renderAlertCard, also telling how many alerts made it onto the card and its size. */
+/**
+ * Like renderAlertCard, also telling how many alerts made it onto the card and its size. A
+ * template that cannot be used (saved templates are checked, so only old or hand-made data) falls
+ * back to the default card: an alert is never dropped for a template.
+ */
 export function renderAlertCardDetailed(
   notification: NotificationEvent,
   target: CardTarget,
@@ -55,8 +64,32 @@ export function renderAlertCardDetailed(
 ): RenderedCard {
   const model = buildCardModel(notification, target, links, resolveNow(options.now, notification.createdAt));
   const total = model.alerts.length;
-  const fit = fitCard(total, (shown, limits) => layoutCard(model, shown, limits), options.maxBytes ?? DEFAULT_CARD_BYTE_BUDGET);
-  return { message: fit.value, shownAlerts: fit.shown, omittedAlerts: total - fit.shown, bytes: fit.bytes, fits: fit.fits };
+  const maxBytes = options.maxBytes ?? DEFAULT_CARD_BYTE_BUDGET;
+  let templateProblem: string | undefined;
+  const source = target.card?.template;
+  if (source !== undefined) {
+    const parsed = parseCardTemplate(source);
+    if (parsed.ok) {
+      const listed = parsed.template.usesAlerts ? total : 0;
+      const fit = fitCard(listed, (shown, limits) => renderCardTemplate(parsed.template, model, shown, limits), maxBytes);
+      if (fit.fits) {
+        return { message: fit.value, layout: 'template', shownAlerts: fit.shown, omittedAlerts: total - fit.shown, bytes: fit.bytes, fits: true };
+      }
+      templateProblem = `the template is ${fit.bytes} bytes even without alerts, over the budget of ${maxBytes}`;
+    } else {
+      templateProblem = parsed.issues.map((issue) => `${issue.path || '(template)'}: ${issue.message}`).join('; ');
+    }
+  }
+  const fit = fitCard(total, (shown, limits) => layoutCard(model, shown, limits), maxBytes);
+  return {
+    message: fit.value,
+    layout: 'default',
+    ...(templateProblem !== undefined ? { templateProblem } : {}),
+    shownAlerts: fit.shown,
+    omittedAlerts: total - fit.shown,
+    bytes: fit.bytes,
+    fits: fit.fits,
+  };
 }
 
 const md = (content: string) => ({ tag: 'lark_md' as const, content });
@@ -89,10 +122,7 @@ export function layoutCard(model: CardModel, shown: number, limits: TextLimits):
   }
   const omitted = model.alerts.length - shown;
   const consoleUrl = safeLinkUrl(model.consoleUrl);
-  if (omitted > 0) {
-    const link = consoleUrl ? ` · [${escapeLarkMd(s.console)}](${consoleUrl})` : '';
-    elements.push({ tag: 'hr' }, { tag: 'div', text: md(`**${s.more(omitted)}**${link}`) });
-  }
+  if (omitted > 0) elements.push({ tag: 'hr' }, { tag: 'div', text: md(moreLine(model, omitted)) });
   if (consoleUrl) {
     elements.push({
       tag: 'action',
@@ -108,50 +138,4 @@ export function layoutCard(model: CardModel, shown: number, limits: TextLimits):
       elements,
     },
   };
-}
-
-/** Visible footer: the keywords verbatim (plain text, so nothing can hide them) and the bot name. */
-function footerText(model: CardModel): string {
-  const parts = [];
-  if (model.keywords.length > 0) parts.push(`${model.strings.keywords}: ${model.keywords.join(', ')}`);
-  parts.push(model.objectName ? `Alertlark · ${truncateText(model.objectName, 100)}` : 'Alertlark');
-  return parts.join(' | ');
-}
-
-function alertBlock(model: CardModel, alert: NotifiedAlert, limits: TextLimits): string {
-  const s = model.strings;
-  const label = (text: string) => escapeLarkMd(truncateText(oneLine(text), limits.labelChars));
-  const icon = alert.status === 'firing' ? '🔥' : '✅';
-  const labels = labelsToShow(model, alert).map((pair) => `**${label(pair.name)}**: ${label(pair.value)}`);
-  const lines = [[icon, ...(labels.length > 0 ? [labels.join(' · ')] : [])].join(' ')];
-  lines.push(timeLine(model, alert));
-  for (const name of model.annotationNames) {
-    const text = value(alert.annotations, name);
-    if (text === undefined || text.trim() === '') continue;
-    const title = name === 'summary' ? s.summary : name === 'description' ? s.description : label(name);
-    const body = escapeLarkMd(truncateText(text.trim().replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n'), limits.annotationChars));
-    lines.push(`**${title}:** ${body}`);
-  }
-  const links = [
-    mdLink(s.graph, alert.generatorURL, limits.urlChars),
-    mdLink(s.runbook, value(alert.annotations, 'runbook_url'), limits.urlChars),
-  ].filter((link): link is string => link !== undefined);
-  if (links.length > 0) lines.push(links.join(' · '));
-  return lines.join('\n');
-}
-
-function timeLine(model: CardModel, alert: NotifiedAlert): string {
-  const s = model.strings;
-  const start = parseInstant(alert.startsAt);
-  if (start === undefined) return `**${s.started}** ${escapeLarkMd(truncateText(oneLine(alert.startsAt), 40))}`;
-  const parts = [`**${s.started}** ${formatUtc(start)}`];
-  if (alert.status === 'firing') {
-    parts.push(`${s.lasting} ${s.duration(durationParts(model.nowMs - start))}`);
-  } else {
-    const end = parseInstant(alert.endsAt);
-    if (end !== undefined && end >= start) {
-      parts.push(`**${s.ended}** ${formatUtc(end)}`, `${s.lasted} ${s.duration(durationParts(end - start))}`);
-    }
-  }
-  return parts.join(' · ');
 }

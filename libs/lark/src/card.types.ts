@@ -76,3 +76,15 @@ export interface LarkCardMessage {
 
 /** A webhook body after signing: the message plus `timestamp` (seconds, as a string) and `sign`. */
 export type SignedLarkBody<T> = T & { timestamp?: string; sign?: string };
+
+/**
+ * A card built from an object's own template (card.template.ts): v1 or v2, any shape Lark takes,
+ * so only its envelope is typed.
+ */
+export interface LarkTemplateCardMessage {
+  msg_type: 'interactive';
+  card: { [key: string]: unknown };
+}
+
+/** What the alert renderer sends: the default v1 card, or the object's own template. */
+export type AlertCardMessage = LarkCardMessage | LarkTemplateCardMessage;

@@ -19,6 +19,20 @@ export class NotificationObjectRepository {
     return this.objects.findOne({ _id: id, teamId }).lean<NotificationObjectRecord>().exec();
   }
 
+  /**
+   * Sets `set` and removes the `unset` fields of the team's chatbot (PUT /notification-objects/:id);
+   * the chatbot as it is now, or null when the team has none with this id.
+   */
+  update(
+    teamId: string,
+    id: string,
+    set: Partial<Omit<NotificationObjectRecord, '_id' | 'teamId' | 'createdAt'>>,
+    unset: ReadonlyArray<'secretEncrypted' | 'dailyStats' | 'card'> = [],
+  ): Promise<NotificationObjectRecord | null> {
+    const update = { $set: set, ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((field) => [field, 1])) } : {}) };
+    return this.objects.findOneAndUpdate({ _id: id, teamId }, update, { new: true }).lean<NotificationObjectRecord>().exec();
+  }
+
   /** `q` searches name and webhook host, case-insensitively. */
   list(teamId: string, page: { q?: string; limit: number; offset: number }): Promise<NotificationObjectRecord[]> {
     const filter = page.q

@@ -1,0 +1,99 @@
+/**
+ * A chatbot's card without a real alert: the check of its card config when it is saved, the
+ * preview (the exact body the sender would post, unsigned) and the test send (signed, now).
+ */
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { Dispatcher } from 'undici';
+import type { CardConfig, CardSampleBody, NotifiedAlert } from '@alertlark/contracts';
+import { cardConfigIssues, formatUtc, parseLarkWebhookUrl, postToLark, renderAlertCardDetailed, sampleNotification, signedBody, type RenderedCard } from '@alertlark/lark';
+import type { NotificationObjectRecord } from '@alertlark/persistence';
+import type { SecretBox } from '@alertlark/secrets';
+import type { ConsoleEnv } from './console.env';
+import type { ValidationIssue } from './validation';
+
+/** A test send waits this long for Lark's answer. */
+export const TEST_SEND_TIMEOUT_MS = 10_000;
+
+/** The card config's problems as request problems (`card.template.header.title.content`). */
+export function cardValidationIssues(card: Partial<CardConfig> | undefined, target: { name: string; keywords: readonly string[] }): ValidationIssue[] {
+  if (!card) return [];
+  return cardConfigIssues(card, target).map((issue) => ({ path: ['card', issue.path].filter(Boolean).join('.'), message: issue.message }));
+}
+
+/** The card the sender would post to this chatbot for these alerts (or the built-in sample). */
+export function renderSampleCard(record: NotificationObjectRecord, body: CardSampleBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs: number): RenderedCard {
+  const alerts = body.alerts?.map(
+    (alert, index): NotifiedAlert => ({
+      fingerprint: alert.fingerprint ?? `preview-${index + 1}`,
+      status: alert.status,
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: alert.startsAt ?? formatUtc(nowMs - 5 * 60_000),
+      ...(alert.endsAt !== undefined ? { endsAt: alert.endsAt } : alert.status === 'resolved' ? { endsAt: formatUtc(nowMs) } : {}),
+      ...(alert.generatorURL !== undefined ? { generatorURL: alert.generatorURL } : {}),
+    }),
+  );
+  const notification = sampleNotification({
+    ...(record.card?.language ? { language: record.card.language } : {}),
+    ...(body.status ? { status: body.status } : {}),
+    ...(alerts ? { alerts } : {}),
+    nowMs,
+  });
+  const target = { name: record.name, keywords: record.keywords, ...(record.card ? { card: record.card } : {}) };
+  const consoleUrl = `${env.ALERTLARK_CONSOLE_URL}/alerts?group=${encodeURIComponent(notification.groupKey)}`;
+  return renderAlertCardDetailed(notification, target, { consoleUrl }, { now: nowMs });
+}
+
+export function previewCard(record: NotificationObjectRecord, body: CardSampleBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs = Date.now()) {
+  const rendered = renderSampleCard(record, body, env, nowMs);
+  return { card: rendered.message, bytes: rendered.bytes, shownAlerts: rendered.shownAlerts, omittedAlerts: rendered.omittedAlerts };
+}
+
+export interface TestSendDeps {
+  secrets: SecretBox;
+  env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL' | 'ALERTLARK_WEBHOOK_HOSTS_ALLOW'>;
+  /** For tests: an undici dispatcher; the global one otherwise. */
+  dispatcher?: Dispatcher;
+  timeoutMs?: number;
+}
+
+export interface TestSendAnswer {
+  ok: boolean;
+  /** Lark's own `code` and `msg`; null when the answer carried none (e.g. an HTTP 5xx page). */
+  code: number | null;
+  msg: string | null;
+  httpStatus: number;
+  /** How Alertlark reads the answer: `ok`, `keyword-not-found`, `signature-mismatch`, ... */
+  reason: string;
+}
+
+/**
+ * Posts a sample card to the chatbot now, signed when it has a secret. Whatever Lark answers is
+ * the answer; no answer at all (timeout, connection refused) is a 502 naming why.
+ */
+export async function sendTestCard(record: NotificationObjectRecord, body: CardSampleBody, deps: TestSendDeps): Promise<TestSendAnswer> {
+  const webhookUrl = deps.secrets.decrypt(record.webhookUrlEncrypted);
+  const allowed = parseLarkWebhookUrl(webhookUrl, deps.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
+  if (!allowed.ok) {
+    throw new HttpException({ error: 'conflict', message: `the chatbot's webhook URL is no longer allowed: ${allowed.reason}` }, HttpStatus.CONFLICT);
+  }
+  const secret = record.secretEncrypted ? deps.secrets.decrypt(record.secretEncrypted) : undefined;
+  const nowMs = Date.now();
+  const rendered = renderSampleCard(record, body, deps.env, nowMs);
+  const result = await postToLark(allowed.url, signedBody(rendered.message, secret, nowMs), {
+    timeoutMs: deps.timeoutMs ?? TEST_SEND_TIMEOUT_MS,
+    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+  });
+  if (result.kind === 'error') {
+    const reason = result.message.split(allowed.token).join('****');
+    throw new HttpException(
+      {
+        error: 'lark_unreachable',
+        message: `Lark did not answer: ${result.errorKind}${result.errorCode ? ` (${result.errorCode})` : ''}: ${reason}`,
+        details: { errorKind: result.errorKind, ...(result.errorCode ? { errorCode: result.errorCode } : {}), durationMs: result.durationMs },
+      },
+      HttpStatus.BAD_GATEWAY,
+    );
+  }
+  return { ok: result.ok, code: result.code ?? null, msg: result.msg ?? null, httpStatus: result.httpStatus, reason: result.reason };
+}
