@@ -7,9 +7,12 @@ import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/servi
 import { AdminGuard, TeamGuard } from './auth.guards';
 import { AlertsController } from './alerts.controller';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
+import { DeliveriesConsumer } from './deliveries.consumer';
+import { DeliveriesController } from './deliveries.controller';
 import { InhibitionRulesController } from './inhibition-rules.controller';
 import { NotificationObjectsController } from './notification-objects.controller';
 import { NotificationPoliciesController } from './notification-policies.controller';
+import { ProjectDeliveryUseCase } from './project-delivery.usecase';
 import { SilencesController } from './silences.controller';
 import { TeamsController } from './teams.controller';
 
@@ -32,6 +35,8 @@ export class ConsoleModule {
         SilencesController,
         InhibitionRulesController,
         AlertsController,
+        DeliveriesController,
+        DeliveriesConsumer,
       ],
       providers: [
         { provide: CONSOLE_ENV, useValue: env },
@@ -39,6 +44,7 @@ export class ConsoleModule {
         AdminGuard,
         TeamGuard,
         MongoReadiness,
+        ProjectDeliveryUseCase,
       ],
     };
   }

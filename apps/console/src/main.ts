@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { parseBrokers } from '@alertlark/kafka';
 import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
 import { ConsoleModule } from './console.module';
 import { consoleEnvSchema } from './console.env';
@@ -6,7 +7,15 @@ import { consoleEnvSchema } from './console.env';
 async function main(): Promise<void> {
   const logger = new JsonLogger('console');
   const env = parseEnv(consoleEnvSchema);
-  await bootstrapService({ name: 'console', module: ConsoleModule.create(env, logger), port: env.CONSOLE_PORT, host: env.HOST, logger });
+  await bootstrapService({
+    name: 'console',
+    module: ConsoleModule.create(env, logger),
+    port: env.CONSOLE_PORT,
+    host: env.HOST,
+    logger,
+    // The delivery audit (`alertlark.deliveries.v1`) in the console's own group.
+    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.console`, fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest' },
+  });
 }
 
 runService('console', main);

@@ -4,6 +4,7 @@ import { EVENTS, createTeamBodySchema, type CreateTeamBody } from '@alertlark/co
 import { EventPublisher } from '@alertlark/kafka';
 import {
   AlertStateRepository,
+  DeliveryAuditRepository,
   InhibitionRuleRepository,
   NotificationObjectRepository,
   NotificationPolicyRepository,
@@ -24,6 +25,7 @@ export class TeamsController {
     private readonly silences: SilenceRepository,
     private readonly inhibitionRules: InhibitionRuleRepository,
     private readonly alertStates: AlertStateRepository,
+    private readonly deliveries: DeliveryAuditRepository,
     private readonly publisher: EventPublisher,
   ) {}
 
@@ -60,6 +62,7 @@ export class TeamsController {
       this.silences.deleteAllOfTeam(id),
       this.inhibitionRules.deleteAllOfTeam(id),
       this.alertStates.deleteAllOfTeam(id),
+      this.deliveries.deleteAllOfTeam(id),
     ]);
     await this.publisher.publish(EVENTS.config, [{ key: `team/${id}`, value: { type: 'team.deleted', teamId: id } }]);
   }

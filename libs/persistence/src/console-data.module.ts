@@ -10,9 +10,12 @@ import { SILENCE_MODEL, silenceSchema } from './silence.schema';
 import { SilenceRepository } from './silence.repository';
 import { TEAM_MODEL, teamSchema } from './team.schema';
 import { TeamRepository } from './team.repository';
+import { DELIVERY_AUDIT_MODEL, deliveryAuditSchema } from './delivery-audit.schema';
+import { DeliveryAuditRepository } from './delivery-audit.repository';
 
 /**
- * The console's own data: teams, chatbots, policies, silences, inhibition rules. Needs
+ * The console's own data: teams, chatbots, policies, silences, inhibition rules, and the delivery
+ * audit it projects from `alertlark.deliveries.v1`. Needs
  * MongooseModule.forRoot in the app.
  */
 @Module({
@@ -23,9 +26,10 @@ import { TeamRepository } from './team.repository';
       { name: NOTIFICATION_POLICY_MODEL, schema: notificationPolicySchema },
       { name: SILENCE_MODEL, schema: silenceSchema },
       { name: INHIBITION_RULE_MODEL, schema: inhibitionRuleSchema },
+      { name: DELIVERY_AUDIT_MODEL, schema: deliveryAuditSchema },
     ]),
   ],
-  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository],
-  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository],
+  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository],
+  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository],
 })
 export class ConsoleDataModule {}

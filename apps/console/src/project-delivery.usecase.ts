@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { Registry, type Counter } from 'prom-client';
+import type { DeliveryEvent } from '@alertlark/contracts';
+import { DeliveryAuditRepository, deliveryAuditRecord } from '@alertlark/persistence';
+import { counter } from '@alertlark/service-kit';
+
+/** Writes one delivery event into the console's audit; a redelivered event changes nothing. */
+@Injectable()
+export class ProjectDeliveryUseCase {
+  private readonly projected: Counter;
+
+  constructor(
+    private readonly deliveries: DeliveryAuditRepository,
+    registry: Registry,
+  ) {
+    this.projected = counter(registry, 'alertlark_console_deliveries_projected_total', 'Delivery events written to the console audit, by outcome', ['outcome']);
+  }
+
+  async execute(event: DeliveryEvent): Promise<void> {
+    await this.deliveries.record(deliveryAuditRecord(event));
+    this.projected.inc({ outcome: event.outcome });
+  }
+}
