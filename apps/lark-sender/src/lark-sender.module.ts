@@ -1,12 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
-import { DeliveryLedgerModule, MongoReadiness } from '@alertlark/persistence';
+import { DeliveryLedgerModule, MongoReadiness, SenderStateModule } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
-import { DeliverNotificationUseCase } from './deliver-notification.usecase';
+import { BotQueues } from './bot-queues';
+import { DeliverBatchUseCase } from './deliver-batch.usecase';
+import { DeliveryDispatcher } from './delivery-dispatcher';
 import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
-import { NotificationsConsumer } from './notifications.consumer';
+import { NotificationInbox } from './notification-inbox';
 
 @Module({})
 export class LarkSenderModule {
@@ -18,12 +20,15 @@ export class LarkSenderModule {
         MessagingModule.forService({ service: 'lark-sender', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
         MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
         DeliveryLedgerModule,
+        SenderStateModule,
       ],
-      controllers: [NotificationsConsumer],
       providers: [
         { provide: LARK_SENDER_ENV, useValue: env },
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
-        DeliverNotificationUseCase,
+        BotQueues,
+        DeliverBatchUseCase,
+        DeliveryDispatcher,
+        NotificationInbox,
         MongoReadiness,
       ],
     };

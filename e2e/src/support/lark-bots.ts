@@ -14,6 +14,8 @@ export const cardText = (message: EmulatorMessage) => JSON.stringify(message.bod
 
 export interface TestBot {
   objectId: string;
+  /** The webhook token the emulator knows the bot by. */
+  token: string;
   /** The cards Lark accepted (a request refused by its rate limit is retried, and is not a card). */
   messages(): Promise<EmulatorMessage[]>;
   /** Waits for at least `count` accepted cards, then returns them all. */
@@ -21,9 +23,9 @@ export interface TestBot {
 }
 
 /** A chatbot registered with the fleet's Lark emulator and as a notification object of the team. */
-export async function createBot(fleet: Fleet, apiToken: string, name: string): Promise<TestBot> {
+export async function createBot(fleet: Fleet, apiToken: string, name: string, options: { botKeywords?: string[] } = {}): Promise<TestBot> {
   const token = `bot-${randomBytes(6).toString('hex')}`;
-  await requestJson('POST', `${fleet.url.emulator}/_emulator/bots`, { body: { token, keywords: ['alert'] } });
+  await requestJson('POST', `${fleet.url.emulator}/_emulator/bots`, { body: { token, keywords: options.botKeywords ?? ['alert'] } });
   const object = await requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-objects`, {
     token: apiToken,
     body: { name, webhookUrl: `${fleet.url.emulator}/open-apis/bot/v2/hook/${token}`, keywords: ['alert'] },
@@ -34,6 +36,7 @@ export async function createBot(fleet: Fleet, apiToken: string, name: string): P
     (await requestJson<{ messages: EmulatorMessage[] }>('GET', `${fleet.url.emulator}/_emulator/messages?token=${token}`)).body.messages.filter((message) => message.accepted);
   return {
     objectId: object.body.id,
+    token,
     messages,
     cards: (count, timeoutMs = 30_000) =>
       waitFor(`${count} card(s) for ${name}`, async () => {

@@ -14,9 +14,9 @@ export class DeliveryLedgerRepository {
     return (await this.ledger.exists({ _id: notificationId })) !== null;
   }
 
-  /** Records the outcome once; a second record of the same notification is ignored. */
-  async record(entry: DeliveryLedgerEntry): Promise<void> {
-    await insertOnce(this.ledger, [entry]);
+  /** Records each outcome once; a second record of the same notification is ignored. */
+  async recordMany(entries: readonly DeliveryLedgerEntry[]): Promise<void> {
+    await insertOnce(this.ledger, entries);
   }
 }
 

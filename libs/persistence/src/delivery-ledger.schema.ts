@@ -1,12 +1,17 @@
 import { Schema } from 'mongoose';
 
-/** One row per notification lark-sender has finished with; the unique id makes redelivery a no-op. */
+/**
+ * One row per notification lark-sender has finished with (delivered, or refused by Lark for good);
+ * the unique id makes redelivery a no-op. A dead-lettered notification has no row, so a replay sends it.
+ */
 export interface DeliveryLedgerDocument {
   _id: string; // notificationId
   teamId: string;
   objectId: string;
   outcome: 'delivered' | 'failed';
   larkCode?: number;
+  /** Set when the notification went out merged with others into one digest card. */
+  digestId?: string;
   attempts: number;
   finishedAt: Date;
 }
@@ -20,6 +25,7 @@ export const deliveryLedgerSchema = new Schema<DeliveryLedgerDocument>(
     objectId: { type: String, required: true },
     outcome: { type: String, required: true },
     larkCode: Number,
+    digestId: String,
     attempts: { type: Number, required: true },
     finishedAt: { type: Date, required: true },
   },

@@ -16,3 +16,8 @@ export * from './inhibition-rule.schema';
 export * from './inhibition-rule.repository';
 export * from './alert-group.schema';
 export * from './alert-group.repository';
+export * from './delivery-audit.schema';
+export * from './delivery-audit.repository';
+export * from './pending-notification.schema';
+export * from './bot-rate-window.schema';
+export * from './sender-state.repository';

@@ -1,0 +1,77 @@
+import type { NotificationEvent } from '@alertlark/contracts';
+import type { PendingNotification } from '@alertlark/persistence';
+import { BotQueues, queuedOf } from './bot-queues';
+
+function pending(id: string, objectId: string, partition: number, receivedAt: number): PendingNotification {
+  return { _id: id, partition, offset: '0', objectId, receivedAt: new Date(receivedAt), notification: { notificationId: id, objectId } as NotificationEvent };
+}
+
+const stored = [pending('n2', 'bot-a', 0, 200), pending('n1', 'bot-a', 0, 100), pending('n3', 'bot-b', 1, 150), pending('n9', 'bot-z', 5, 50)];
+const loadFrom = (rows: PendingNotification[], requested: number[][] = []) => async (partitions: number[]) => {
+  requested.push(partitions);
+  return rows.filter((row) => partitions.includes(row.partition));
+};
+
+describe('BotQueues: pending notifications of the owned partitions, per chatbot', () => {
+  it('loads what the newly assigned partitions hold, per bot, oldest first', async () => {
+    const queues = new BotQueues();
+    const requested: number[][] = [];
+    await queues.assign(new Set([0, 1]), loadFrom(stored, requested));
+    expect(requested).toEqual([[0, 1]]);
+    expect(queuedOf(queues.get('bot-a')!)).toEqual([
+      { notificationId: 'n1', receivedAt: 100 },
+      { notificationId: 'n2', receivedAt: 200 },
+    ]);
+    expect(queues.get('bot-b')!.entries.map((entry) => entry._id)).toEqual(['n3']);
+    expect(queues.get('bot-z')).toBeUndefined();
+    expect(queues.pendingCount()).toBe(3);
+  });
+
+  it('forgets the bots of given-away partitions and loads only the partitions it did not own', async () => {
+    const queues = new BotQueues();
+    await queues.assign(new Set([0, 1]), loadFrom(stored));
+    const requested: number[][] = [];
+    await queues.assign(new Set([1, 5]), loadFrom(stored, requested));
+    expect(requested).toEqual([[5]]);
+    expect(queues.get('bot-a')).toBeUndefined();
+    expect(queues.get('bot-b')!.entries).toHaveLength(1);
+    expect(queues.get('bot-z')!.entries).toHaveLength(1);
+  });
+
+  it('drops a load that a newer assignment overtook', async () => {
+    const queues = new BotQueues();
+    let release!: () => void;
+    const slow = queues.assign(new Set([0]), async (partitions) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return stored.filter((row) => partitions.includes(row.partition));
+    });
+    await queues.assign(new Set(), loadFrom(stored));
+    release();
+    await slow;
+    expect(queues.pendingCount()).toBe(0);
+  });
+
+  it('ignores a redelivered notification and one of a partition it does not own', async () => {
+    const queues = new BotQueues();
+    await queues.assign(new Set([0]), loadFrom([]));
+    queues.add(pending('n1', 'bot-a', 0, 100));
+    queues.add(pending('n1', 'bot-a', 0, 300));
+    queues.add(pending('n7', 'bot-q', 3, 100));
+    expect(queues.get('bot-a')!.entries.map((entry) => entry.receivedAt.getTime())).toEqual([100]);
+    expect(queues.get('bot-q')).toBeUndefined();
+  });
+
+  it('forgets a bot once its last notification is finished, but not while its request is in flight', async () => {
+    const queues = new BotQueues();
+    await queues.assign(new Set([0]), loadFrom(stored));
+    const bot = queues.get('bot-a')!;
+    bot.inFlight = true;
+    bot.attempts.set('n1', 2);
+    queues.remove('bot-a', ['n1', 'n2']);
+    expect(queues.get('bot-a')).toBe(bot);
+    expect(bot.attempts.size).toBe(0);
+    queues.settle(bot);
+    expect(queues.get('bot-a')).toBeUndefined();
+    expect(bot.inFlight).toBe(false);
+  });
+});

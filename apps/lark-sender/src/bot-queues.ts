@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import type { QueuedNotification } from '@alertlark/lark';
+import type { PendingNotification } from '@alertlark/persistence';
+
+/** One chatbot's share of this replica: what waits for it and what it may send. */
+export interface BotQueue {
+  objectId: string;
+  partition: number;
+  /** Oldest first. */
+  entries: PendingNotification[];
+  /** Its recent request instants; undefined until read from MongoDB after taking the bot over. */
+  sentAt: number[] | undefined;
+  /** No request before this (backoff after a failure or a rate-limit answer). */
+  pausedUntil: number;
+  /** Failed requests in a row, for the backoff. */
+  failures: number;
+  /** Requests each waiting notification has been part of. */
+  attempts: Map<string, number>;
+  inFlight: boolean;
+}
+
+/**
+ * The pending notifications of the partitions this replica owns, per chatbot, in memory (their
+ * durable copy is in `pending_notifications`). Notifications are keyed by object, so a chatbot lives
+ * on exactly one partition and one replica sends for it: that is what makes its rate budget hold.
+ */
+@Injectable()
+export class BotQueues {
+  private readonly bots = new Map<string, BotQueue>();
+  private owned: ReadonlySet<number> = new Set();
+  /** Bumped on each assignment: a load for an older one is stale and dropped. */
+  private generation = 0;
+
+  /** Takes a new assignment: forgets given-away partitions, then loads the new ones' pending notifications. */
+  async assign(partitions: ReadonlySet<number>, load: (partitions: number[]) => Promise<PendingNotification[]>): Promise<void> {
+    const generation = ++this.generation;
+    const added = [...partitions].filter((partition) => !this.owned.has(partition));
+    this.owned = partitions;
+    for (const [objectId, bot] of this.bots) if (!partitions.has(bot.partition)) this.bots.delete(objectId);
+    if (added.length === 0) return;
+    const loaded = await load(added);
+    if (generation !== this.generation) return;
+    for (const entry of loaded) if (this.owned.has(entry.partition)) this.add(entry);
+  }
+
+  owns(partition: number): boolean {
+    return this.owned.has(partition);
+  }
+
+  /** Queues a notification for its chatbot; one already queued (a redelivery) is ignored. */
+  add(entry: PendingNotification): void {
+    if (!this.owned.has(entry.partition)) return;
+    let bot = this.bots.get(entry.objectId);
+    if (!bot) {
+      bot = { objectId: entry.objectId, partition: entry.partition, entries: [], sentAt: undefined, pausedUntil: 0, failures: 0, attempts: new Map(), inFlight: false };
+      this.bots.set(entry.objectId, bot);
+    }
+    if (bot.entries.some((queued) => queued._id === entry._id)) return;
+    bot.entries.push(entry);
+    bot.entries.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  }
+
+  /** Takes finished notifications off their bot's queue; a bot left with nothing is forgotten. */
+  remove(objectId: string, notificationIds: readonly string[]): void {
+    const bot = this.bots.get(objectId);
+    if (!bot) return;
+    const done = new Set(notificationIds);
+    bot.entries = bot.entries.filter((entry) => !done.has(entry._id));
+    for (const id of done) bot.attempts.delete(id);
+    if (bot.entries.length === 0 && !bot.inFlight) this.bots.delete(objectId);
+  }
+
+  /** A bot left empty while its request was in flight is forgotten once the request ends. */
+  settle(bot: BotQueue): void {
+    bot.inFlight = false;
+    if (bot.entries.length === 0 && this.bots.get(bot.objectId) === bot) this.bots.delete(bot.objectId);
+  }
+
+  get(objectId: string): BotQueue | undefined {
+    return this.bots.get(objectId);
+  }
+
+  all(): BotQueue[] {
+    return [...this.bots.values()];
+  }
+
+  pendingCount(): number {
+    let count = 0;
+    for (const bot of this.bots.values()) count += bot.entries.length;
+    return count;
+  }
+}
+
+export function queuedOf(bot: BotQueue): QueuedNotification[] {
+  return bot.entries.map((entry) => ({ notificationId: entry._id, receivedAt: entry.receivedAt.getTime() }));
+}

@@ -1,0 +1,228 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Registry, type Counter } from 'prom-client';
+import { EVENTS, type DeliveryEvent, type DeliveryOutcome, type NotificationEvent, type NotificationObjectConfig } from '@alertlark/contracts';
+import { ConfigFeed, EventPublisher } from '@alertlark/kafka';
+import {
+  LARK_CODES,
+  backoffDelayMs,
+  postToLark,
+  pruneSentAt,
+  renderAlertCard,
+  renderDigestCard,
+  signedBody,
+  type LarkCardMessage,
+  type LarkPostResult,
+  type RateLimits,
+} from '@alertlark/lark';
+import { BotRateWindowRepository, DeliveryLedgerRepository, PendingNotificationRepository, type PendingNotification } from '@alertlark/persistence';
+import { SecretBox } from '@alertlark/secrets';
+import { JsonLogger, counter } from '@alertlark/service-kit';
+import { BotQueues, type BotQueue } from './bot-queues';
+import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
+
+type AttemptDetail = Partial<Pick<DeliveryEvent, 'httpStatus' | 'larkCode' | 'larkMsg' | 'error'>>;
+
+/**
+ * One request to a chatbot carrying one notification, or a digest of several, and what follows
+ * from Lark's answer: delivered or failed for good (ledger, audit, off the queue), or retried
+ * later with backoff (the notifications stay queued and may be merged into a digest next time).
+ * Every notification's part in every attempt is a `deliveries` event.
+ */
+@Injectable()
+export class DeliverBatchUseCase {
+  private readonly attempts: Counter;
+  private readonly settled: Counter;
+  private readonly digests: Counter;
+  readonly rateLimits: RateLimits;
+
+  constructor(
+    private readonly config: ConfigFeed,
+    private readonly publisher: EventPublisher,
+    private readonly ledger: DeliveryLedgerRepository,
+    private readonly pending: PendingNotificationRepository,
+    private readonly rateWindows: BotRateWindowRepository,
+    private readonly queues: BotQueues,
+    private readonly secrets: SecretBox,
+    private readonly logger: JsonLogger,
+    @Inject(LARK_SENDER_ENV) private readonly env: LarkSenderEnv,
+    registry: Registry,
+  ) {
+    this.attempts = counter(registry, 'alertlark_sender_attempts_total', 'Requests made to Lark, by outcome', ['outcome', 'reason']);
+    this.settled = counter(registry, 'alertlark_sender_notifications_total', 'Notifications finished, by outcome and reason', ['outcome', 'reason']);
+    this.digests = counter(registry, 'alertlark_sender_digest_requests_total', 'Requests that carried a digest of several notifications');
+    this.rateLimits = { perSecond: env.LARK_RATE_PER_SECOND, perMinute: env.LARK_RATE_PER_MINUTE, marginMs: env.LARK_RATE_MARGIN_MS };
+  }
+
+  /** Sends `entries` (all of one bot, oldest first) as one request; `digest` merges them into one card. */
+  async execute(bot: BotQueue, entries: PendingNotification[], digest: boolean): Promise<void> {
+    const notifications = entries.map((entry) => entry.notification);
+    const first = notifications[0]!;
+    const object = this.config.view.notificationObject(first.teamId, bot.objectId);
+    if (!object) {
+      // The router and this sender follow the config topic separately: a notification may arrive a
+      // moment before its chatbot. A deleted chatbot is final; an unknown one waits (the deadline sweep ends that).
+      if (this.config.view.isDeletedObject(bot.objectId)) await this.settle(bot, entries, 'failed', 'object-deleted', 1, { error: 'notification object was deleted' }, 0);
+      else bot.pausedUntil = Date.now() + 250;
+      return;
+    }
+    const sealed = this.unseal(object);
+    if ('error' in sealed) {
+      await this.settle(bot, entries, 'failed', 'unseal-failed', 1, { error: sealed.error }, 0);
+      return;
+    }
+    const { webhookUrl, secret } = sealed;
+    const digestId = digest ? `dg_${randomUUID()}` : undefined;
+    const message = this.render(object, notifications, digestId);
+    const attempt = Math.max(...entries.map((entry) => (bot.attempts.get(entry._id) ?? 0) + 1));
+    for (const entry of entries) bot.attempts.set(entry._id, (bot.attempts.get(entry._id) ?? 0) + 1);
+
+    // The request counts against the budget before it goes: should this replica die right after,
+    // whoever takes the bot over still knows it was sent.
+    const sentAt = pruneSentAt([...(bot.sentAt ?? []), Date.now()], Date.now(), this.rateLimits);
+    bot.sentAt = sentAt;
+    await this.rateWindows.save(bot.objectId, sentAt);
+    if (digest) this.digests.inc();
+
+    // Signed per request: the timestamp must be within an hour of Lark's clock when it arrives.
+    let result = await postToLark(webhookUrl, signedBody(message, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
+    if (result.kind === 'response' && result.code === LARK_CODES.signatureMismatch && secret) {
+      // LARK.md: 19021 may be a clock skew of the moment; one re-signed retry, then it is final.
+      result = await postToLark(webhookUrl, signedBody(message, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
+    }
+    this.attempts.inc({ outcome: result.outcome, reason: result.reason });
+    const detail = describe(result);
+    if (result.ok) {
+      bot.failures = 0;
+      await this.settle(bot, entries, 'delivered', 'delivered', attempt, detail, result.durationMs, digestId);
+      return;
+    }
+    if (!result.retryable) {
+      bot.failures = 0;
+      this.logger.event('warn', 'Lark refused a card for good', { objectId: bot.objectId, reason: result.reason, ...detail });
+      await this.settle(bot, entries, 'failed', result.reason, attempt, detail, result.durationMs, digestId);
+      return;
+    }
+    bot.failures += 1;
+    bot.pausedUntil = Date.now() + backoffDelayMs(bot.failures, { baseMs: 500, maxMs: 30_000, minMs: result.rateLimited ? 1_000 : 0 });
+    await this.publishAttempts(entries, attempt, 'retrying', detail, result.durationMs, digestId);
+  }
+
+  /**
+   * Dead-letters notifications still unsent at their deadline: the whole notification goes to the
+   * dead-letter topic with the cause (a documented command replays it), and off the queue. No
+   * ledger row: a replayed notification must be sent again.
+   */
+  async deadLetter(bot: BotQueue, entries: PendingNotification[], reason: string): Promise<void> {
+    await this.publisher.publish(
+      EVENTS.deadLetter,
+      entries.map((entry) => ({
+        key: `${EVENTS.notifications.topic}/${entry.partition}/${entry.offset}`,
+        value: {
+          sourceTopic: EVENTS.notifications.topic,
+          partition: entry.partition,
+          offset: entry.offset,
+          key: entry.objectId,
+          value: JSON.stringify(entry.notification),
+          reason,
+          consumer: 'lark-sender',
+          at: new Date().toISOString(),
+        },
+      })),
+    );
+    this.logger.event('error', 'notifications dead-lettered', { objectId: bot.objectId, count: entries.length, reason });
+    const attempt = (entry: PendingNotification) => bot.attempts.get(entry._id) ?? 0;
+    await this.publisher.publish(
+      EVENTS.deliveries,
+      entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, Math.max(1, attempt(entry)), 'dead-lettered', { error: reason }, 0) })),
+    );
+    this.settled.inc({ outcome: 'dead-lettered', reason: 'deadline' }, entries.length);
+    await this.forget(bot, entries);
+  }
+
+  private render(object: NotificationObjectConfig, notifications: NotificationEvent[], digestId: string | undefined): LarkCardMessage {
+    const target = { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) };
+    const consoleUrl = this.env.ALERTLARK_CONSOLE_URL;
+    if (digestId) return renderDigestCard(notifications, target, { consoleUrl: `${consoleUrl}/deliveries?digestId=${encodeURIComponent(digestId)}` }).message;
+    const [notification] = notifications;
+    return renderAlertCard(notification!, target, { consoleUrl: `${consoleUrl}/alerts?group=${encodeURIComponent(notification!.groupKey)}` });
+  }
+
+  /** Ledger first: if publishing the audit events then fails, a redelivery finds the card already sent. */
+  private async settle(
+    bot: BotQueue,
+    entries: PendingNotification[],
+    outcome: 'delivered' | 'failed',
+    reason: string,
+    attempt: number,
+    detail: AttemptDetail,
+    durationMs: number,
+    digestId?: string,
+  ): Promise<void> {
+    await this.ledger.recordMany(
+      entries.map((entry) => ({
+        _id: entry._id,
+        teamId: entry.notification.teamId,
+        objectId: entry.objectId,
+        outcome,
+        ...(detail.larkCode !== undefined ? { larkCode: detail.larkCode } : {}),
+        ...(digestId ? { digestId } : {}),
+        attempts: bot.attempts.get(entry._id) ?? attempt,
+        finishedAt: new Date(),
+      })),
+    );
+    await this.publishAttempts(entries, attempt, outcome, detail, durationMs, digestId);
+    this.settled.inc({ outcome, reason }, entries.length);
+    await this.forget(bot, entries);
+  }
+
+  private async forget(bot: BotQueue, entries: PendingNotification[]): Promise<void> {
+    const ids = entries.map((entry) => entry._id);
+    this.queues.remove(bot.objectId, ids);
+    await this.pending.remove(ids);
+  }
+
+  private publishAttempts(entries: PendingNotification[], attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): Promise<void> {
+    return this.publisher.publish(
+      EVENTS.deliveries,
+      entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, attempt, outcome, detail, durationMs, digestId) })),
+    );
+  }
+
+  private deliveryEvent(notification: NotificationEvent, attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): DeliveryEvent {
+    return {
+      deliveryId: randomUUID(),
+      notificationId: notification.notificationId,
+      teamId: notification.teamId,
+      objectId: notification.objectId,
+      attempt,
+      outcome,
+      ...(digestId ? { digestId } : {}),
+      ...detail,
+      alertCount: notification.totals ? notification.totals.firing + notification.totals.resolved : notification.alerts.length,
+      at: new Date().toISOString(),
+      durationMs,
+    };
+  }
+
+  /** A secret sealed under another key will never open: nothing can be sent to that chatbot. */
+  private unseal(object: NotificationObjectConfig): { webhookUrl: string; secret: string | undefined } | { error: string } {
+    try {
+      return {
+        webhookUrl: this.secrets.decrypt(object.webhookUrlEncrypted),
+        secret: object.secretEncrypted ? this.secrets.decrypt(object.secretEncrypted) : undefined,
+      };
+    } catch (error) {
+      return { error: `cannot unseal the webhook of ${object.id} (is ALERTLARK_SECRET_KEY the console's?): ${String(error)}` };
+    }
+  }
+}
+
+function describe(result: LarkPostResult): AttemptDetail {
+  if (result.kind === 'error') return { error: `${result.errorKind}: ${result.message}` };
+  return {
+    httpStatus: result.httpStatus,
+    ...(result.code !== undefined ? { larkCode: result.code } : {}),
+    ...(result.msg !== undefined ? { larkMsg: result.msg } : {}),
+  };
+}

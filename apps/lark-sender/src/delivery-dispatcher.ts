@@ -1,0 +1,114 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Gauge, Registry } from 'prom-client';
+import { planDispatch, rateBudget } from '@alertlark/lark';
+import { BotRateWindowRepository } from '@alertlark/persistence';
+import { JsonLogger } from '@alertlark/service-kit';
+import { BotQueues, queuedOf, type BotQueue } from './bot-queues';
+import { DeliverBatchUseCase } from './deliver-batch.usecase';
+import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
+
+/**
+ * Drives every chatbot this replica owns: one request in flight per bot, each planned against the
+ * bot's rate budget (one card per notification, or a digest when the budget is short), and
+ * notifications past their delivery deadline dead-lettered. Bots wait on Lark, not on this CPU, so
+ * many go at once.
+ */
+@Injectable()
+export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly queues: BotQueues,
+    private readonly deliver: DeliverBatchUseCase,
+    private readonly rateWindows: BotRateWindowRepository,
+    private readonly logger: JsonLogger,
+    @Inject(LARK_SENDER_ENV) private readonly env: LarkSenderEnv,
+    registry: Registry,
+  ) {
+    new Gauge({
+      name: 'alertlark_sender_pending_notifications',
+      help: 'Notifications this replica holds for its chatbots, not yet finished',
+      registers: [registry],
+      collect() {
+        this.set(queues.pendingCount());
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  /** Lets requests in flight finish; what is still queued stays in MongoDB for the next owner. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Looks at the queues now rather than at the next poll (a notification just arrived). */
+  wake(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), 0);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.tick(), this.env.LARK_DISPATCH_POLL_MS);
+  }
+
+  private tick(): void {
+    try {
+      const now = Date.now();
+      for (const bot of this.queues.all()) {
+        if (this.inFlight.size >= this.env.LARK_SENDER_CONCURRENCY) break;
+        if (bot.inFlight || bot.pausedUntil > now || bot.entries.length === 0) continue;
+        this.start(bot);
+      }
+    } finally {
+      this.schedule();
+    }
+  }
+
+  private start(bot: BotQueue): void {
+    bot.inFlight = true;
+    const work = this.serve(bot)
+      .catch((error: unknown) => {
+        // MongoDB or Kafka unavailable: the notifications stay queued; try this bot again shortly.
+        bot.pausedUntil = Date.now() + 1_000;
+        this.logger.event('error', 'delivery step failed; retrying', { objectId: bot.objectId, error: String(error) });
+      })
+      .finally(() => {
+        this.queues.settle(bot);
+        this.inFlight.delete(work);
+      });
+    this.inFlight.add(work);
+  }
+
+  private async serve(bot: BotQueue): Promise<void> {
+    bot.sentAt ??= await this.rateWindows.get(bot.objectId);
+    const now = Date.now();
+    const deadline = this.env.LARK_DELIVERY_DEADLINE_MS;
+    const expired = bot.entries.filter((entry) => now - entry.receivedAt.getTime() >= deadline);
+    if (expired.length > 0) {
+      const tried = expired.some((entry) => (bot.attempts.get(entry._id) ?? 0) > 0);
+      const reason = tried ? `delivery deadline of ${deadline} ms passed; Lark kept failing` : `delivery deadline of ${deadline} ms passed before a request could be made (chatbot unknown to this sender?)`;
+      await this.deliver.deadLetter(bot, expired, reason);
+    }
+    const plan = planDispatch(queuedOf(bot), rateBudget(bot.sentAt, now, this.deliver.rateLimits), now, {
+      digestAfterMs: this.env.LARK_DIGEST_AFTER_MS,
+      maxDigest: this.env.LARK_MAX_DIGEST,
+    });
+    if (plan.kind === 'wait') bot.pausedUntil = plan.until;
+    if (plan.kind !== 'send') return;
+    const chosen = new Set(plan.notificationIds);
+    await this.deliver.execute(
+      bot,
+      bot.entries.filter((entry) => chosen.has(entry._id)),
+      plan.digest,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import { LARK_RATE_LIMITS, pruneSentAt, rateBudget } from './rate-budget';
+
+const T = 1_000_000;
+const limits = { perSecond: 5, perMinute: 100, marginMs: 0 };
+
+describe('rateBudget', () => {
+  it.each([
+    ['nothing sent', [], { availableNow: 5, minuteRemaining: 100, nextAt: T }],
+    ['two in this second', [T - 100, T - 200], { availableNow: 3, minuteRemaining: 98, nextAt: T }],
+    ['five in this second: wait for the oldest to leave', [T - 900, T - 700, T - 500, T - 300, T - 100], { availableNow: 0, minuteRemaining: 95, nextAt: T + 100 }],
+    ['five, one of them a second old: one slot', [T - 1_000, T - 700, T - 500, T - 300, T - 100], { availableNow: 1, minuteRemaining: 95, nextAt: T }],
+    ['requests older than a minute do not count', [T - 60_000, T - 70_000], { availableNow: 5, minuteRemaining: 100, nextAt: T }],
+  ])('%s', (_case, sentAt, expected) => {
+    expect(rateBudget(sentAt, T, limits)).toEqual(expected);
+  });
+
+  it('a full minute waits for its oldest request to leave the minute, even with the second free', () => {
+    const sentAt = Array.from({ length: 100 }, (_, i) => T - 50_000 + i * 400); // 100 over the last 50 s
+    expect(rateBudget(sentAt, T + 5_000, limits)).toEqual({ availableNow: 0, minuteRemaining: 0, nextAt: T - 50_000 + 60_000 });
+  });
+
+  it('with both windows full, waits for the later of the two', () => {
+    const minute = Array.from({ length: 95 }, (_, i) => T - 59_000 + i * 10);
+    const second = [T - 500, T - 400, T - 300, T - 200, T - 100];
+    expect(rateBudget([...minute, ...second], T, limits)).toEqual({ availableNow: 0, minuteRemaining: 0, nextAt: T - 59_000 + 60_000 });
+  });
+
+  it('orders the instants itself', () => {
+    expect(rateBudget([T - 100, T - 900, T - 300, T - 700, T - 500], T, limits).nextAt).toBe(T + 100);
+  });
+
+  it('the margin stretches both windows', () => {
+    const margin = { ...limits, marginMs: 250 };
+    expect(rateBudget([T - 1_100], T, margin).minuteRemaining).toBe(99);
+    const five = [T - 1_100, T - 700, T - 500, T - 300, T - 100];
+    expect(rateBudget(five, T, margin)).toMatchObject({ availableNow: 0, nextAt: T - 1_100 + 1_250 });
+    expect(rateBudget([T - 60_100], T, margin).minuteRemaining).toBe(99);
+  });
+
+  it('never lets more than 5 in any second or 100 in any minute when followed greedily', () => {
+    const sent: number[] = [];
+    for (let now = 0; now < 180_000; now += 37) {
+      const budget = rateBudget(sent, now, LARK_RATE_LIMITS);
+      for (let i = 0; i < budget.availableNow; i++) sent.push(now);
+    }
+    for (const at of sent) {
+      expect(sent.filter((other) => other >= at && other < at + 1_000).length).toBeLessThanOrEqual(5);
+      expect(sent.filter((other) => other >= at && other < at + 60_000).length).toBeLessThanOrEqual(100);
+    }
+    expect(sent.length).toBe(300); // three full minutes
+  });
+});
+
+describe('pruneSentAt', () => {
+  it('keeps the last minute, oldest first', () => {
+    expect(pruneSentAt([T - 10, T - 70_000, T - 30_000], T, limits)).toEqual([T - 30_000, T - 10]);
+  });
+});
