@@ -75,6 +75,7 @@ export interface CardModel {
   strings: CardStrings;
   status: 'firing' | 'resolved';
   alerts: NotifiedAlert[];
+  /** Alerts of the whole group by status (its totals), not only those this notification carries. */
   firingCount: number;
   resolvedCount: number;
   /** Alerts of the whole group: the notification's totals when it carries only part of it. */
@@ -119,7 +120,10 @@ export function buildCardModel(
       x.index - y.index,
   );
   const alerts = indexed.map((entry) => entry.alert);
-  const firingCount = alerts.filter((alert) => alert.status === 'firing').length;
+  const carriedFiring = alerts.filter((alert) => alert.status === 'firing').length;
+  // A group larger than one message carries part of its alerts; the card counts the whole group.
+  const totals = notification.totals ?? { firing: carriedFiring, resolved: alerts.length - carriedFiring };
+  const firingCount = totals.firing;
   const groupLabels = notification.groupLabels;
   const groupNames = new Set(groupLabels.map((pair) => pair.name));
 
@@ -150,8 +154,8 @@ export function buildCardModel(
     status: notification.status,
     alerts,
     firingCount,
-    resolvedCount: alerts.length - firingCount,
-    totals: notification.totals ?? { firing: firingCount, resolved: alerts.length - firingCount },
+    resolvedCount: totals.resolved,
+    totals,
     severities,
     severity: headline,
     alertname,
@@ -191,4 +195,9 @@ export function resolveNow(now: Date | number | undefined, createdAt: string): n
   if (now instanceof Date) return now.getTime();
   if (typeof now === 'number') return now;
   return parseInstant(createdAt) ?? Date.now();
+}
+
+/** Alerts in the group: more than the card's alerts when the notification carried only part of it. */
+export function groupSize(model: CardModel): number {
+  return Math.max(model.alerts.length, model.firingCount + model.resolvedCount);
 }

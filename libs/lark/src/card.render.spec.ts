@@ -166,6 +166,17 @@ describe('renderAlertCard', () => {
     expect(missingKeywords(rendered.message, ['alert'])).toEqual([]);
   });
 
+  it('a notification carrying part of a larger group counts the whole group, and "+N more" covers the rest', () => {
+    // The router carries at most 500 alerts per notification and says how many the group holds.
+    const carried = hosts(3);
+    const rendered = renderAlertCardDetailed(notification(carried, { totals: { firing: 1200, resolved: 4 } }), target, links, { now: NOW });
+    const visible = text(rendered.message);
+    expect(rendered.message.card.header.title.content).toBe('[FIRING:1200] HighCPU critical');
+    expect(visible).toContain('1200 firing, 4 resolved');
+    expect(rendered).toMatchObject({ shownAlerts: 3, omittedAlerts: 1201 });
+    expect(visible).toContain(`**+${1204 - 3} more** · Open in console`);
+  });
+
   it('mixed groups: firing alerts first, counts of both, varying alertnames shown per alert', () => {
     const a = alert({ instance: 'a', alertname: 'DiskFull', severity: 'warning' });
     const b = alert({ instance: 'b' }, { status: 'resolved', endsAt: '2024-05-01T10:30:00Z' });

@@ -9,7 +9,7 @@
 import type { NotificationEvent } from '@alertlark/contracts';
 import { alertBlock, footerText, moreLine } from './card.blocks';
 import { DEFAULT_CARD_BYTE_BUDGET, fitCard, type TextLimits } from './card.fit';
-import { buildCardModel, resolveNow, type CardLinks, type CardModel, type CardTarget } from './card.model';
+import { buildCardModel, groupSize, resolveNow, type CardLinks, type CardModel, type CardTarget } from './card.model';
 import { parseCardTemplate, renderCardTemplate } from './card.template';
 import { escapeLarkMd, oneLine, safeLinkUrl, truncateText } from './card.text';
 import type { AlertCardMessage, LarkCardElement, LarkCardMessage, LarkDivField } from './card.types';
@@ -73,7 +73,7 @@ export function renderAlertCardDetailed(
       const listed = parsed.template.usesAlerts ? total : 0;
       const fit = fitCard(listed, (shown, limits) => renderCardTemplate(parsed.template, model, shown, limits), maxBytes);
       if (fit.fits) {
-        return { message: fit.value, layout: 'template', shownAlerts: fit.shown, omittedAlerts: total - fit.shown, bytes: fit.bytes, fits: true };
+        return { message: fit.value, layout: 'template', shownAlerts: fit.shown, omittedAlerts: groupSize(model) - fit.shown, bytes: fit.bytes, fits: true };
       }
       templateProblem = `the template is ${fit.bytes} bytes even without alerts, over the budget of ${maxBytes}`;
     } else {
@@ -86,7 +86,7 @@ export function renderAlertCardDetailed(
     layout: 'default',
     ...(templateProblem !== undefined ? { templateProblem } : {}),
     shownAlerts: fit.shown,
-    omittedAlerts: total - fit.shown,
+    omittedAlerts: groupSize(model) - fit.shown,
     bytes: fit.bytes,
     fits: fit.fits,
   };
@@ -106,7 +106,7 @@ export function layoutCard(model: CardModel, shown: number, limits: TextLimits):
       s.alerts,
       model.firingCount > 0 && model.resolvedCount > 0
         ? s.counts(model.firingCount, model.resolvedCount)
-        : s.alertCount(model.alerts.length),
+        : s.alertCount(groupSize(model)),
     ),
   ];
   if (model.groupLabels.length > 0) {
@@ -120,7 +120,7 @@ export function layoutCard(model: CardModel, shown: number, limits: TextLimits):
   for (const alert of model.alerts.slice(0, shown)) {
     elements.push({ tag: 'hr' }, { tag: 'div', text: md(alertBlock(model, alert, limits)) });
   }
-  const omitted = model.alerts.length - shown;
+  const omitted = groupSize(model) - shown;
   const consoleUrl = safeLinkUrl(model.consoleUrl);
   if (omitted > 0) elements.push({ tag: 'hr' }, { tag: 'div', text: md(moreLine(model, omitted)) });
   if (consoleUrl) {
@@ -139,3 +139,4 @@ export function layoutCard(model: CardModel, shown: number, limits: TextLimits):
     },
   };
 }
+

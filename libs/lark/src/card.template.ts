@@ -10,7 +10,7 @@ import { LARK_HEADER_TEMPLATES } from '@alertlark/contracts';
 import { alertBlock, footerText, moreLine } from './card.blocks';
 import type { TextLimits } from './card.fit';
 import { LINK_KEYS, missingKeywords } from './card.inspect';
-import type { CardModel } from './card.model';
+import { groupSize, type CardModel } from './card.model';
 import { factsResolver, fillPlaceholders, placeholdersIn, PLACEHOLDER_LIST, type PlaceholderResolver, type TextContext } from './card.placeholders';
 import type { LarkTemplateCardMessage } from './card.types';
 
@@ -193,7 +193,7 @@ function alertElements(version: CardVersion, blocks: readonly string[], more: st
 
 /** Fills the template for the first `shown` alerts of the model with the given text limits. */
 export function renderCardTemplate(template: CardTemplate, model: CardModel, shown: number, limits: TextLimits): LarkTemplateCardMessage {
-  const omitted = model.alerts.length - shown;
+  const omitted = groupSize(model) - shown;
   const blocks = template.usesAlerts ? model.alerts.slice(0, shown).map((alert) => alertBlock(model, alert, limits)) : [];
   const more = template.usesAlerts && omitted > 0 ? moreLine(model, omitted) : undefined;
   const resolve = factsResolver(model, limits, { title: model.title, alertsText: [...blocks, ...(more ? [more] : [])].join('\n\n') });
