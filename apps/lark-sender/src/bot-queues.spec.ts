@@ -75,3 +75,33 @@ describe('BotQueues: pending notifications of the owned partitions, per chatbot'
     expect(bot.inFlight).toBe(false);
   });
 });
+
+describe('BotQueues across a rebalance with a request in flight', () => {
+  it('never lets the rebuilt queue send while the old request is out, then hands it the request instants', async () => {
+    const queues = new BotQueues();
+    await queues.assign(new Set([0]), loadFrom(stored));
+    const old = queues.get('bot-a')!;
+    queues.begin(old);
+    old.sentAt = [100, 200];
+    // A rebalance: everything dropped, then partition 0 assigned again and reloaded from MongoDB.
+    await queues.assign(new Set(), loadFrom(stored));
+    await queues.assign(new Set([0]), loadFrom(stored));
+    const rebuilt = queues.get('bot-a')!;
+    expect(rebuilt).not.toBe(old);
+    expect(queues.canSend(rebuilt)).toBe(false);
+    // The old request delivered n1: its settlement takes n1 off the rebuilt queue too.
+    queues.remove('bot-a', ['n1']);
+    queues.settle(old);
+    expect(queues.canSend(rebuilt)).toBe(true);
+    expect(rebuilt.entries.map((entry) => entry._id)).toEqual(['n2']);
+    expect(rebuilt.sentAt).toEqual([100, 200]);
+  });
+
+  it('does not send for a bot whose partition it no longer owns', async () => {
+    const queues = new BotQueues();
+    await queues.assign(new Set([0, 1]), loadFrom(stored));
+    const bot = queues.get('bot-b')!;
+    await queues.assign(new Set([0]), loadFrom(stored));
+    expect(queues.canSend(bot)).toBe(false);
+  });
+});

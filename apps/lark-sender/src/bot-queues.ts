@@ -28,6 +28,11 @@ export interface BotQueue {
 export class BotQueues {
   private readonly bots = new Map<string, BotQueue>();
   private owned: ReadonlySet<number> = new Set();
+  /**
+   * Bots with a request in flight, kept across assignments: a rebalance rebuilds the queues from
+   * MongoDB while a request may still be out, and a bot must never have two requests at once.
+   */
+  private readonly sending = new Set<string>();
   /** Bumped on each assignment: a load for an older one is stale and dropped. */
   private generation = 0;
 
@@ -70,10 +75,28 @@ export class BotQueues {
     if (bot.entries.length === 0 && !bot.inFlight) this.bots.delete(objectId);
   }
 
-  /** A bot left empty while its request was in flight is forgotten once the request ends. */
+  /** Whether a request for this bot may start now. */
+  canSend(bot: BotQueue): boolean {
+    return !bot.inFlight && !this.sending.has(bot.objectId) && this.owned.has(bot.partition);
+  }
+
+  begin(bot: BotQueue): void {
+    bot.inFlight = true;
+    this.sending.add(bot.objectId);
+  }
+
+  /**
+   * Ends a bot's request. If the queues were rebuilt meanwhile, the bot's new queue takes over the
+   * request instants this one knew; a bot left empty is forgotten.
+   */
   settle(bot: BotQueue): void {
     bot.inFlight = false;
-    if (bot.entries.length === 0 && this.bots.get(bot.objectId) === bot) this.bots.delete(bot.objectId);
+    this.sending.delete(bot.objectId);
+    const current = this.bots.get(bot.objectId);
+    if (current && current !== bot && bot.sentAt) {
+      current.sentAt = [...new Set([...(current.sentAt ?? []), ...bot.sentAt])].sort((a, b) => a - b);
+    }
+    if (bot.entries.length === 0 && current === bot) this.bots.delete(bot.objectId);
   }
 
   get(objectId: string): BotQueue | undefined {

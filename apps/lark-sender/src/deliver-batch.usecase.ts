@@ -8,6 +8,7 @@ import {
   backoffDelayMs,
   postToLark,
   pruneSentAt,
+  rateBudget,
   renderAlertCard,
   renderDigestCard,
   signedBody,
@@ -77,18 +78,11 @@ export class DeliverBatchUseCase {
     const attempt = Math.max(...entries.map((entry) => (bot.attempts.get(entry._id) ?? 0) + 1));
     for (const entry of entries) bot.attempts.set(entry._id, (bot.attempts.get(entry._id) ?? 0) + 1);
 
-    // The request counts against the budget before it goes: should this replica die right after,
-    // whoever takes the bot over still knows it was sent.
-    const sentAt = pruneSentAt([...(bot.sentAt ?? []), Date.now()], Date.now(), this.rateLimits);
-    bot.sentAt = sentAt;
-    await this.rateWindows.save(bot.objectId, sentAt);
     if (digest) this.digests.inc();
-
-    // Signed per request: the timestamp must be within an hour of Lark's clock when it arrives.
-    let result = await postToLark(webhookUrl, signedBody(message, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
-    if (result.kind === 'response' && result.code === LARK_CODES.signatureMismatch && secret) {
+    let result = await this.post(bot, webhookUrl, message, secret);
+    if (result.kind === 'response' && result.code === LARK_CODES.signatureMismatch && secret && (await this.awaitBudget(bot, 2_000))) {
       // LARK.md: 19021 may be a clock skew of the moment; one re-signed retry, then it is final.
-      result = await postToLark(webhookUrl, signedBody(message, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
+      result = await this.post(bot, webhookUrl, message, secret);
     }
     this.attempts.inc({ outcome: result.outcome, reason: result.reason });
     const detail = describe(result);
@@ -106,6 +100,32 @@ export class DeliverBatchUseCase {
     bot.failures += 1;
     bot.pausedUntil = Date.now() + backoffDelayMs(bot.failures, { baseMs: 500, maxMs: 30_000, minMs: result.rateLimited ? 1_000 : 0 });
     await this.publishAttempts(entries, attempt, 'retrying', detail, result.durationMs, digestId);
+  }
+
+  /** Waits for the bot's next free slot if it comes within `maxWaitMs`; false if it does not. */
+  private async awaitBudget(bot: BotQueue, maxWaitMs: number): Promise<boolean> {
+    const budget = rateBudget(bot.sentAt ?? [], Date.now(), this.rateLimits);
+    if (budget.availableNow > 0) return true;
+    if (budget.nextAt - Date.now() > maxWaitMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, budget.nextAt - Date.now())));
+    return true;
+  }
+
+  /**
+   * One request, counted in the bot's budget. It is counted before it goes, durably, so that a
+   * replica taking the bot over after a crash still knows of it. Once answered it is counted from
+   * the answer instead: Lark saw it at the latest then, and a request held up on a loaded machine
+   * must not let the next ones bunch up inside Lark's window.
+   */
+  private async post(bot: BotQueue, webhookUrl: string, message: LarkCardMessage, secret: string | undefined): Promise<LarkPostResult> {
+    const provisional = Date.now();
+    bot.sentAt = pruneSentAt([...(bot.sentAt ?? []), provisional], provisional, this.rateLimits);
+    await this.rateWindows.save(bot.objectId, bot.sentAt);
+    // Signed per request: the timestamp must be within an hour of Lark's clock when it arrives.
+    const result = await postToLark(webhookUrl, signedBody(message, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
+    const index = bot.sentAt.lastIndexOf(provisional);
+    if (index >= 0) bot.sentAt[index] = Date.now();
+    return result;
   }
 
   /**

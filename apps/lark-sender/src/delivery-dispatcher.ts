@@ -65,7 +65,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       const now = Date.now();
       for (const bot of this.queues.all()) {
         if (this.inFlight.size >= this.env.LARK_SENDER_CONCURRENCY) break;
-        if (bot.inFlight || bot.pausedUntil > now || bot.entries.length === 0) continue;
+        if (!this.queues.canSend(bot) || bot.pausedUntil > now || bot.entries.length === 0) continue;
         this.start(bot);
       }
     } finally {
@@ -74,7 +74,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   private start(bot: BotQueue): void {
-    bot.inFlight = true;
+    this.queues.begin(bot);
     const work = this.serve(bot)
       .catch((error: unknown) => {
         // MongoDB or Kafka unavailable: the notifications stay queued; try this bot again shortly.
