@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, type DeliveryEvent, type DeliveryOutcome, type NotificationEvent, type NotificationObjectConfig } from '@alertlark/contracts';
+import { EVENTS, isDailySummary, type DeliveryEvent, type DeliveryOutcome, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
 import { ConfigFeed, EventPublisher } from '@alertlark/kafka';
 import {
   LARK_CODES,
@@ -10,7 +10,9 @@ import {
   pruneSentAt,
   rateBudget,
   renderAlertCard,
+  renderDailySummaryCard,
   renderDigestCard,
+  notificationAlertCounts,
   signedBody,
   type LarkCardMessage,
   type LarkPostResult,
@@ -160,12 +162,15 @@ export class DeliverBatchUseCase {
     await this.forget(bot, entries);
   }
 
-  private render(object: NotificationObjectConfig, notifications: NotificationEvent[], digestId: string | undefined): LarkCardMessage {
+  private render(object: NotificationObjectConfig, notifications: LarkNotification[], digestId: string | undefined): LarkCardMessage {
     const target = { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) };
     const consoleUrl = this.env.ALERTLARK_CONSOLE_URL;
     if (digestId) return renderDigestCard(notifications, target, { consoleUrl: `${consoleUrl}/deliveries?digestId=${encodeURIComponent(digestId)}` }).message;
-    const [notification] = notifications;
-    return renderAlertCard(notification!, target, { consoleUrl: `${consoleUrl}/alerts?group=${encodeURIComponent(notification!.groupKey)}` });
+    const notification = notifications[0]!;
+    if (isDailySummary(notification)) {
+      return renderDailySummaryCard(notification, target, { consoleUrl: `${consoleUrl}/stats?objectId=${encodeURIComponent(notification.objectId)}` });
+    }
+    return renderAlertCard(notification, target, { consoleUrl: `${consoleUrl}/alerts?group=${encodeURIComponent(notification.groupKey)}` });
   }
 
   /** Ledger first: if publishing the audit events then fails, a redelivery finds the card already sent. */
@@ -209,7 +214,7 @@ export class DeliverBatchUseCase {
     );
   }
 
-  private deliveryEvent(notification: NotificationEvent, attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): DeliveryEvent {
+  private deliveryEvent(notification: LarkNotification, attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): DeliveryEvent {
     return {
       deliveryId: randomUUID(),
       notificationId: notification.notificationId,
@@ -219,7 +224,7 @@ export class DeliverBatchUseCase {
       outcome,
       ...(digestId ? { digestId } : {}),
       ...detail,
-      alertCount: notification.totals ? notification.totals.firing + notification.totals.resolved : notification.alerts.length,
+      alertCount: alertCount(notification),
       at: new Date().toISOString(),
       durationMs,
     };
@@ -245,4 +250,10 @@ function describe(result: LarkPostResult): AttemptDetail {
     ...(result.code !== undefined ? { larkCode: result.code } : {}),
     ...(result.msg !== undefined ? { larkMsg: result.msg } : {}),
   };
+}
+
+/** Alerts a notification speaks for (a daily summary: none of its own). */
+function alertCount(notification: LarkNotification): number {
+  const counts = notificationAlertCounts(notification);
+  return counts.firing + counts.resolved;
 }

@@ -21,11 +21,22 @@ export type CreateTeamBody = z.infer<typeof createTeamBodySchema>;
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 
+/**
+ * A chatbot's daily statistics: a summary posted at each of `times` (local to `timezone`, default
+ * ALERTLARK_DEFAULT_TIMEZONE). A refusal names the bad value, e.g. `dailyStats.times.0: "25:00" is
+ * not a time of day (HH:mm, 24 h)`.
+ */
 export const dailyStatsConfigSchema = z
   .object({
     enabled: z.boolean(),
-    times: z.array(z.string().regex(hhmm, 'must be HH:mm (24 h)')).max(24).default([]),
-    timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone').optional(),
+    times: z
+      .array(z.string().regex(hhmm, { error: (issue) => `${JSON.stringify(issue.input)} is not a time of day (HH:mm, 24 h)` }))
+      .max(24, 'at most 24 times a day')
+      .default([]),
+    timezone: z
+      .string()
+      .refine(isIanaTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. Asia/Shanghai, Europe/Berlin, UTC)` })
+      .optional(),
   })
   .strict();
 export type DailyStatsConfig = z.infer<typeof dailyStatsConfigSchema>;

@@ -4,7 +4,7 @@ import { configEventSchema } from './config.event';
 import { deadLetterEventSchema } from './dead-letter.event';
 import { deliveryEventSchema } from './delivery.event';
 import { groupedAlertEventSchema } from './grouped-alert.event';
-import { notificationEventSchema } from './notification.event';
+import { larkNotificationSchema } from './lark-notification';
 import { TOPICS } from './topics';
 
 /** A topic and the schema of its values: what producers parse before sending and consumers after receiving. */
@@ -19,7 +19,7 @@ export interface EventContract<S extends z.ZodType = z.ZodType> {
 
 export const EVENTS = {
   alerts: { topic: TOPICS.alerts, schema: alertEventSchema, partitions: 6 },
-  notifications: { topic: TOPICS.notifications, schema: notificationEventSchema, partitions: 6 },
+  notifications: { topic: TOPICS.notifications, schema: larkNotificationSchema, partitions: 6 },
   deliveries: { topic: TOPICS.deliveries, schema: deliveryEventSchema, partitions: 6 },
   config: { topic: TOPICS.config, schema: configEventSchema, partitions: 1, compacted: true },
   deadLetter: { topic: TOPICS.deadLetter, schema: deadLetterEventSchema, partitions: 1 },

@@ -12,3 +12,5 @@ export * from './grouped-alert.event';
 export * from './time-interval';
 export * from './time-zone';
 export * from './policy-rule';
+export * from './daily-summary.event';
+export * from './lark-notification';

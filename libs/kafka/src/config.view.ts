@@ -80,6 +80,11 @@ export class ConfigView {
     return object?.teamId === teamId ? object : undefined;
   }
 
+  /** Chatbots that post daily statistics: enabled, with at least one time. */
+  objectsWithDailyStats(): NotificationObjectConfig[] {
+    return [...this.objects.values()].filter((object) => object.dailyStats?.enabled && object.dailyStats.times.length > 0);
+  }
+
   isDeletedObject(objectId: string): boolean {
     return this.deletedObjectIds.has(objectId);
   }

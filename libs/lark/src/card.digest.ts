@@ -4,7 +4,7 @@
  * nothing is silently dropped), lists one line per notification, most severe first, shows what
  * fits in Lark's body limit and "+N more" with a link to the rest in the console.
  */
-import type { NotificationEvent } from '@alertlark/contracts';
+import { isDailySummary, type LarkNotification } from '@alertlark/contracts';
 import { DEFAULT_CARD_BYTE_BUDGET, fitCard, type TextLimits } from './card.fit';
 import { buildCardModel, type CardLinks, type CardTarget } from './card.model';
 import { escapeLarkMd, oneLine, safeLinkUrl, truncateText } from './card.text';
@@ -12,6 +12,7 @@ import type { LarkCardElement, LarkCardMessage, LarkDivField, LarkHeaderTemplate
 
 interface DigestStrings {
   title: (notifications: number) => string;
+  summary: (date: string, time: string, total: number, resolved: number, unresolved: number) => string;
   firingAlerts: string;
   resolvedAlerts: string;
   notifications: string;
@@ -25,6 +26,7 @@ interface DigestStrings {
 const STRINGS: Record<'en' | 'zh', DigestStrings> = {
   en: {
     title: (n) => `[DIGEST] ${n} notifications`,
+    summary: (date, time, total, resolved, unresolved) => `Daily statistics ${date} ${time}: ${total} alerts, ${resolved} resolved, ${unresolved} unresolved`,
     firingAlerts: 'Firing alerts',
     resolvedAlerts: 'Resolved alerts',
     notifications: 'Notifications',
@@ -36,6 +38,7 @@ const STRINGS: Record<'en' | 'zh', DigestStrings> = {
   },
   zh: {
     title: (n) => `[汇总] ${n} 条通知`,
+    summary: (date, time, total, resolved, unresolved) => `每日统计 ${date} ${time}：告警 ${total}，已恢复 ${resolved}，未恢复 ${unresolved}`,
     firingAlerts: '告警中',
     resolvedAlerts: '已恢复',
     notifications: '通知数',
@@ -54,10 +57,18 @@ interface DigestLine {
   title: string;
   firing: number;
   resolved: number;
+  /** A daily summary's line says it all in its title. */
+  summary?: boolean;
+}
+
+function summaryLine(notification: Extract<LarkNotification, { kind: 'daily-summary' }>, strings: DigestStrings): DigestLine {
+  const { counts } = notification;
+  return { template: 'wathet', title: strings.summary(counts.date, notification.time, counts.total, counts.resolved, counts.unresolved), firing: 0, resolved: 0, summary: true };
 }
 
 /** Alerts a notification speaks for: its totals when the group was larger than the alerts it carries. */
-export function notificationAlertCounts(notification: NotificationEvent): { firing: number; resolved: number } {
+export function notificationAlertCounts(notification: LarkNotification): { firing: number; resolved: number } {
+  if (isDailySummary(notification)) return { firing: 0, resolved: 0 };
   if (notification.totals) return notification.totals;
   const firing = notification.alerts.filter((alert) => alert.status === 'firing').length;
   return { firing, resolved: notification.alerts.length - firing };
@@ -74,7 +85,7 @@ export interface DigestCard {
 const MENTION_ID = /^(all|ou_[A-Za-z0-9_-]+)$/;
 
 export function renderDigestCard(
-  notifications: readonly NotificationEvent[],
+  notifications: readonly LarkNotification[],
   target: CardTarget,
   links: CardLinks,
   options: { now?: number; maxBytes?: number } = {},
@@ -85,6 +96,7 @@ export function renderDigestCard(
   const strings = STRINGS[language];
   const lines: DigestLine[] = notifications
     .map((notification) => {
+      if (isDailySummary(notification)) return summaryLine(notification, strings);
       const model = buildCardModel(notification, target, {}, now);
       return { template: model.template, title: model.title, ...notificationAlertCounts(notification) };
     })
@@ -104,6 +116,7 @@ export function renderDigestCard(
     ];
     if (mentions.length > 0) elements.push({ tag: 'div', text: { tag: 'lark_md', content: mentions.map((id) => `<at id=${id}></at>`).join(' ') } });
     const listed = lines.slice(0, shown).map((line) => {
+      if (line.summary) return `📊 ${escapeLarkMd(truncateText(line.title, limits.annotationChars))}`;
       const icon = line.firing > 0 ? '🔥' : '✅';
       return `${icon} ${escapeLarkMd(truncateText(line.title, limits.labelChars))} · ${strings.line(line.firing, line.resolved)}`;
     });

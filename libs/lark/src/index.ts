@@ -18,3 +18,4 @@ export * from './card.placeholders';
 export * from './card.template';
 export * from './card.sample';
 export * from './card.validate';
+export * from './card.daily-summary';

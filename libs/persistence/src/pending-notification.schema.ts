@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { NotificationEvent } from '@alertlark/contracts';
+import type { LarkNotification } from '@alertlark/contracts';
 
 /**
  * A notification lark-sender has taken off Kafka and not finished yet: the offset is committed once
@@ -12,7 +12,7 @@ export interface PendingNotificationDocument {
   offset: string;
   objectId: string;
   receivedAt: Date;
-  notification: NotificationEvent;
+  notification: LarkNotification;
 }
 
 export const PENDING_NOTIFICATION_MODEL = 'PendingNotification';
