@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
-import { AlertStateModule, ConsoleDataModule, MongoReadiness } from '@alertlark/persistence';
+import { AlertStateModule, ConsoleDataModule, DailyStatsDataModule, MongoReadiness } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { AdminGuard, TeamGuard } from './auth.guards';
@@ -14,6 +14,7 @@ import { NotificationObjectsController } from './notification-objects.controller
 import { NotificationPoliciesController } from './notification-policies.controller';
 import { ProjectDeliveryUseCase } from './project-delivery.usecase';
 import { SilencesController } from './silences.controller';
+import { StatsController } from './stats.controller';
 import { TeamsController } from './teams.controller';
 
 @Module({})
@@ -27,6 +28,7 @@ export class ConsoleModule {
         MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
         ConsoleDataModule,
         AlertStateModule,
+        DailyStatsDataModule,
       ],
       controllers: [
         TeamsController,
@@ -37,6 +39,7 @@ export class ConsoleModule {
         AlertsController,
         DeliveriesController,
         DeliveriesConsumer,
+        StatsController,
       ],
       providers: [
         { provide: CONSOLE_ENV, useValue: env },

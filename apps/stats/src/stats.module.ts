@@ -1,11 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
+import { DailyStatsDataModule, MongoReadiness, SummaryPostModule } from '@alertlark/persistence';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
-import type { StatsEnv } from './stats.env';
+import { DailySummaryScheduler } from './daily-summary.scheduler';
+import { ProjectStatsEventUseCase } from './project-stats-event.usecase';
+import { STATS_ENV, type StatsEnv } from './stats.env';
+import { StatsEventsConsumer } from './stats-events.consumer';
 
 /**
- * The daily-statistics service. So far it only joins the fleet (health, metrics, Kafka); the
- * projection and the scheduled summaries are the daily-statistics issue's work.
+ * The daily-statistics service: projects alert notifications and deliveries into daily counts
+ * (apps/stats/README.md) and posts each chatbot's summary at its configured times.
  */
 @Module({})
 export class StatsModule {
@@ -15,7 +20,12 @@ export class StatsModule {
       imports: [
         HealthModule.forService('stats'),
         MessagingModule.forService({ service: 'stats', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
+        MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
+        DailyStatsDataModule,
+        SummaryPostModule,
       ],
+      controllers: [StatsEventsConsumer],
+      providers: [{ provide: STATS_ENV, useValue: env }, MongoReadiness, ProjectStatsEventUseCase, DailySummaryScheduler],
     };
   }
 }

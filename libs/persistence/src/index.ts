@@ -21,3 +21,6 @@ export * from './delivery-audit.repository';
 export * from './pending-notification.schema';
 export * from './bot-rate-window.schema';
 export * from './sender-state.repository';
+export * from './summary-post.repository';
+export * from './daily-stats.schema';
+export * from './daily-stats.repository';

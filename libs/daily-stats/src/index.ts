@@ -1,0 +1,3 @@
+export * from './local-day';
+export * from './projection-rows';
+export * from './daily-counts';
