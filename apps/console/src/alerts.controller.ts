@@ -6,7 +6,7 @@ import { alertHistoryView, alertView } from './alert-view';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { pageQuerySchema } from './page-query';
 
-const alertListQuerySchema = pageQuerySchema.extend({ state: z.enum(['firing', 'resolved']).optional() });
+export const alertListQuerySchema = pageQuerySchema.extend({ state: z.enum(['firing', 'resolved']).optional() });
 type AlertListQuery = z.output<typeof alertListQuerySchema>;
 
 /** Enough to read what happened to one alert; older entries stay in the database. */

@@ -9,13 +9,31 @@ import { AlertsController } from './alerts.controller';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
 import { DeliveriesConsumer } from './deliveries.consumer';
 import { DeliveriesController } from './deliveries.controller';
+import { DocsController } from './docs.controller';
 import { InhibitionRulesController } from './inhibition-rules.controller';
 import { NotificationObjectsController } from './notification-objects.controller';
 import { NotificationPoliciesController } from './notification-policies.controller';
 import { ProjectDeliveryUseCase } from './project-delivery.usecase';
 import { SilencesController } from './silences.controller';
 import { StatsController } from './stats.controller';
+import { TeamTokensController } from './team-tokens.controller';
 import { TeamsController } from './teams.controller';
+import { TokenRotationUseCase } from './token-rotation.usecase';
+
+/** Every controller of the console (the OpenAPI route table is checked against their routes). */
+export const CONSOLE_CONTROLLERS = [
+  TeamsController,
+  TeamTokensController,
+  NotificationObjectsController,
+  NotificationPoliciesController,
+  SilencesController,
+  InhibitionRulesController,
+  AlertsController,
+  DeliveriesController,
+  DeliveriesConsumer,
+  StatsController,
+  DocsController,
+];
 
 @Module({})
 export class ConsoleModule {
@@ -30,17 +48,7 @@ export class ConsoleModule {
         AlertStateModule,
         DailyStatsDataModule,
       ],
-      controllers: [
-        TeamsController,
-        NotificationObjectsController,
-        NotificationPoliciesController,
-        SilencesController,
-        InhibitionRulesController,
-        AlertsController,
-        DeliveriesController,
-        DeliveriesConsumer,
-        StatsController,
-      ],
+      controllers: CONSOLE_CONTROLLERS,
       providers: [
         { provide: CONSOLE_ENV, useValue: env },
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
@@ -48,6 +56,7 @@ export class ConsoleModule {
         TeamGuard,
         MongoReadiness,
         ProjectDeliveryUseCase,
+        TokenRotationUseCase,
       ],
     };
   }

@@ -16,7 +16,7 @@ const id = (what: string) =>
 const positiveInt = (max: number) =>
   z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 
-const deliveriesQuerySchema = z.object({
+export const deliveriesQuerySchema = z.object({
   objectId: id('notification object id').optional(),
   outcome: z
     .enum(deliveryOutcomeSchema.options, { error: `must be one of ${deliveryOutcomeSchema.options.join(', ')}` })

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
@@ -21,8 +21,8 @@ import { cardValidationIssues, previewCard, sendTestCard } from './notification-
 import { pageQuerySchema } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
 
-const listQuerySchema = pageQuerySchema.extend({ q: z.string().trim().max(100).optional() });
-type ListQuery = z.output<typeof listQuerySchema>;
+export const notificationObjectListQuerySchema = pageQuerySchema.extend({ q: z.string().trim().max(100).optional() });
+type ListQuery = z.output<typeof notificationObjectListQuerySchema>;
 
 /** What the API shows of a chatbot: the bot token and signing secret never leave masked. */
 export function notificationObjectView(record: NotificationObjectRecord) {
@@ -73,7 +73,7 @@ export class NotificationObjectsController {
   }
 
   @Get()
-  async list(@Req() request: ConsoleRequest, @Query(new ZodPipe(listQuerySchema)) query: ListQuery) {
+  async list(@Req() request: ConsoleRequest, @Query(new ZodPipe(notificationObjectListQuerySchema)) query: ListQuery) {
     const records = await this.objects.list(request.team!._id, query);
     return { items: records.map(notificationObjectView), limit: query.limit, offset: query.offset };
   }
@@ -109,6 +109,15 @@ export class NotificationObjectsController {
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
     await this.publishUpsert(record);
     return notificationObjectView(record);
+  }
+
+  /** Removes the chatbot; every service drops its copy on `object.deleted`. */
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
+    const teamId = request.team!._id;
+    if (!(await this.objects.delete(teamId, id))) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
+    await this.publisher.publish(EVENTS.config, [{ key: `object/${id}`, value: { type: 'object.deleted', teamId, objectId: id } }]);
   }
 
   /** The card the chatbot would get for these alerts (or a sample group), not sent. */

@@ -11,7 +11,7 @@ import { pageQuerySchema } from './page-query';
 import { expiredTimes, newSilenceTimes, silenceMatcherIssues, silenceState } from './silence-lifecycle';
 import { rejectIfInvalid, validationFailed } from './validation';
 
-const silenceListQuerySchema = pageQuerySchema.extend({ state: silenceStateSchema.optional() });
+export const silenceListQuerySchema = pageQuerySchema.extend({ state: silenceStateSchema.optional() });
 type SilenceListQuery = z.output<typeof silenceListQuerySchema>;
 
 /** The state is computed at request time: the stored times alone decide it. */

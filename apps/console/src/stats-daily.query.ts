@@ -1,4 +1,5 @@
 import { addDays, daysBetween, isCalendarDate } from '@alertlark/daily-stats';
+import { z } from 'zod';
 import type { ValidationIssue } from './validation';
 
 /** The longest range `GET /stats/daily` answers, in days (a quarter). */
@@ -7,6 +8,13 @@ export const DAILY_STATS_MAX_RANGE_DAYS = 92;
 export const DAILY_STATS_DEFAULT_DAYS = 14;
 
 const KNOWN = ['objectId', 'from', 'to'];
+
+/** The parameters as the API document shows them (parsing is by hand below, for its messages). */
+export const dailyStatsQueryDocSchema = z.object({
+  objectId: z.string().min(1).describe('the chatbot (required)'),
+  from: z.iso.date().optional().describe('first local day, YYYY-MM-DD'),
+  to: z.iso.date().optional().describe('last local day, YYYY-MM-DD (default today)'),
+});
 
 export interface DailyStatsQuery {
   objectId: string;

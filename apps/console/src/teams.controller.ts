@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { EVENTS, createTeamBodySchema, type CreateTeamBody } from '@alertlark/contracts';
+import { EVENTS, createTeamBodySchema, rotateTokenBodySchema, type CreateTeamBody, type RotateTokenBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import {
   AlertStateRepository,
@@ -14,6 +14,7 @@ import {
 import { generateToken, hashToken } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { AdminGuard } from './auth.guards';
+import { TokenRotationUseCase } from './token-rotation.usecase';
 
 @Controller('api/v1/teams')
 @UseGuards(AdminGuard)
@@ -27,6 +28,7 @@ export class TeamsController {
     private readonly alertStates: AlertStateRepository,
     private readonly deliveries: DeliveryAuditRepository,
     private readonly publisher: EventPublisher,
+    private readonly rotation: TokenRotationUseCase,
   ) {}
 
   /** The tokens are in this answer only: they are stored as hashes. */
@@ -46,6 +48,13 @@ export class TeamsController {
       { key: `team/${team._id}`, value: { type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } } },
     ]);
     return { id: team._id, name: team.name, apiToken, ingestToken, createdAt: team.createdAt.toISOString() };
+  }
+
+  /** A new API or ingest token for the team, in this answer only; the old one stops working. */
+  @Post(':id/tokens')
+  @HttpCode(201)
+  rotateToken(@Param('id') id: string, @Body(new ZodPipe(rotateTokenBodySchema)) body: RotateTokenBody) {
+    return this.rotation.rotate(id, body.kind);
   }
 
   /**

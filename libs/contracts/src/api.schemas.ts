@@ -18,6 +18,10 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 export const createTeamBodySchema = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 export type CreateTeamBody = z.infer<typeof createTeamBodySchema>;
 
+/** `POST /teams/:id/tokens` and `POST /team/tokens`: which of the team's tokens to replace. */
+export const rotateTokenBodySchema = z.object({ kind: z.enum(['api', 'ingest']) }).strict();
+export type RotateTokenBody = z.infer<typeof rotateTokenBodySchema>;
+
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 

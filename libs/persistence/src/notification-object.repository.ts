@@ -41,6 +41,12 @@ export class NotificationObjectRepository {
     return this.objects.find(filter).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationObjectRecord[]>().exec();
   }
 
+  /** Removes the team's chatbot; false when the team has none with this id. */
+  async delete(teamId: string, id: string): Promise<boolean> {
+    const result = await this.objects.deleteOne({ _id: id, teamId }).exec();
+    return result.deletedCount === 1;
+  }
+
   async deleteAllOfTeam(teamId: string): Promise<void> {
     await this.objects.deleteMany({ teamId }).exec();
   }

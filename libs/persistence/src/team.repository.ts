@@ -18,6 +18,12 @@ export class TeamRepository {
     return this.teams.findOne({ apiTokenHash }).lean<Team>().exec();
   }
 
+  /** Replaces one token hash of the team (token rotation); the team as it is now, or null. */
+  setTokenHash(id: string, kind: 'api' | 'ingest', hash: string): Promise<Team | null> {
+    const field = kind === 'api' ? 'apiTokenHash' : 'ingestTokenHash';
+    return this.teams.findOneAndUpdate({ _id: id }, { $set: { [field]: hash } }, { new: true }).lean<Team>().exec();
+  }
+
   /** Removes the team; its chatbots and policies go with it (see ConsoleDataModule users). */
   async delete(id: string): Promise<boolean> {
     const result = await this.teams.deleteOne({ _id: id }).exec();

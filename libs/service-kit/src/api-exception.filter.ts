@@ -16,6 +16,8 @@ const errorNames: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
+  500: 'internal',
+  502: 'bad_gateway',
   503: 'unavailable',
 };
 
@@ -31,7 +33,11 @@ export function toApiError(exception: unknown): { status: number; body: ApiError
         return { status, body: { error, message, ...(details !== undefined ? { details } : {}) } };
       }
     }
-    return { status, body: { error: errorNames[status] ?? 'error', message: exception.message } };
+    // Nest's own, and ones thrown with a list of messages (`new BadRequestException(['a', 'b'])`).
+    const messages = typeof response === 'object' && response !== null && Array.isArray((response as { message?: unknown }).message) ? ((response as { message: unknown[] }).message.map(String)) : undefined;
+    const error = errorNames[status] ?? (status >= 500 ? 'internal' : 'error');
+    if (messages) return { status, body: { error, message: messages.join('; '), details: messages.map((message) => ({ message })) } };
+    return { status, body: { error, message: typeof response === 'string' ? response : exception.message } };
   }
   const parserError = exception as { type?: string; status?: number; message?: string; limit?: number };
   if (parserError?.type === 'entity.parse.failed') {

@@ -1,0 +1,30 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { EVENTS, type RotateTokenBody } from '@alertlark/contracts';
+import { EventPublisher } from '@alertlark/kafka';
+import { TeamRepository } from '@alertlark/persistence';
+import { generateToken, hashToken } from '@alertlark/secrets';
+
+/**
+ * Replaces one of a team's tokens: the new token is in the answer only (its hash is stored), the
+ * old one stops working at once in the console; a new ingest token reaches ingest through the
+ * `team.upserted` event, which replaces the hash ingest knows.
+ */
+@Injectable()
+export class TokenRotationUseCase {
+  constructor(
+    private readonly teams: TeamRepository,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  async rotate(teamId: string, kind: RotateTokenBody['kind']) {
+    const token = generateToken(kind);
+    const team = await this.teams.setTokenHash(teamId, kind, hashToken(token));
+    if (!team) throw new NotFoundException({ error: 'not_found', message: `team ${teamId} not found` });
+    if (kind === 'ingest') {
+      await this.publisher.publish(EVENTS.config, [
+        { key: `team/${team._id}`, value: { type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } } },
+      ]);
+    }
+    return { id: team._id, kind, token, rotatedAt: new Date().toISOString() };
+  }
+}
