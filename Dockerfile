@@ -31,6 +31,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The console serves its web UI from the source files (plain ES modules, not compiled).
+COPY --from=build /app/apps/console/ui ./apps/console/ui
 
 USER node
 EXPOSE 3000 3001 3002 3003 3004 3100

@@ -3,13 +3,15 @@ import { parseBrokers } from '@alertlark/kafka';
 import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
 import { ConsoleModule } from './console.module';
 import { consoleEnvSchema } from './console.env';
+import { WebUiModule } from './web-ui.module';
 
 async function main(): Promise<void> {
   const logger = new JsonLogger('console');
   const env = parseEnv(consoleEnvSchema);
   await bootstrapService({
     name: 'console',
-    module: ConsoleModule.create(env, logger),
+    // The API plus the web UI at `/` (apps/console/ui).
+    module: { module: WebUiModule, imports: [ConsoleModule.create(env, logger)] },
     port: env.CONSOLE_PORT,
     host: env.HOST,
     logger,

@@ -1,0 +1,227 @@
+// Chatbots (notification objects): list with search and paging, the form with a live card preview.
+import { api, query } from './api.js';
+import { renderCard } from './card.js';
+import { confirmDialog, errorBox, h, lines, time } from './dom.js';
+
+const PAGE_SIZE = 20;
+
+export async function chatbotsPage() {
+  const state = { q: '', offset: 0 };
+  const message = h('div');
+  const body = h('tbody');
+  const pager = h('div', { class: 'pager' });
+  const search = h('input', { type: 'search', id: 'chatbot-search', placeholder: 'Search by name or webhook host', class: 'grow' });
+
+  async function load() {
+    try {
+      const page = await api('GET', `/notification-objects${query({ q: state.q, limit: PAGE_SIZE + 1, offset: state.offset })}`);
+      const items = page.items.slice(0, PAGE_SIZE);
+      body.replaceChildren(
+        ...(items.length
+          ? items.map((bot) =>
+              h(
+                'tr',
+                { 'data-id': bot.id },
+                h('td', {}, h('a', { href: `#/chatbot/${encodeURIComponent(bot.id)}` }, bot.name)),
+                h('td', { class: 'mono' }, bot.webhookUrl),
+                h('td', {}, bot.keywords.join(', ') || '—'),
+                h('td', {}, bot.secret ? 'signed' : '—'),
+                h('td', {}, time(bot.updatedAt)),
+                h('td', {}, h('button', { class: 'danger', onclick: () => remove(bot) }, 'Delete')),
+              ),
+            )
+          : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, state.q ? 'No chatbot matches.' : 'No chatbots yet.'))]),
+      );
+      pager.replaceChildren(
+        h('button', { class: 'secondary', disabled: state.offset === 0, onclick: () => ((state.offset = Math.max(0, state.offset - PAGE_SIZE)), load()) }, 'Previous'),
+        h('span', { class: 'muted' }, `${state.offset + 1}–${state.offset + items.length}`),
+        h('button', { class: 'secondary', disabled: page.items.length <= PAGE_SIZE, onclick: () => ((state.offset += PAGE_SIZE), load()) }, 'Next'),
+      );
+    } catch (error) {
+      message.replaceChildren(errorBox(error));
+    }
+  }
+
+  async function remove(bot) {
+    message.replaceChildren();
+    if (!(await confirmDialog(`Delete chatbot "${bot.name}"? Policies that send to it stop sending there.`))) return;
+    try {
+      await api('DELETE', `/notification-objects/${encodeURIComponent(bot.id)}`);
+      message.replaceChildren(h('div', { class: 'ok' }, `Deleted ${bot.name}.`));
+      await load();
+    } catch (error) {
+      message.replaceChildren(
+        errorBox(
+          // A console without the route answers 405, or 404 naming the route rather than the chatbot.
+          error.status === 405 || (error.status === 404 && /^Cannot DELETE/.test(error.message))
+            ? { message: `This console cannot delete chatbots yet (${error.status}): ${error.message}` }
+            : error,
+        ),
+      );
+    }
+  }
+
+  let timer;
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      state.q = search.value.trim();
+      state.offset = 0;
+      load();
+    }, 250);
+  });
+  await load();
+  return h(
+    'section',
+    {},
+    h('h1', {}, 'Chatbots'),
+    h('div', { class: 'toolbar' }, search, h('a', { href: '#/chatbot/new' }, h('button', { type: 'button' }, 'New chatbot'))),
+    message,
+    h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Webhook', 'Keywords', 'Secret', 'Updated', ''].map((title) => h('th', {}, title)))), body),
+    pager,
+  );
+}
+
+const SAMPLE = {
+  labels: { alertname: 'HighCPUUsage', severity: 'critical', instance: 'web-1:9100', cluster: 'prod' },
+  annotations: { summary: 'CPU above 90% for 5 minutes', description: 'Sample alert: no action needed' },
+};
+
+/** A sample firing card for a chatbot not saved yet (the server renders the exact one after saving). */
+function sampleCard(config, name) {
+  const zh = config.language === 'zh';
+  const fill = (template) =>
+    template.replace(/{{\s*([\w.]+)\s*}}/g, (_, key) => {
+      if (key === 'status') return zh ? '告警中' : 'Firing';
+      if (key === 'alertname') return SAMPLE.labels.alertname;
+      if (key === 'title') return `${SAMPLE.labels.alertname}`;
+      if (key.startsWith('labels.')) return SAMPLE.labels[key.slice(7)] ?? '';
+      if (key.startsWith('annotations.')) return SAMPLE.annotations[key.slice(12)] ?? '';
+      return '';
+    });
+  const labels = config.labels ?? ['alertname', 'instance'];
+  const annotations = config.annotations ?? ['summary', 'description'];
+  return {
+    header: { template: 'red', title: { tag: 'plain_text', content: config.titleTemplate ? fill(config.titleTemplate) : `🚨 [${zh ? '告警中' : 'Firing'}] ${SAMPLE.labels.alertname}` } },
+    elements: [
+      { tag: 'div', text: { tag: 'lark_md', content: labels.map((label) => `**${label}**: ${SAMPLE.labels[label] ?? ''}`).join(' · ') } },
+      ...annotations.map((annotation) => ({ tag: 'div', text: { tag: 'lark_md', content: `**${annotation}:** ${SAMPLE.annotations[annotation] ?? ''}` } })),
+      { tag: 'note', elements: [{ tag: 'plain_text', content: `Alertlark · ${name || 'new chatbot'}` }] },
+    ],
+  };
+}
+
+const field = (label, input, hint) => h('label', {}, h('span', {}, label), input, hint ? h('small', { class: 'muted' }, hint) : null);
+
+export async function chatbotFormPage(id = 'new') {
+  const isNew = id === 'new';
+  const bot = isNew ? null : await api('GET', `/notification-objects/${encodeURIComponent(id)}`);
+  const card = (bot && bot.card) || {};
+  const inputs = {
+    name: h('input', { name: 'name', required: true, value: bot ? bot.name : '' }),
+    webhookUrl: h('input', { name: 'webhookUrl', placeholder: isNew ? 'https://open.feishu.cn/open-apis/bot/v2/hook/…' : `${bot.webhookUrl} (leave empty to keep)`, required: isNew }),
+    secret: h('input', { name: 'secret', type: 'password', autocomplete: 'off', placeholder: bot && bot.secret ? '•••• (leave empty to keep)' : 'optional' }),
+    removeSecret: h('input', { type: 'checkbox', name: 'removeSecret' }),
+    keywords: h('input', { name: 'keywords', value: bot ? bot.keywords.join(', ') : '' }),
+    language: h('select', { name: 'language' }, h('option', { value: 'en' }, 'English'), h('option', { value: 'zh' }, '中文')),
+    labels: h('input', { name: 'labels', value: (card.labels ?? []).join(', ') }),
+    annotations: h('input', { name: 'annotations', value: (card.annotations ?? []).join(', ') }),
+    titleTemplate: h('input', { name: 'titleTemplate', value: card.titleTemplate ?? '', placeholder: '[{{status}}] {{alertname}} on {{labels.cluster}}' }),
+  };
+  inputs.language.value = card.language ?? 'en';
+  const message = h('div');
+  const preview = h('div', { id: 'preview' }, h('p', { class: 'muted' }, isNew ? 'Save the chatbot to see its card.' : 'Loading preview…'));
+  const testResult = h('div', { id: 'test-result' });
+
+  function cardConfig() {
+    const config = { language: inputs.language.value };
+    if (lines(inputs.labels.value).length) config.labels = lines(inputs.labels.value);
+    if (lines(inputs.annotations.value).length) config.annotations = lines(inputs.annotations.value);
+    if (inputs.titleTemplate.value.trim()) config.titleTemplate = inputs.titleTemplate.value.trim();
+    // Keep the parts this form does not edit (mentions, colours, a whole template).
+    for (const key of ['mentions', 'severityColors', 'template']) if (card[key] !== undefined) config[key] = card[key];
+    return config;
+  }
+
+  async function refreshPreview(objectId) {
+    try {
+      const answer = await api('POST', `/notification-objects/${encodeURIComponent(objectId)}/preview`, {});
+      preview.replaceChildren(renderCard(answer.card), h('p', { class: 'muted' }, `${answer.bytes} bytes · ${answer.shownAlerts} alert(s) shown, ${answer.omittedAlerts} omitted · sample alerts`));
+    } catch (error) {
+      preview.replaceChildren(errorBox(error));
+    }
+  }
+
+  async function save(event) {
+    event.preventDefault();
+    message.replaceChildren();
+    const body = { name: inputs.name.value.trim(), keywords: lines(inputs.keywords.value), card: cardConfig() };
+    if (inputs.webhookUrl.value.trim()) body.webhookUrl = inputs.webhookUrl.value.trim();
+    if (inputs.secret.value) body.secret = inputs.secret.value;
+    else if (inputs.removeSecret.checked) body.secret = null;
+    try {
+      const saved = isNew ? await api('POST', '/notification-objects', body) : await api('PUT', `/notification-objects/${encodeURIComponent(id)}`, body);
+      if (isNew) {
+        location.hash = `#/chatbot/${encodeURIComponent(saved.id)}`;
+        return;
+      }
+      message.replaceChildren(h('div', { class: 'ok' }, 'Saved.'));
+      inputs.webhookUrl.value = '';
+      inputs.secret.value = '';
+      await refreshPreview(id);
+      stale.hidden = true;
+    } catch (error) {
+      message.replaceChildren(errorBox(error));
+    }
+  }
+
+  async function sendTest() {
+    testResult.replaceChildren(h('p', { class: 'muted' }, 'Sending…'));
+    try {
+      const answer = await api('POST', `/notification-objects/${encodeURIComponent(id)}/test`, {});
+      const text = `Lark answered code ${answer.code ?? '—'}, msg ${JSON.stringify(answer.msg ?? null)} (HTTP ${answer.httpStatus ?? '—'})${answer.reason ? ` · ${answer.reason}` : ''}`;
+      testResult.replaceChildren(h('div', { class: answer.ok ? 'ok' : 'error' }, text));
+    } catch (error) {
+      testResult.replaceChildren(errorBox(error));
+    }
+  }
+
+  // A new chatbot has no server preview yet: a sample rendered here, live as the form changes. A
+  // saved one shows the server's exact card; edits mark it stale until saved.
+  const stale = h('p', { class: 'muted', hidden: true }, 'Unsaved changes: save to refresh the preview.');
+  const onCardInput = () => {
+    if (isNew) preview.replaceChildren(renderCard(sampleCard(cardConfig(), inputs.name.value.trim())), h('p', { class: 'muted' }, 'Sample rendered in the browser; the exact card appears after saving.'));
+    else stale.hidden = false;
+  };
+  for (const input of [inputs.name, inputs.language, inputs.labels, inputs.annotations, inputs.titleTemplate]) input.addEventListener('input', onCardInput);
+  if (isNew) onCardInput();
+  else refreshPreview(id).then(() => (stale.hidden = true));
+  return h(
+    'section',
+    {},
+    h('p', {}, h('a', { href: '#/chatbots' }, '← Chatbots')),
+    h('h1', {}, isNew ? 'New chatbot' : `Chatbot ${bot.name}`),
+    h(
+      'div',
+      { class: 'split' },
+      h(
+        'form',
+        { class: 'panel', id: 'chatbot-form', onsubmit: save },
+        field('Name', inputs.name),
+        field('Webhook URL', inputs.webhookUrl),
+        field('Signing secret', inputs.secret),
+        bot && bot.secret ? h('label', { class: 'check' }, inputs.removeSecret, 'Remove the signing secret') : null,
+        field('Keywords', inputs.keywords, 'Comma separated; the bot’s keyword security setting.'),
+        h('h2', {}, 'Card'),
+        field('Language', inputs.language),
+        field('Labels', inputs.labels, 'Comma separated, in order (default: the grouping labels and instance).'),
+        field('Annotations', inputs.annotations, 'Comma separated (default: summary, description).'),
+        field('Title template', inputs.titleTemplate, 'Placeholders like {{status}}, {{alertname}}, {{labels.cluster}}.'),
+        message,
+        h('div', { class: 'actions' }, isNew ? null : h('button', { type: 'button', class: 'secondary', onclick: sendTest }, 'Send test'), h('button', { type: 'submit' }, isNew ? 'Create' : 'Save')),
+        testResult,
+      ),
+      h('div', {}, h('h2', {}, 'Preview'), stale, preview),
+    ),
+  );
+}
