@@ -105,3 +105,30 @@ describe('BotQueues across a rebalance with a request in flight', () => {
     expect(queues.canSend(bot)).toBe(false);
   });
 });
+
+describe('BotQueues: a bot whose queue ran empty', () => {
+  it('keeps its request instants for its next notification, not the earlier ones saved in MongoDB', async () => {
+    const queues = new BotQueues();
+    await queues.assign(new Set([0]), loadFrom([]));
+    queues.add(pending('n1', 'bot-a', 0, Date.now()));
+    const bot = queues.get('bot-a')!;
+    const answeredAt = Date.now() - 10;
+    bot.sentAt = [answeredAt];
+    queues.remove('bot-a', ['n1']);
+    expect(queues.get('bot-a')).toBeUndefined();
+    queues.add(pending('n2', 'bot-a', 0, Date.now()));
+    expect(queues.get('bot-a')!.sentAt).toEqual([answeredAt]);
+  });
+
+  it('forgets them when the partition is given away (the next owner reads MongoDB)', async () => {
+    const queues = new BotQueues();
+    await queues.assign(new Set([0]), loadFrom([]));
+    queues.add(pending('n1', 'bot-a', 0, Date.now()));
+    queues.get('bot-a')!.sentAt = [Date.now()];
+    queues.remove('bot-a', ['n1']);
+    await queues.assign(new Set([1]), loadFrom([]));
+    await queues.assign(new Set([0, 1]), loadFrom([]));
+    queues.add(pending('n2', 'bot-a', 0, Date.now()));
+    expect(queues.get('bot-a')!.sentAt).toBeUndefined();
+  });
+});

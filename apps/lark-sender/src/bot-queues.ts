@@ -33,6 +33,11 @@ export class BotQueues {
    * MongoDB while a request may still be out, and a bot must never have two requests at once.
    */
   private readonly sending = new Set<string>();
+  /**
+   * The request instants of bots whose queue ran empty, so the next burst starts from what was
+   * really sent (counted from Lark's answers) rather than from the earlier instants saved in MongoDB.
+   */
+  private readonly idleSentAt = new Map<string, { partition: number; sentAt: number[] }>();
   /** Bumped on each assignment: a load for an older one is stale and dropped. */
   private generation = 0;
 
@@ -42,6 +47,7 @@ export class BotQueues {
     const added = [...partitions].filter((partition) => !this.owned.has(partition));
     this.owned = partitions;
     for (const [objectId, bot] of this.bots) if (!partitions.has(bot.partition)) this.bots.delete(objectId);
+    for (const [objectId, idle] of this.idleSentAt) if (!partitions.has(idle.partition)) this.idleSentAt.delete(objectId);
     if (added.length === 0) return;
     const loaded = await load(added);
     if (generation !== this.generation) return;
@@ -57,7 +63,9 @@ export class BotQueues {
     if (!this.owned.has(entry.partition)) return;
     let bot = this.bots.get(entry.objectId);
     if (!bot) {
-      bot = { objectId: entry.objectId, partition: entry.partition, entries: [], sentAt: undefined, pausedUntil: 0, failures: 0, attempts: new Map(), inFlight: false };
+      const idle = this.idleSentAt.get(entry.objectId);
+      this.idleSentAt.delete(entry.objectId);
+      bot = { objectId: entry.objectId, partition: entry.partition, entries: [], sentAt: idle?.sentAt, pausedUntil: 0, failures: 0, attempts: new Map(), inFlight: false };
       this.bots.set(entry.objectId, bot);
     }
     if (bot.entries.some((queued) => queued._id === entry._id)) return;
@@ -72,7 +80,7 @@ export class BotQueues {
     const done = new Set(notificationIds);
     bot.entries = bot.entries.filter((entry) => !done.has(entry._id));
     for (const id of done) bot.attempts.delete(id);
-    if (bot.entries.length === 0 && !bot.inFlight) this.bots.delete(objectId);
+    if (bot.entries.length === 0 && !bot.inFlight) this.forget(bot);
   }
 
   /** Whether a request for this bot may start now. */
@@ -96,7 +104,17 @@ export class BotQueues {
     if (current && current !== bot && bot.sentAt) {
       current.sentAt = [...new Set([...(current.sentAt ?? []), ...bot.sentAt])].sort((a, b) => a - b);
     }
-    if (bot.entries.length === 0 && current === bot) this.bots.delete(bot.objectId);
+    if (bot.entries.length === 0 && current === bot) this.forget(bot);
+  }
+
+  /** Drops an empty bot's queue, keeping its request instants while it still owns the partition. */
+  private forget(bot: BotQueue): void {
+    this.bots.delete(bot.objectId);
+    if (bot.sentAt && bot.sentAt.length > 0 && this.owned.has(bot.partition)) {
+      // Only the last minute matters; older instants can never count again.
+      const recent = bot.sentAt.filter((at) => at > Date.now() - 120_000);
+      if (recent.length > 0) this.idleSentAt.set(bot.objectId, { partition: bot.partition, sentAt: recent });
+    }
   }
 
   get(objectId: string): BotQueue | undefined {
