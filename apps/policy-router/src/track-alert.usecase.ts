@@ -67,9 +67,8 @@ export class TrackAlertUseCase {
   }
 
   /**
-   * Most events are re-sends of an unchanged alert. Saving each costs an update, which FerretDB's
-   * SQLite backend pays with a scan of the collection, so a re-send is saved only when it says
-   * something new: other annotations, start or status, or an `endsAt` whose stored predecessor has
+   * Most events are re-sends of an unchanged alert, and a write for each would be the router's main
+   * cost in a storm of re-sends, so a re-send is saved only when it says something new: other annotations, start or status, or an `endsAt` whose stored predecessor has
    * used up half of its window (the stored end always stays comfortably ahead while re-sends come).
    */
   private worthSaving(previous: AlertState, event: AlertEvent, endsAt: number | null, now: number): boolean {

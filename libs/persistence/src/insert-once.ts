@@ -10,8 +10,8 @@ function onlyDuplicates(error: unknown): boolean {
 
 /**
  * Inserts documents whose `_id` makes them idempotent; one already there (a redelivery) is
- * skipped. A plain insert rather than an upsert: on FerretDB's SQLite backend an insert stays cheap
- * while an update scans the collection.
+ * skipped. One insert for the whole batch rather than an upsert each: one round trip, and the first
+ * version of an entry is the one kept.
  */
 export async function insertOnce<T extends { _id: string }>(model: Model<T>, documents: readonly T[]): Promise<void> {
   if (documents.length === 0) return;
