@@ -64,7 +64,8 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
   };
 
   beforeAll(async () => {
-    fleet = await startFleet(29000);
+    // A quick config resync, so the test of a row whose publication failed need not wait a minute.
+    fleet = await startFleet(29000, { CONSOLE_CONFIG_RESYNC_MS: '1000' });
     database = await mongoose.createConnection(fleet.env.MONGO_URL!).asPromise();
     teamA = await fleet.createTeam(`access-a-${run}`);
     teamB = await fleet.createTeam(`access-b-${run}`);
@@ -209,6 +210,40 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
       const answer = await requestJson<{ present: boolean }>('GET', `${fleet.url['policy-router']}/internal/config?key=${encodeURIComponent(`object/${ids[0]}`)}`);
       return answer.body.present === false || undefined;
     });
+  });
+
+  it('refuses to delete a chatbot a policy still notifies, naming the policy; deletes it once the policy lets go', async () => {
+    const asB = (method: string, path: string, body?: unknown) => requestJson<Record<string, unknown>>(method, api(path), { token: teamB.apiToken, body });
+    const bot = await asB('POST', '/notification-objects', { name: `in-use-${run}`, webhookUrl: emulatorHook(`in-use-${run}`), keywords: [] });
+    const spare = await asB('POST', '/notification-objects', { name: `spare-${run}`, webhookUrl: emulatorHook(`spare-${run}`), keywords: [] });
+    const policy = await asB('POST', '/notification-policies', { name: `uses-it-${run}`, objectIds: [bot.body.id] });
+    expect([bot.status, spare.status, policy.status]).toEqual([201, 201, 201]);
+    const refused = await asB('DELETE', `/notification-objects/${String(bot.body.id)}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'object_in_use', details: [{ policyId: policy.body.id, name: `uses-it-${run}` }] });
+    expect(refused.body.message).toContain(`"uses-it-${run}"`);
+    expect((await asB('GET', `/notification-objects/${String(bot.body.id)}`)).status).toBe(200);
+    const moved = await asB('PUT', `/notification-policies/${String(policy.body.id)}`, { name: `uses-it-${run}`, objectIds: [spare.body.id] });
+    expect(moved.status).toBe(200);
+    expect((await asB('DELETE', `/notification-objects/${String(bot.body.id)}`)).status).toBe(204);
+  });
+
+  it('republishes a saved row whose publication never happened (the config resync)', async () => {
+    // What a create leaves when Kafka fails after the MongoDB write: the row, and nothing on the topic.
+    const id = `npol_unpublished${run}`;
+    const now = new Date();
+    await database.collection<{ _id: string; [field: string]: unknown }>('notification_policies').insertOne({
+      _id: id,
+      teamId: teamA.id,
+      name: `unpublished-${run}`,
+      matchers: ['team="payments"'],
+      objectIds: [resourceOfA['notification-objects']],
+      sendResolved: true,
+      enabled: true,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await waitForConfig(fleet, 'policy-router', `policy/${id}`);
   });
 
   it('rotates API tokens (by the admin and by the team itself): the old one is refused, the new one works', async () => {

@@ -105,8 +105,9 @@ describe('console web UI', () => {
     await shot('policies');
 
     // A real alert through ingest to the chatbot: it shows on the alerts, deliveries and statistics pages.
-    const policies = await requestJson<{ items: { id: string }[] }>('GET', `${fleet.url.console}/api/v1/notification-policies`, { token: apiToken });
-    await waitForConfig(fleet, 'policy-router', `policy/${policies.body.items[0].id}`);
+    const policies = await requestJson<{ items: { id: string; name: string }[] }>('GET', `${fleet.url.console}/api/v1/notification-policies`, { token: apiToken });
+    const criticalPolicyId = policies.body.items.find((policy) => policy.name === 'critical')!.id;
+    await waitForConfig(fleet, 'policy-router', `policy/${criticalPolicyId}`);
     await waitForConfig(fleet, 'lark-sender', `object/${objectId}`);
     // And one Lark refuses (its bot wants a keyword the card lacks: 19024), shown in red.
     const refusing = await createBot(fleet, apiToken, 'ui-refusing', { botKeywords: ['NOT-ON-THE-CARD'] });
@@ -152,15 +153,36 @@ describe('console web UI', () => {
     await page.locator('#confirm[open]').waitFor();
     await shot('chatbot-delete-confirm');
     await page.click('#confirm-ok');
-    // DELETE /notification-objects/:id may not exist yet: then the UI says so instead of failing.
-    const outcome = page.locator('section .ok, section .error').first();
-    await outcome.waitFor();
-    if ((await outcome.getAttribute('class')) === 'ok') {
-      await row.waitFor({ state: 'detached' });
-      expect((await requestJson('GET', `${fleet.url.console}/api/v1/notification-objects/${objectId}`, { token: apiToken })).status).toBe(404);
-    } else {
-      expect(await outcome.textContent()).toMatch(/cannot delete chatbots yet|404|405/);
-    }
+    // The policy "critical" still sends to it: the delete is refused, naming the policy.
+    await page.locator('section .error', { hasText: '"critical"' }).waitFor();
+    expect((await requestJson('GET', `${fleet.url.console}/api/v1/notification-objects/${objectId}`, { token: apiToken })).status).toBe(200);
+
+    // Edit the policy in the form: another chatbot, another group wait, disabled.
+    await page.goto(`${fleet.url.console}/#/policies`);
+    await page.locator('tbody tr', { hasText: 'severity="critical"' }).locator('button', { hasText: 'Edit' }).click();
+    expect(await page.inputValue('#policy-form input[name=name]')).toBe('critical');
+    expect(await page.inputValue('#policy-form textarea[name=matchers]')).toBe('severity="critical"');
+    await page.selectOption('#policy-form select[name=objectIds]', { label: 'ui-refusing' });
+    await page.fill('#policy-form input[name=groupWait]', '10s');
+    await page.uncheck('#policy-form input[name=enabled]');
+    await shot('policy-edit');
+    await page.click('#policy-form button[type=submit]');
+    await page.locator('tbody tr', { hasText: 'severity="critical"' }).locator('.badge', { hasText: 'disabled' }).waitFor();
+    const edited = await requestJson<{ objectIds: string[]; groupWait: string; enabled: boolean; matchers: string[] }>(
+      'GET',
+      `${fleet.url.console}/api/v1/notification-policies/${criticalPolicyId}`,
+      { token: apiToken },
+    );
+    expect(edited.body).toMatchObject({ objectIds: [refusing.objectId], groupWait: '10s', enabled: false, matchers: ['severity="critical"'] });
+
+    // Now nothing sends to the chatbot: it goes.
+    await page.goto(`${fleet.url.console}/#/chatbots`);
+    await page.fill('#chatbot-search', name);
+    await waitFor('the search to leave one chatbot', async () => (await page.locator('tbody tr').count()) === 1 || undefined);
+    await row.locator('button', { hasText: 'Delete' }).click();
+    await page.click('#confirm-ok');
+    await row.waitFor({ state: 'detached' });
+    expect((await requestJson('GET', `${fleet.url.console}/api/v1/notification-objects/${objectId}`, { token: apiToken })).status).toBe(404);
     await shot('chatbot-deleted');
   });
 

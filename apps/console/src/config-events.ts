@@ -1,10 +1,64 @@
 import { EVENTS, configEventKey, type ConfigEvent } from '@alertlark/contracts';
 import type { EventPublisher } from '@alertlark/kafka';
+import type { InhibitionRuleRecord, NotificationObjectRecord, NotificationPolicyRecord, SilenceRecord, Team } from '@alertlark/persistence';
 
 /**
- * Publishes one configuration change under its compacted key. Callers publish after their
- * MongoDB write, so what the topic says always exists in the console's database too.
+ * What the other services are told of each kind of row: the rows as the console stores them,
+ * without its bookkeeping (timestamps, the API token hash). The controllers and the config resync
+ * build their events here, so a republished row says exactly what its first publication said.
  */
-export function publishConfig(publisher: EventPublisher, event: ConfigEvent): Promise<void> {
-  return publisher.publish(EVENTS.config, [{ key: configEventKey(event), value: event }]);
+export const configEventOf = {
+  team: (team: Team): ConfigEvent => ({ type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } }),
+  object: (record: NotificationObjectRecord): ConfigEvent => ({
+    type: 'object.upserted',
+    object: {
+      id: record._id,
+      teamId: record.teamId,
+      name: record.name,
+      webhookUrlEncrypted: record.webhookUrlEncrypted,
+      ...(record.secretEncrypted ? { secretEncrypted: record.secretEncrypted } : {}),
+      keywords: record.keywords,
+      ...(record.dailyStats ? { dailyStats: record.dailyStats } : {}),
+      ...(record.card ? { card: record.card } : {}),
+    },
+  }),
+  policy: (record: NotificationPolicyRecord): ConfigEvent => {
+    const { _id: id, createdAt: _createdAt, updatedAt: _updatedAt, ...config } = record;
+    return { type: 'policy.upserted', policy: { id, ...config } };
+  },
+  silence: (record: SilenceRecord): ConfigEvent => ({
+    type: 'silence.upserted',
+    silence: {
+      id: record._id,
+      teamId: record.teamId,
+      matchers: record.matchers,
+      startsAt: record.startsAt.toISOString(),
+      endsAt: record.endsAt.toISOString(),
+      comment: record.comment,
+      createdBy: record.createdBy,
+    },
+  }),
+  inhibitionRule: (record: InhibitionRuleRecord): ConfigEvent => ({
+    type: 'inhibition-rule.upserted',
+    rule: {
+      id: record._id,
+      teamId: record.teamId,
+      name: record.name,
+      sourceMatchers: record.sourceMatchers,
+      targetMatchers: record.targetMatchers,
+      equal: record.equal,
+    },
+  }),
+};
+
+/**
+ * Publishes configuration changes under their compacted keys. An upsert is published after its
+ * MongoDB write and a delete before it, so a failure in between leaves the database holding what
+ * should be on the topic, and the config resync (config-resync.ts) can put the topic right.
+ */
+export function publishConfig(publisher: EventPublisher, ...events: ConfigEvent[]): Promise<void> {
+  return publisher.publish(
+    EVENTS.config,
+    events.map((event) => ({ key: configEventKey(event), value: event })),
+  );
 }

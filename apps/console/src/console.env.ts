@@ -9,6 +9,8 @@ export const consoleEnvSchema = commonEnvSchema.extend({
   ALERTLARK_SECRET_KEY: secretKeySchema,
   ALERTLARK_WEBHOOK_HOSTS_ALLOW: webhookHostsAllowSchema,
   /** The zone of chatbots whose daily statistics name none (GET /stats/daily); the same as the stats service's. */
+  /** How often rows changed since the last pass are republished on the config topic (0: never, not even at start). */
+  CONSOLE_CONFIG_RESYNC_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   ALERTLARK_DEFAULT_TIMEZONE: z.string().refine(isIanaTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone` }).default('UTC'),
 });
 export type ConsoleEnv = z.output<typeof consoleEnvSchema>;

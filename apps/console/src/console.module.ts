@@ -6,6 +6,7 @@ import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { AdminGuard, TeamGuard } from './auth.guards';
 import { AlertsController } from './alerts.controller';
+import { ConfigResync } from './config-resync';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
 import { DeliveriesConsumer } from './deliveries.consumer';
 import { DeliveriesController } from './deliveries.controller';
@@ -57,6 +58,7 @@ export class ConsoleModule {
         MongoReadiness,
         ProjectDeliveryUseCase,
         TokenRotationUseCase,
+        ConfigResync,
       ],
     };
   }

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { createInhibitionRuleBodySchema, type CreateInhibitionRuleBody, type InhibitionRuleConfig } from '@alertlark/contracts';
+import { createInhibitionRuleBodySchema, type CreateInhibitionRuleBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { InhibitionRuleRepository, type InhibitionRuleRecord } from '@alertlark/persistence';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { publishConfig } from './config-events';
+import { configEventOf, publishConfig } from './config-events';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { matcherIssues, rejectIfInvalid } from './validation';
 
@@ -18,17 +18,6 @@ function inhibitionRuleView(record: InhibitionRuleRecord) {
     equal: record.equal,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
-  };
-}
-
-function inhibitionRuleConfig(record: InhibitionRuleRecord): InhibitionRuleConfig {
-  return {
-    id: record._id,
-    teamId: record.teamId,
-    name: record.name,
-    sourceMatchers: record.sourceMatchers,
-    targetMatchers: record.targetMatchers,
-    equal: record.equal,
   };
 }
 
@@ -46,7 +35,7 @@ export class InhibitionRulesController {
     rejectIfInvalid([...matcherIssues('sourceMatchers', body.sourceMatchers), ...matcherIssues('targetMatchers', body.targetMatchers)]);
     const now = new Date();
     const record = await this.rules.create({ _id: `inh_${randomBytes(8).toString('hex')}`, teamId: request.team!._id, ...body, createdAt: now, updatedAt: now });
-    await publishConfig(this.publisher, { type: 'inhibition-rule.upserted', rule: inhibitionRuleConfig(record) });
+    await publishConfig(this.publisher, configEventOf.inhibitionRule(record));
     return inhibitionRuleView(record);
   }
 
@@ -67,8 +56,9 @@ export class InhibitionRulesController {
   @HttpCode(204)
   async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
     const teamId = request.team!._id;
-    if (!(await this.rules.delete(teamId, id))) throw notFound(id);
+    if (!(await this.rules.get(teamId, id))) throw notFound(id);
     await publishConfig(this.publisher, { type: 'inhibition-rule.deleted', teamId, ruleId: id });
+    await this.rules.delete(teamId, id);
   }
 }
 

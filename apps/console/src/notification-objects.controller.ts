@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
-  EVENTS,
   cardSampleBodySchema,
   createNotificationObjectBodySchema,
   updateNotificationObjectBodySchema,
@@ -12,11 +11,12 @@ import {
 } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { parseLarkWebhookUrl } from '@alertlark/lark';
-import { NotificationObjectRepository, type NotificationObjectRecord } from '@alertlark/persistence';
+import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationObjectRecord } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
+import { configEventOf, publishConfig } from './config-events';
 import { cardValidationIssues, previewCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
@@ -44,6 +44,7 @@ export function notificationObjectView(record: NotificationObjectRecord) {
 export class NotificationObjectsController {
   constructor(
     private readonly objects: NotificationObjectRepository,
+    private readonly policies: NotificationPolicyRepository,
     private readonly publisher: EventPublisher,
     private readonly secrets: SecretBox,
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
@@ -68,7 +69,7 @@ export class NotificationObjectsController {
       createdAt: now,
       updatedAt: now,
     });
-    await this.publishUpsert(record);
+    await publishConfig(this.publisher, configEventOf.object(record));
     return notificationObjectView(record);
   }
 
@@ -107,17 +108,35 @@ export class NotificationObjectsController {
       unset,
     );
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    await this.publishUpsert(record);
+    await publishConfig(this.publisher, configEventOf.object(record));
     return notificationObjectView(record);
   }
 
-  /** Removes the chatbot; every service drops its copy on `object.deleted`. */
+  /**
+   * Removes the chatbot; every service drops its copy on `object.deleted`. A chatbot a policy still
+   * notifies is refused (409 naming the policies): deleting it would turn that policy's
+   * notifications into failures nobody asked for.
+   */
   @Delete(':id')
   @HttpCode(204)
   async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
     const teamId = request.team!._id;
-    if (!(await this.objects.delete(teamId, id))) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    await this.publisher.publish(EVENTS.config, [{ key: `object/${id}`, value: { type: 'object.deleted', teamId, objectId: id } }]);
+    await this.find(request, id);
+    const users = await this.policies.usingObject(teamId, id);
+    if (users.length > 0) {
+      throw new HttpException(
+        {
+          error: 'object_in_use',
+          message: `the chatbot is still notified by ${users.length === 1 ? 'policy' : 'policies'} ${users.map((policy) => `"${policy.name}"`).join(', ')}: remove it from ${users.length === 1 ? 'that policy' : 'them'} first`,
+          details: users.map((policy) => ({ policyId: policy._id, name: policy.name })),
+        },
+        HttpStatus.CONFLICT,
+      );
+    }
+    // Announce first: if the delete then fails, republishing what the database holds puts it right;
+    // the other order could leave the services a chatbot the console no longer has.
+    await publishConfig(this.publisher, { type: 'object.deleted', teamId, objectId: id });
+    await this.objects.delete(teamId, id);
   }
 
   /** The card the chatbot would get for these alerts (or a sample group), not sent. */
@@ -151,24 +170,4 @@ export class NotificationObjectsController {
     };
   }
 
-  private publishUpsert(record: NotificationObjectRecord): Promise<void> {
-    return this.publisher.publish(EVENTS.config, [
-      {
-        key: `object/${record._id}`,
-        value: {
-          type: 'object.upserted',
-          object: {
-            id: record._id,
-            teamId: record.teamId,
-            name: record.name,
-            webhookUrlEncrypted: record.webhookUrlEncrypted,
-            ...(record.secretEncrypted ? { secretEncrypted: record.secretEncrypted } : {}),
-            keywords: record.keywords,
-            ...(record.dailyStats ? { dailyStats: record.dailyStats } : {}),
-            ...(record.card ? { card: record.card } : {}),
-          },
-        },
-      },
-    ]);
-  }
 }

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody, type NotificationPolicyConfig } from '@alertlark/contracts';
+import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationPolicyRecord } from '@alertlark/persistence';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { publishConfig } from './config-events';
+import { configEventOf, publishConfig } from './config-events';
 import { policyBodyIssues } from './notification-policy.validation';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
@@ -30,12 +30,6 @@ function policyView(record: NotificationPolicyRecord) {
   };
 }
 
-/** The policy as the router needs it: everything but the console's bookkeeping. */
-function policyConfig(record: NotificationPolicyRecord): NotificationPolicyConfig {
-  const { _id: id, createdAt: _createdAt, updatedAt: _updatedAt, ...config } = record;
-  return { id, ...config };
-}
-
 @Controller('api/v1/notification-policies')
 @UseGuards(TeamGuard)
 export class NotificationPoliciesController {
@@ -53,7 +47,7 @@ export class NotificationPoliciesController {
     await this.checkObjectIds(teamId, body.objectIds);
     const now = new Date();
     const record = await this.policies.create({ _id: `npol_${randomBytes(8).toString('hex')}`, teamId, ...body, createdAt: now, updatedAt: now });
-    await publishConfig(this.publisher, { type: 'policy.upserted', policy: policyConfig(record) });
+    await publishConfig(this.publisher, configEventOf.policy(record));
     return policyView(record);
   }
 
@@ -78,7 +72,7 @@ export class NotificationPoliciesController {
     const record: NotificationPolicyRecord = { _id: id, teamId, ...body, createdAt: existing.createdAt, updatedAt: new Date() };
     // Deleted since it was read: the same answer as if it had been gone before.
     if (!(await this.policies.replace(record))) throw notFound(id);
-    await publishConfig(this.publisher, { type: 'policy.upserted', policy: policyConfig(record) });
+    await publishConfig(this.publisher, configEventOf.policy(record));
     return policyView(record);
   }
 
@@ -86,8 +80,9 @@ export class NotificationPoliciesController {
   @HttpCode(204)
   async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
     const teamId = request.team!._id;
-    if (!(await this.policies.delete(teamId, id))) throw notFound(id);
+    await this.find(teamId, id);
     await publishConfig(this.publisher, { type: 'policy.deleted', teamId, policyId: id });
+    await this.policies.delete(teamId, id);
   }
 
   private async find(teamId: string, id: string): Promise<NotificationPolicyRecord> {

@@ -46,7 +46,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'get', path: '/api/v1/notification-objects', auth: 'team', summary: 'List chatbots (q searches name and webhook host)', query: notificationObjectListQuerySchema, status: 200 },
   { method: 'get', path: '/api/v1/notification-objects/:id', auth: 'team', summary: 'One chatbot, token and secret masked', status: 200 },
   { method: 'put', path: '/api/v1/notification-objects/:id', auth: 'team', summary: 'Update a chatbot; fields left out keep their value', body: updateNotificationObjectBodySchema, status: 200 },
-  { method: 'delete', path: '/api/v1/notification-objects/:id', auth: 'team', summary: 'Delete a chatbot', status: 204 },
+  { method: 'delete', path: '/api/v1/notification-objects/:id', auth: 'team', summary: 'Delete a chatbot; 409 object_in_use while a policy notifies it', status: 204, errors: [409] },
   { method: 'post', path: '/api/v1/notification-objects/:id/preview', auth: 'team', summary: 'The card the chatbot would get, not sent', body: cardSampleBodySchema, status: 200 },
   { method: 'post', path: '/api/v1/notification-objects/:id/test', auth: 'team', summary: 'Send a sample card now', body: cardSampleBodySchema, status: 200, errors: [502] },
   { method: 'post', path: '/api/v1/notification-policies', auth: 'team', summary: 'Create a policy', body: createNotificationPolicyBodySchema, status: 201 },

@@ -1,12 +1,12 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { createSilenceBodySchema, silenceStateSchema, type CreateSilenceBody, type SilenceConfig } from '@alertlark/contracts';
+import { createSilenceBodySchema, silenceStateSchema, type CreateSilenceBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { SilenceRepository, type SilenceRecord } from '@alertlark/persistence';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { publishConfig } from './config-events';
+import { configEventOf, publishConfig } from './config-events';
 import { pageQuerySchema } from './page-query';
 import { expiredTimes, newSilenceTimes, silenceMatcherIssues, silenceState } from './silence-lifecycle';
 import { rejectIfInvalid, validationFailed } from './validation';
@@ -26,18 +26,6 @@ function silenceView(record: SilenceRecord, now: Date) {
     createdBy: record.createdBy,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
-  };
-}
-
-function silenceConfig(record: SilenceRecord): SilenceConfig {
-  return {
-    id: record._id,
-    teamId: record.teamId,
-    matchers: record.matchers,
-    startsAt: record.startsAt.toISOString(),
-    endsAt: record.endsAt.toISOString(),
-    comment: record.comment,
-    createdBy: record.createdBy,
   };
 }
 
@@ -66,7 +54,7 @@ export class SilencesController {
       createdAt: now,
       updatedAt: now,
     });
-    await publishConfig(this.publisher, { type: 'silence.upserted', silence: silenceConfig(record) });
+    await publishConfig(this.publisher, configEventOf.silence(record));
     return silenceView(record, now);
   }
 
@@ -93,7 +81,7 @@ export class SilencesController {
       throw new BadRequestException({ error: 'already_expired', message: `silence ${id} has already expired` });
     }
     const expired = { ...record, ...times, updatedAt: now };
-    await publishConfig(this.publisher, { type: 'silence.upserted', silence: silenceConfig(expired) });
+    await publishConfig(this.publisher, configEventOf.silence(expired));
     return silenceView(expired, now);
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { EVENTS, createTeamBodySchema, rotateTokenBodySchema, type CreateTeamBody, type RotateTokenBody } from '@alertlark/contracts';
+import { createTeamBodySchema, rotateTokenBodySchema, type CreateTeamBody, type RotateTokenBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import {
   AlertStateRepository,
@@ -14,6 +14,7 @@ import {
 import { generateToken, hashToken } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { AdminGuard } from './auth.guards';
+import { configEventOf, publishConfig } from './config-events';
 import { TokenRotationUseCase } from './token-rotation.usecase';
 
 @Controller('api/v1/teams')
@@ -37,16 +38,16 @@ export class TeamsController {
   async create(@Body(new ZodPipe(createTeamBodySchema)) body: CreateTeamBody) {
     const apiToken = generateToken('api');
     const ingestToken = generateToken('ingest');
+    const now = new Date();
     const team = await this.teams.create({
       _id: `team_${randomBytes(8).toString('hex')}`,
       name: body.name,
       apiTokenHash: hashToken(apiToken),
       ingestTokenHash: hashToken(ingestToken),
-      createdAt: new Date(),
+      createdAt: now,
+      updatedAt: now,
     });
-    await this.publisher.publish(EVENTS.config, [
-      { key: `team/${team._id}`, value: { type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } } },
-    ]);
+    await publishConfig(this.publisher, configEventOf.team(team));
     return { id: team._id, name: team.name, apiToken, ingestToken, createdAt: team.createdAt.toISOString() };
   }
 
@@ -64,7 +65,9 @@ export class TeamsController {
   @Delete(':id')
   @HttpCode(204)
   async delete(@Param('id') id: string): Promise<void> {
-    if (!(await this.teams.delete(id))) throw new NotFoundException({ error: 'not_found', message: `team ${id} not found` });
+    if (!(await this.teams.get(id))) throw new NotFoundException({ error: 'not_found', message: `team ${id} not found` });
+    await publishConfig(this.publisher, { type: 'team.deleted', teamId: id });
+    await this.teams.delete(id);
     await Promise.all([
       this.objects.deleteAllOfTeam(id),
       this.policies.deleteAllOfTeam(id),
@@ -73,7 +76,6 @@ export class TeamsController {
       this.alertStates.deleteAllOfTeam(id),
       this.deliveries.deleteAllOfTeam(id),
     ]);
-    await this.publisher.publish(EVENTS.config, [{ key: `team/${id}`, value: { type: 'team.deleted', teamId: id } }]);
   }
 
   @Get()

@@ -1,8 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { EVENTS, type RotateTokenBody } from '@alertlark/contracts';
+import type { RotateTokenBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { TeamRepository } from '@alertlark/persistence';
 import { generateToken, hashToken } from '@alertlark/secrets';
+import { configEventOf, publishConfig } from './config-events';
 
 /**
  * Replaces one of a team's tokens: the new token is in the answer only (its hash is stored), the
@@ -21,9 +22,7 @@ export class TokenRotationUseCase {
     const team = await this.teams.setTokenHash(teamId, kind, hashToken(token));
     if (!team) throw new NotFoundException({ error: 'not_found', message: `team ${teamId} not found` });
     if (kind === 'ingest') {
-      await this.publisher.publish(EVENTS.config, [
-        { key: `team/${team._id}`, value: { type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } } },
-      ]);
+      await publishConfig(this.publisher, configEventOf.team(team));
     }
     return { id: team._id, kind, token, rotatedAt: new Date().toISOString() };
   }

@@ -35,7 +35,7 @@ export function errorBox(error) {
   const message = error && error.message ? error.message : String(error);
   const details = error && error.details;
   const detailLines = (Array.isArray(details) ? details : details == null ? [] : [details])
-    .map((detail) => (detail && typeof detail === 'object' ? (detail.path ? `${detail.path}: ${detail.message ?? JSON.stringify(detail)}` : detail.message ?? JSON.stringify(detail)) : String(detail)))
+    .map((detail) => (detail && typeof detail === 'object' ? (detail.path ? `${detail.path}: ${detail.message ?? JSON.stringify(detail)}` : detail.message ?? Object.values(detail).join(' · ')) : String(detail)))
     .filter((line) => line !== message);
   return h('div', { class: 'error', role: 'alert' }, [message, ...detailLines].join('\n'));
 }

@@ -12,33 +12,65 @@ async function chatbotNames() {
   return new Map(page.items.map((bot) => [bot.id, bot.name]));
 }
 
+const POLICY_DEFAULTS = { name: '', matchers: [], objectIds: [], groupBy: ['alertname'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h', sendResolved: true, enabled: true };
+
 export async function policiesPage() {
   const [page, bots] = await Promise.all([api('GET', '/notification-policies?limit=100'), chatbotNames()]);
   const inputs = {
     name: h('input', { name: 'name', required: true }),
     matchers: h('textarea', { name: 'matchers', placeholder: 'severity="critical"\nteam=~"db|web"' }),
     objectIds: h('select', { name: 'objectIds', multiple: true }, [...bots].map(([id, name]) => h('option', { value: id }, name))),
-    groupBy: h('input', { name: 'groupBy', value: 'alertname' }),
-    groupWait: h('input', { name: 'groupWait', value: '30s' }),
-    groupInterval: h('input', { name: 'groupInterval', value: '5m' }),
-    repeatInterval: h('input', { name: 'repeatInterval', value: '4h' }),
-    sendResolved: h('input', { type: 'checkbox', name: 'sendResolved', checked: true }),
+    groupBy: h('input', { name: 'groupBy' }),
+    groupWait: h('input', { name: 'groupWait' }),
+    groupInterval: h('input', { name: 'groupInterval' }),
+    repeatInterval: h('input', { name: 'repeatInterval' }),
+    sendResolved: h('input', { type: 'checkbox', name: 'sendResolved' }),
+    enabled: h('input', { type: 'checkbox', name: 'enabled' }),
   };
   const message = h('div');
-  const create = async (event) => {
+  const heading = h('h2');
+  const submit = h('button', { type: 'submit' });
+  const cancel = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => fill(null) }, 'Cancel');
+  // The policy being edited, or null for a new one. PUT replaces the whole policy, so the fields
+  // this form does not show (rules, time intervals) are sent back as they are.
+  let editing = null;
+  const fill = (policy) => {
+    editing = policy;
+    const values = policy ?? POLICY_DEFAULTS;
+    inputs.name.value = values.name;
+    inputs.matchers.value = values.matchers.join('\n');
+    for (const option of inputs.objectIds.options) option.selected = values.objectIds.includes(option.value);
+    inputs.groupBy.value = values.groupBy.join(', ');
+    inputs.groupWait.value = values.groupWait;
+    inputs.groupInterval.value = values.groupInterval;
+    inputs.repeatInterval.value = values.repeatInterval;
+    inputs.sendResolved.checked = values.sendResolved;
+    inputs.enabled.checked = values.enabled;
+    heading.textContent = policy ? `Edit policy "${policy.name}"` : 'New policy';
+    submit.textContent = policy ? 'Save policy' : 'Create policy';
+    cancel.hidden = !policy;
+    message.replaceChildren();
+    if (policy) inputs.name.focus();
+  };
+  const save = async (event) => {
     event.preventDefault();
     message.replaceChildren();
+    const kept = editing ? Object.fromEntries(['rules', 'muteTimeIntervals', 'activeTimeIntervals'].filter((key) => editing[key] !== null).map((key) => [key, editing[key]])) : {};
+    const body = {
+      ...kept,
+      name: inputs.name.value.trim(),
+      matchers: inputs.matchers.value.split('\n').map((line) => line.trim()).filter(Boolean),
+      objectIds: [...inputs.objectIds.selectedOptions].map((option) => option.value),
+      groupBy: lines(inputs.groupBy.value),
+      groupWait: inputs.groupWait.value.trim(),
+      groupInterval: inputs.groupInterval.value.trim(),
+      repeatInterval: inputs.repeatInterval.value.trim(),
+      sendResolved: inputs.sendResolved.checked,
+      enabled: inputs.enabled.checked,
+    };
     try {
-      await api('POST', '/notification-policies', {
-        name: inputs.name.value.trim(),
-        matchers: inputs.matchers.value.split('\n').map((line) => line.trim()).filter(Boolean),
-        objectIds: [...inputs.objectIds.selectedOptions].map((option) => option.value),
-        groupBy: lines(inputs.groupBy.value),
-        groupWait: inputs.groupWait.value.trim(),
-        groupInterval: inputs.groupInterval.value.trim(),
-        repeatInterval: inputs.repeatInterval.value.trim(),
-        sendResolved: inputs.sendResolved.checked,
-      });
+      if (editing) await api('PUT', `/notification-policies/${encodeURIComponent(editing.id)}`, body);
+      else await api('POST', '/notification-policies', body);
       rerender();
     } catch (error) {
       message.replaceChildren(errorBox(error));
@@ -53,6 +85,7 @@ export async function policiesPage() {
       message.replaceChildren(errorBox(error));
     }
   };
+  fill(null);
   return h(
     'section',
     {},
@@ -70,15 +103,20 @@ export async function policiesPage() {
           h('td', {}, `${policy.groupWait} / ${policy.groupInterval} / ${policy.repeatInterval}`),
           h('td', {}, policy.sendResolved ? 'yes' : 'no'),
           h('td', {}, h('span', { class: `badge ${policy.enabled ? 'active' : ''}` }, policy.enabled ? 'enabled' : 'disabled')),
-          h('td', {}, h('button', { class: 'danger', onclick: () => remove(policy) }, 'Delete')),
+          h(
+            'td',
+            { class: 'row-actions' },
+            h('button', { class: 'secondary', onclick: () => fill(policy) }, 'Edit'),
+            h('button', { class: 'danger', onclick: () => remove(policy) }, 'Delete'),
+          ),
         ),
       ),
       'No policies yet.',
     ),
     h(
       'form',
-      { class: 'panel', id: 'policy-form', onsubmit: create },
-      h('h2', {}, 'New policy'),
+      { class: 'panel', id: 'policy-form', onsubmit: save },
+      heading,
       field('Name', inputs.name),
       field('Matchers (one per line, Alertmanager syntax)', inputs.matchers),
       field('Chatbots', inputs.objectIds),
@@ -87,8 +125,9 @@ export async function policiesPage() {
       field('Group interval', inputs.groupInterval),
       field('Repeat interval', inputs.repeatInterval),
       h('label', { class: 'check' }, inputs.sendResolved, 'Send resolved'),
+      h('label', { class: 'check' }, inputs.enabled, 'Enabled'),
       message,
-      h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create policy')),
+      h('div', { class: 'actions' }, submit, cancel),
     ),
   );
 }

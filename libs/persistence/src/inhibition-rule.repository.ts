@@ -32,4 +32,9 @@ export class InhibitionRuleRepository {
   async deleteAllOfTeam(teamId: string): Promise<void> {
     await this.rules.deleteMany({ teamId }).exec();
   }
+
+  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
+  changedSince(since: Date | null): Promise<InhibitionRuleRecord[]> {
+    return this.rules.find(since ? { updatedAt: { $gte: since } } : {}).lean<InhibitionRuleRecord[]>().exec();
+  }
 }

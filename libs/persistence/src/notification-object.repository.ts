@@ -56,6 +56,11 @@ export class NotificationObjectRepository {
     const found = await this.objects.find({ teamId, _id: { $in: [...ids] } }, { _id: 1 }).lean<{ _id: string }[]>().exec();
     return new Set(found.map((record) => record._id));
   }
+
+  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
+  changedSince(since: Date | null): Promise<NotificationObjectRecord[]> {
+    return this.objects.find(since ? { updatedAt: { $gte: since } } : {}).lean<NotificationObjectRecord[]>().exec();
+  }
 }
 
 function escapeRegex(text: string): string {

@@ -34,7 +34,21 @@ export class NotificationPolicyRepository {
     return this.policies.findOne({ _id: id, teamId }).lean<NotificationPolicyRecord>().exec();
   }
 
+  /**
+   * The team's policies that notify the chatbot. Filtered here rather than by the server: FerretDB
+   * 1.x does not match array elements reliably, and a team has a few hundred policies at most.
+   */
+  async usingObject(teamId: string, objectId: string): Promise<Pick<NotificationPolicyRecord, '_id' | 'name'>[]> {
+    const policies = await this.policies.find({ teamId }, { _id: 1, name: 1, objectIds: 1 }).lean<Pick<NotificationPolicyRecord, '_id' | 'name' | 'objectIds'>[]>().exec();
+    return policies.filter((policy) => policy.objectIds.includes(objectId)).map(({ _id, name }) => ({ _id, name }));
+  }
+
   list(teamId: string, page: { limit: number; offset: number }): Promise<NotificationPolicyRecord[]> {
     return this.policies.find({ teamId }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationPolicyRecord[]>().exec();
+  }
+
+  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
+  changedSince(since: Date | null): Promise<NotificationPolicyRecord[]> {
+    return this.policies.find(since ? { updatedAt: { $gte: since } } : {}).lean<NotificationPolicyRecord[]>().exec();
   }
 }

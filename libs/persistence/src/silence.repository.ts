@@ -55,4 +55,9 @@ export class SilenceRepository {
   async deleteAllOfTeam(teamId: string): Promise<void> {
     await this.silences.deleteMany({ teamId }).exec();
   }
+
+  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
+  changedSince(since: Date | null): Promise<SilenceRecord[]> {
+    return this.silences.find(since ? { updatedAt: { $gte: since } } : {}).lean<SilenceRecord[]>().exec();
+  }
 }

@@ -14,6 +14,10 @@ export class TeamRepository {
     return team;
   }
 
+  get(id: string): Promise<Team | null> {
+    return this.teams.findOne({ _id: id }).lean<Team>().exec();
+  }
+
   findByApiTokenHash(apiTokenHash: string): Promise<Team | null> {
     return this.teams.findOne({ apiTokenHash }).lean<Team>().exec();
   }
@@ -21,7 +25,7 @@ export class TeamRepository {
   /** Replaces one token hash of the team (token rotation); the team as it is now, or null. */
   setTokenHash(id: string, kind: 'api' | 'ingest', hash: string): Promise<Team | null> {
     const field = kind === 'api' ? 'apiTokenHash' : 'ingestTokenHash';
-    return this.teams.findOneAndUpdate({ _id: id }, { $set: { [field]: hash } }, { new: true }).lean<Team>().exec();
+    return this.teams.findOneAndUpdate({ _id: id }, { $set: { [field]: hash, updatedAt: new Date() } }, { new: true }).lean<Team>().exec();
   }
 
   /** Removes the team; its chatbots and policies go with it (see ConsoleDataModule users). */
@@ -32,5 +36,10 @@ export class TeamRepository {
 
   list(): Promise<Team[]> {
     return this.teams.find().sort({ createdAt: 1 }).lean<Team[]>().exec();
+  }
+
+  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
+  changedSince(since: Date | null): Promise<Team[]> {
+    return this.teams.find(since ? { updatedAt: { $gte: since } } : {}).lean<Team[]>().exec();
   }
 }

@@ -6,6 +6,8 @@ export interface TeamDocument {
   apiTokenHash: string;
   ingestTokenHash: string;
   createdAt: Date;
+  /** Absent on teams made before it was kept; the console's start-up resync covers those. */
+  updatedAt?: Date;
 }
 
 export const TEAM_MODEL = 'Team';
@@ -17,6 +19,7 @@ export const teamSchema = new Schema<TeamDocument>(
     apiTokenHash: { type: String, required: true },
     ingestTokenHash: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    updatedAt: { type: Date },
   },
   { collection: 'teams', versionKey: false },
 );

@@ -1,0 +1,109 @@
+import { configEventSchema, type ConfigEvent } from '@alertlark/contracts';
+import type { EventPublisher } from '@alertlark/kafka';
+import type {
+  InhibitionRuleRepository,
+  NotificationObjectRecord,
+  NotificationObjectRepository,
+  NotificationPolicyRecord,
+  NotificationPolicyRepository,
+  SilenceRepository,
+  Team,
+  TeamRepository,
+} from '@alertlark/persistence';
+import type { JsonLogger } from '@alertlark/service-kit';
+import { configEventOf } from './config-events';
+import { ConfigResync } from './config-resync';
+
+const at = (iso: string) => new Date(iso);
+
+const team: Team = { _id: 'team_1', name: 'payments', apiTokenHash: 'api-hash', ingestTokenHash: 'ingest-hash', createdAt: at('2026-11-01T00:00:00Z') };
+const policy: NotificationPolicyRecord = {
+  _id: 'npol_1',
+  teamId: 'team_1',
+  name: 'critical',
+  matchers: ['severity="critical"'],
+  objectIds: ['nobj_1'],
+  sendResolved: true,
+  enabled: true,
+  createdAt: at('2026-11-01T00:00:00Z'),
+  updatedAt: at('2026-11-02T00:00:00Z'),
+};
+const object: NotificationObjectRecord = {
+  _id: 'nobj_1',
+  teamId: 'team_1',
+  name: 'ops',
+  webhookUrlEncrypted: 'sealed-url',
+  webhookHost: 'https://open.feishu.cn',
+  webhookTokenTail: '3456',
+  keywords: ['alert'],
+  createdAt: at('2026-11-01T00:00:00Z'),
+  updatedAt: at('2026-11-01T00:00:00Z'),
+};
+
+describe('configEventOf', () => {
+  it('tells the services what they need and nothing of the console bookkeeping or the API token', () => {
+    const events = [configEventOf.team(team), configEventOf.policy(policy), configEventOf.object(object)];
+    for (const event of events) expect(configEventSchema.parse(event)).toEqual(event);
+    expect(events[0]).toEqual({ type: 'team.upserted', team: { id: 'team_1', name: 'payments', ingestTokenHash: 'ingest-hash' } });
+    expect(JSON.stringify(events)).not.toMatch(/api-hash|createdAt|updatedAt|webhookTokenTail/);
+    expect(events[2]).toEqual({ type: 'object.upserted', object: { id: 'nobj_1', teamId: 'team_1', name: 'ops', webhookUrlEncrypted: 'sealed-url', keywords: ['alert'] } });
+  });
+});
+
+describe('ConfigResync', () => {
+  function setUp(rows: { teams?: Team[]; policies?: NotificationPolicyRecord[]; objects?: NotificationObjectRecord[] } = {}) {
+    const asked: (Date | null)[] = [];
+    const repository = <T>(items: T[]) => ({
+      changedSince: async (since: Date | null) => {
+        asked.push(since);
+        return items;
+      },
+    });
+    const published: ConfigEvent[][] = [];
+    let failPublish = false;
+    const publisher = {
+      publish: async (_topic: unknown, messages: { value: ConfigEvent }[]) => {
+        if (failPublish) throw new Error('kafka down');
+        published.push(messages.map((message) => message.value));
+      },
+    };
+    const resync = new ConfigResync(
+      repository(rows.teams ?? []) as unknown as TeamRepository,
+      repository(rows.objects ?? []) as unknown as NotificationObjectRepository,
+      repository(rows.policies ?? []) as unknown as NotificationPolicyRepository,
+      repository([]) as unknown as SilenceRepository,
+      repository([]) as unknown as InhibitionRuleRepository,
+      publisher as unknown as EventPublisher,
+      { event: () => undefined } as unknown as JsonLogger,
+      { CONSOLE_CONFIG_RESYNC_MS: 60_000 },
+    );
+    return { resync, asked, published, failing: (value: boolean) => (failPublish = value) };
+  }
+
+  it('republishes every row at first, then the rows changed since the previous pass began, a minute early', async () => {
+    const { resync, asked, published } = setUp({ teams: [team], policies: [policy], objects: [object] });
+    expect(await resync.pass(at('2026-11-24T10:00:00Z'))).toBe(3);
+    expect(asked).toEqual([null, null, null, null, null]);
+    expect(published).toEqual([[configEventOf.team(team), configEventOf.object(object), configEventOf.policy(policy)]]);
+    asked.length = 0;
+    await resync.pass(at('2026-11-24T10:01:00Z'));
+    expect(asked).toEqual(Array(5).fill(at('2026-11-24T09:59:00Z')));
+  });
+
+  it('keeps what is due when publishing fails, so the next pass sends it again', async () => {
+    const { resync, asked, failing } = setUp({ policies: [policy] });
+    failing(true);
+    await expect(resync.pass(at('2026-11-24T10:00:00Z'))).rejects.toThrow('kafka down');
+    failing(false);
+    asked.length = 0;
+    expect(await resync.pass(at('2026-11-24T10:01:00Z'))).toBe(1);
+    expect(asked).toEqual([null, null, null, null, null]);
+  });
+
+  it('publishes a large configuration in batches of 500', async () => {
+    const policies = Array.from({ length: 1201 }, (_, index) => ({ ...policy, _id: `npol_${index}` }));
+    const { resync, published } = setUp({ policies });
+    expect(await resync.pass()).toBe(1201);
+    expect(published.map((batch) => batch.length)).toEqual([500, 500, 201]);
+  });
+});
