@@ -168,6 +168,12 @@ describe('docker-compose.yml', () => {
     expect(service.environment?.['MONGO_URL']).toMatch(/^mongodb:\/\/mongo:27017\/alertlark\?(replicaSet=rs0|directConnection=true)/);
   });
 
+  it('gives stats and the console the same default time zone for daily statistics', () => {
+    const zone = config.services['stats']!.environment?.['ALERTLARK_DEFAULT_TIMEZONE'];
+    expect(zone).toBe('UTC');
+    expect(config.services['console']!.environment?.['ALERTLARK_DEFAULT_TIMEZONE']).toBe(zone);
+  });
+
   it('publishes the console on 3000 and ingest on 3001', () => {
     expect(publishedPorts(config.services['console']!)).toEqual(['3000']);
     expect(publishedPorts(config.services['ingest']!)).toEqual(['3001']);
