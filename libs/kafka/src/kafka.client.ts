@@ -3,6 +3,8 @@ import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 export interface KafkaConnection {
   clientId: string;
   brokers: string[];
+  /** Applied to each kafkajs log line before it is written: the services pass their `redact`. */
+  redactLine?: (line: string) => string;
 }
 
 const levelNames: Record<number, string> = {
@@ -12,23 +14,19 @@ const levelNames: Record<number, string> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** kafkajs logs as the services do: one JSON object per line on stdout. */
-function jsonLogCreator() {
-  return ({ level, log, namespace }: LogEntry) => {
-    const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-    process.stdout.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: levelNames[level] ?? 'info', context: `kafkajs.${namespace}`, message, ...rest })}\n`,
-    );
-  };
+/** A kafkajs log entry as the services log: one JSON object, passed through `redactLine`. */
+export function kafkaLogLine({ level, log, namespace }: LogEntry, redactLine: (line: string) => string = (line) => line, now = new Date()): string {
+  const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
+  return redactLine(JSON.stringify({ time: now.toISOString(), level: levelNames[level] ?? 'info', context: `kafkajs.${namespace}`, message, ...rest }));
 }
 
-export function createKafka({ clientId, brokers }: KafkaConnection): Kafka {
+export function createKafka({ clientId, brokers, redactLine }: KafkaConnection): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.WARN,
-    logCreator: jsonLogCreator,
+    logCreator: () => (entry) => process.stdout.write(`${kafkaLogLine(entry, redactLine)}\n`),
     retry: { initialRetryTime: 200, retries: 10 },
   });
 }

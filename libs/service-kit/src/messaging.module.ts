@@ -2,6 +2,7 @@ import { Controller, Get, Global, Inject, Module, Query, type DynamicModule, typ
 import type { Kafka } from 'kafkajs';
 import { ConfigFeed, EventPublisher, createKafka, ensureTopics } from '@alertlark/kafka';
 import { JsonLogger } from './json.logger';
+import { redact } from './redact';
 import { Readiness } from './readiness';
 import { ShutdownSignal } from './shutdown.signal';
 
@@ -60,7 +61,7 @@ class ConfigStatusController {
 @Module({})
 export class MessagingModule {
   static forService(options: MessagingOptions, logger: JsonLogger): DynamicModule {
-    const kafka = createKafka({ clientId: options.service, brokers: options.brokers });
+    const kafka = createKafka({ clientId: options.service, brokers: options.brokers, redactLine: redact });
     const feed = options.configFeed
       ? new ConfigFeed(kafka, options.service, (level, message, fields) => logger.event(level, message, fields))
       : undefined;
