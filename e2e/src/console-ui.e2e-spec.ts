@@ -85,6 +85,22 @@ describe('console web UI', () => {
     await page.locator('[data-testid=card-preview] .head', { hasText: 'edited in the UI' }).waitFor();
     expect(await page.locator('[data-testid=card-preview] .head').textContent()).toMatch(/^alert .+ edited in the UI$/);
 
+    // Colours, mentions and a daily summary through the same form; a colour Lark lacks is refused.
+    await page.fill('#chatbot-form input[name=severityColors]', 'critical=crimson');
+    await page.click('#chatbot-form button[type=submit]');
+    await page.locator('#chatbot-form .error', { hasText: 'severityColors' }).waitFor();
+    await page.fill('#chatbot-form input[name=severityColors]', 'critical=carmine');
+    await page.fill('#chatbot-form input[name=mentions]', 'all');
+    await page.check('#chatbot-form input[name=summaryEnabled]');
+    await page.fill('#chatbot-form input[name=summaryTimes]', '09:00, 18:30');
+    await page.click('#chatbot-form button[type=submit]');
+    await page.locator('#chatbot-form .ok').waitFor();
+    await page.locator('[data-testid=card-preview] .head.carmine').waitFor();
+    await page.locator('[data-testid=card-preview] .mention', { hasText: '@all' }).waitFor();
+    const saved = await requestJson<{ card: Record<string, unknown>; dailyStats: unknown }>('GET', `${fleet.url.console}/api/v1/notification-objects/${objectId}`, { token: apiToken });
+    expect(saved.body.card).toMatchObject({ mentions: ['all'], severityColors: { critical: 'carmine' }, titleTemplate: 'alert {{alertname}} edited in the UI' });
+    expect(saved.body.dailyStats).toEqual({ enabled: true, times: ['09:00', '18:30'] });
+
     await page.click('text=Send test');
     await page.locator('#test-result .ok', { hasText: 'code 0' }).waitFor();
     await shot('chatbot-edit-preview-test');

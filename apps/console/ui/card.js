@@ -3,12 +3,15 @@ import { h } from './dom.js';
 
 const COLOURS = ['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey'];
 
-/** lark_md subset: **bold**, [text](url) shown as its text, line breaks kept by CSS. */
+/** lark_md subset: **bold**, [text](url) shown as its text, <at id=…></at> as @…, line breaks kept by CSS. */
 function markdown(content) {
   const node = h('div', { class: 'md' });
-  const parts = String(content ?? '').split(/(\*\*[^*]+\*\*|\[[^\]]*\]\([^)]*\))/);
+  const parts = String(content ?? '').split(/(\*\*[^*]+\*\*|\[[^\]]*\]\([^)]*\)|<at id=[^>]*><\/at>)/);
   for (const part of parts) {
-    if (/^\*\*[^*]+\*\*$/.test(part)) node.append(h('strong', {}, part.slice(2, -2)));
+    const mention = /^<at id=([^>]*)><\/at>$/.exec(part);
+    // Lark shows a mention as the person's name; the preview has only the open_id (or "all").
+    if (mention) node.append(h('span', { class: 'mention' }, `@${mention[1].replace(/^["']|["']$/g, '')}`));
+    else if (/^\*\*[^*]+\*\*$/.test(part)) node.append(h('strong', {}, part.slice(2, -2)));
     else if (/^\[[^\]]*\]\([^)]*\)$/.test(part)) node.append(h('u', {}, part.slice(1, part.indexOf(']'))));
     else if (part) node.append(document.createTextNode(part));
   }

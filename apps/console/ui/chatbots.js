@@ -44,20 +44,13 @@ export async function chatbotsPage() {
 
   async function remove(bot) {
     message.replaceChildren();
-    if (!(await confirmDialog(`Delete chatbot "${bot.name}"? Policies that send to it stop sending there.`))) return;
+    if (!(await confirmDialog(`Delete chatbot "${bot.name}"? This cannot be undone.`))) return;
     try {
       await api('DELETE', `/notification-objects/${encodeURIComponent(bot.id)}`);
       message.replaceChildren(h('div', { class: 'ok' }, `Deleted ${bot.name}.`));
       await load();
     } catch (error) {
-      message.replaceChildren(
-        errorBox(
-          // A console without the route answers 405, or 404 naming the route rather than the chatbot.
-          error.status === 405 || (error.status === 404 && /^Cannot DELETE/.test(error.message))
-            ? { message: `This console cannot delete chatbots yet (${error.status}): ${error.message}` }
-            : error,
-        ),
-      );
+      message.replaceChildren(errorBox(error));
     }
   }
 
@@ -87,6 +80,9 @@ const SAMPLE = {
   annotations: { summary: 'CPU above 90% for 5 minutes', description: 'Sample alert: no action needed' },
 };
 
+/** The sample is critical: its header colour, as configured (severities match case-insensitively). */
+const sampleColour = (colours = {}) => Object.entries(colours).find(([severity]) => severity.toLowerCase() === SAMPLE.labels.severity)?.[1] ?? 'red';
+
 /** A sample firing card for a chatbot not saved yet (the server renders the exact one after saving). */
 function sampleCard(config, name) {
   const zh = config.language === 'zh';
@@ -102,7 +98,7 @@ function sampleCard(config, name) {
   const labels = config.labels ?? ['alertname', 'instance'];
   const annotations = config.annotations ?? ['summary', 'description'];
   return {
-    header: { template: 'red', title: { tag: 'plain_text', content: config.titleTemplate ? fill(config.titleTemplate) : `🚨 [${zh ? '告警中' : 'Firing'}] ${SAMPLE.labels.alertname}` } },
+    header: { template: sampleColour(config.severityColors), title: { tag: 'plain_text', content: config.titleTemplate ? fill(config.titleTemplate) : `🚨 [${zh ? '告警中' : 'Firing'}] ${SAMPLE.labels.alertname}` } },
     elements: [
       { tag: 'div', text: { tag: 'lark_md', content: labels.map((label) => `**${label}**: ${SAMPLE.labels[label] ?? ''}`).join(' · ') } },
       ...annotations.map((annotation) => ({ tag: 'div', text: { tag: 'lark_md', content: `**${annotation}:** ${SAMPLE.annotations[annotation] ?? ''}` } })),
@@ -127,7 +123,20 @@ export async function chatbotFormPage(id = 'new') {
     labels: h('input', { name: 'labels', value: (card.labels ?? []).join(', ') }),
     annotations: h('input', { name: 'annotations', value: (card.annotations ?? []).join(', ') }),
     titleTemplate: h('input', { name: 'titleTemplate', value: card.titleTemplate ?? '', placeholder: '[{{status}}] {{alertname}} on {{labels.cluster}}' }),
+    mentions: h('input', { name: 'mentions', value: (card.mentions ?? []).join(', '), placeholder: 'all, ou_…' }),
+    severityColors: h('input', {
+      name: 'severityColors',
+      value: Object.entries(card.severityColors ?? {})
+        .map(([severity, colour]) => `${severity}=${colour}`)
+        .join(', '),
+      placeholder: 'critical=carmine, warning=yellow',
+    }),
+    template: h('textarea', { name: 'template', rows: 6, class: 'mono', placeholder: '{"header": {…}, "elements": […]} with {{placeholders}}' }),
+    summaryEnabled: h('input', { type: 'checkbox', name: 'summaryEnabled', checked: Boolean(bot && bot.dailyStats && bot.dailyStats.enabled) }),
+    summaryTimes: h('input', { name: 'summaryTimes', value: ((bot && bot.dailyStats && bot.dailyStats.times) || []).join(', '), placeholder: '09:00, 18:00' }),
+    summaryTimezone: h('input', { name: 'summaryTimezone', value: (bot && bot.dailyStats && bot.dailyStats.timezone) || '', placeholder: 'the installation default, e.g. Asia/Shanghai' }),
   };
+  inputs.template.value = card.template === undefined ? '' : typeof card.template === 'string' ? card.template : JSON.stringify(card.template, null, 2);
   inputs.language.value = card.language ?? 'en';
   const message = h('div');
   const preview = h('div', { id: 'preview' }, h('p', { class: 'muted' }, isNew ? 'Save the chatbot to see its card.' : 'Loading preview…'));
@@ -138,8 +147,19 @@ export async function chatbotFormPage(id = 'new') {
     if (lines(inputs.labels.value).length) config.labels = lines(inputs.labels.value);
     if (lines(inputs.annotations.value).length) config.annotations = lines(inputs.annotations.value);
     if (inputs.titleTemplate.value.trim()) config.titleTemplate = inputs.titleTemplate.value.trim();
-    // Keep the parts this form does not edit (mentions, colours, a whole template).
-    for (const key of ['mentions', 'severityColors', 'template']) if (card[key] !== undefined) config[key] = card[key];
+    if (lines(inputs.mentions.value).length) config.mentions = lines(inputs.mentions.value);
+    // "severity=colour" pairs; the API names a colour Lark does not have.
+    const colours = lines(inputs.severityColors.value).map((pair) => pair.split('=').map((part) => part.trim()));
+    if (colours.length) config.severityColors = Object.fromEntries(colours.map(([severity, colour]) => [severity, colour ?? '']));
+    if (inputs.template.value.trim()) config.template = inputs.template.value.trim();
+    return config;
+  }
+
+  /** Sent when the summary is on, or to turn off one that was on; absent otherwise. */
+  function dailyStats() {
+    if (!inputs.summaryEnabled.checked && !(bot && bot.dailyStats)) return undefined;
+    const config = { enabled: inputs.summaryEnabled.checked, times: lines(inputs.summaryTimes.value) };
+    if (inputs.summaryTimezone.value.trim()) config.timezone = inputs.summaryTimezone.value.trim();
     return config;
   }
 
@@ -156,6 +176,8 @@ export async function chatbotFormPage(id = 'new') {
     event.preventDefault();
     message.replaceChildren();
     const body = { name: inputs.name.value.trim(), keywords: lines(inputs.keywords.value), card: cardConfig() };
+    const summary = dailyStats();
+    if (summary) body.dailyStats = summary;
     if (inputs.webhookUrl.value.trim()) body.webhookUrl = inputs.webhookUrl.value.trim();
     if (inputs.secret.value) body.secret = inputs.secret.value;
     else if (inputs.removeSecret.checked) body.secret = null;
@@ -193,7 +215,7 @@ export async function chatbotFormPage(id = 'new') {
     if (isNew) preview.replaceChildren(renderCard(sampleCard(cardConfig(), inputs.name.value.trim())), h('p', { class: 'muted' }, 'Sample rendered in the browser; the exact card appears after saving.'));
     else stale.hidden = false;
   };
-  for (const input of [inputs.name, inputs.language, inputs.labels, inputs.annotations, inputs.titleTemplate]) input.addEventListener('input', onCardInput);
+  for (const input of [inputs.name, inputs.language, inputs.labels, inputs.annotations, inputs.titleTemplate, inputs.mentions, inputs.severityColors, inputs.template]) input.addEventListener('input', onCardInput);
   if (isNew) onCardInput();
   else refreshPreview(id).then(() => (stale.hidden = true));
   return h(
@@ -217,6 +239,13 @@ export async function chatbotFormPage(id = 'new') {
         field('Labels', inputs.labels, 'Comma separated, in order (default: the grouping labels and instance).'),
         field('Annotations', inputs.annotations, 'Comma separated (default: summary, description).'),
         field('Title template', inputs.titleTemplate, 'Placeholders like {{status}}, {{alertname}}, {{labels.cluster}}.'),
+        field('Mentions on firing cards', inputs.mentions, 'Comma separated open_ids (ou_…), or all.'),
+        field('Header colour by severity', inputs.severityColors, 'severity=colour, comma separated; colours: blue, wathet, turquoise, green, yellow, orange, red, carmine, violet, purple, indigo, grey. Resolved cards are green.'),
+        field('Custom card template (optional)', inputs.template, 'A whole Lark card as JSON with placeholders; checked when saved. It replaces the fields above.'),
+        h('h2', {}, 'Daily summary'),
+        h('label', { class: 'check' }, inputs.summaryEnabled, 'Post a daily summary (total, resolved, unresolved)'),
+        field('At', inputs.summaryTimes, 'Times of day, HH:mm, comma separated.'),
+        field('Time zone', inputs.summaryTimezone, 'IANA zone; empty for the installation default.'),
         message,
         h('div', { class: 'actions' }, isNew ? null : h('button', { type: 'button', class: 'secondary', onclick: sendTest }, 'Send test'), h('button', { type: 'submit' }, isNew ? 'Create' : 'Save')),
         testResult,
