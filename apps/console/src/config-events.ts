@@ -53,12 +53,30 @@ export const configEventOf = {
 
 /**
  * Publishes configuration changes under their compacted keys. An upsert is published after its
- * MongoDB write and a delete before it, so a failure in between leaves the database holding what
- * should be on the topic, and the config resync (config-resync.ts) can put the topic right.
+ * MongoDB write, so a failure in between leaves the row for the config resync (config-resync.ts)
+ * to publish.
  */
 export function publishConfig(publisher: EventPublisher, ...events: ConfigEvent[]): Promise<void> {
   return publisher.publish(
     EVENTS.config,
     events.map((event) => ({ key: configEventKey(event), value: event })),
   );
+}
+
+/**
+ * A delete: announced, then the rows removed, then announced again. The first announcement means
+ * a failure leaves the row in place (the caller gets 503 and can retry). The second lands after
+ * any republication by a resync pass that read the row before it went, so the topic ends with the
+ * delete; a pass that publishes later finds the row gone and announces the delete itself. Once the
+ * rows are gone the delete has happened, so a failure of the second announcement is only logged.
+ */
+export async function deleteAnnounced(
+  publisher: EventPublisher,
+  event: ConfigEvent,
+  removeRows: () => Promise<unknown>,
+  onLateFailure: (error: unknown) => void,
+): Promise<void> {
+  await publishConfig(publisher, event);
+  await removeRows();
+  await publishConfig(publisher, event).catch(onLateFailure);
 }

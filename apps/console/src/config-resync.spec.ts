@@ -11,7 +11,7 @@ import type {
   TeamRepository,
 } from '@alertlark/persistence';
 import type { JsonLogger } from '@alertlark/service-kit';
-import { configEventOf } from './config-events';
+import { configEventOf, deleteAnnounced } from './config-events';
 import { ConfigResync } from './config-resync';
 
 const at = (iso: string) => new Date(iso);
@@ -53,10 +53,16 @@ describe('configEventOf', () => {
 describe('ConfigResync', () => {
   function setUp(rows: { teams?: Team[]; policies?: NotificationPolicyRecord[]; objects?: NotificationObjectRecord[] } = {}) {
     const asked: (Date | null)[] = [];
-    const repository = <T>(items: T[]) => ({
+    /** Ids deleted after `changedSince` read them. */
+    const deletedSince = new Set<string>();
+    const repository = <T extends { _id: string }>(items: T[]) => ({
       changedSince: async (since: Date | null) => {
         asked.push(since);
         return items;
+      },
+      get: async (...ids: string[]) => {
+        const id = ids.at(-1)!;
+        return deletedSince.has(id) ? null : (items.find((item) => item._id === id) ?? null);
       },
     });
     const published: ConfigEvent[][] = [];
@@ -77,7 +83,7 @@ describe('ConfigResync', () => {
       { event: () => undefined } as unknown as JsonLogger,
       { CONSOLE_CONFIG_RESYNC_MS: 60_000 },
     );
-    return { resync, asked, published, failing: (value: boolean) => (failPublish = value) };
+    return { resync, asked, published, deletedSince, failing: (value: boolean) => (failPublish = value) };
   }
 
   it('republishes every row at first, then the rows changed since the previous pass began, a minute early', async () => {
@@ -100,10 +106,55 @@ describe('ConfigResync', () => {
     expect(asked).toEqual([null, null, null, null, null]);
   });
 
+  it('announces a row deleted since it was read as deleted, after republishing it', async () => {
+    const { resync, published, deletedSince } = setUp({ teams: [team], policies: [policy], objects: [object] });
+    deletedSince.add(policy._id);
+    deletedSince.add(team._id);
+    await resync.pass();
+    expect(published).toEqual([
+      [configEventOf.team(team), configEventOf.object(object), configEventOf.policy(policy)],
+      [
+        { type: 'team.deleted', teamId: 'team_1' },
+        { type: 'policy.deleted', teamId: 'team_1', policyId: 'npol_1' },
+      ],
+    ]);
+  });
+
   it('publishes a large configuration in batches of 500', async () => {
     const policies = Array.from({ length: 1201 }, (_, index) => ({ ...policy, _id: `npol_${index}` }));
     const { resync, published } = setUp({ policies });
     expect(await resync.pass()).toBe(1201);
     expect(published.map((batch) => batch.length)).toEqual([500, 500, 201]);
+  });
+});
+
+describe('deleteAnnounced', () => {
+  const event: ConfigEvent = { type: 'policy.deleted', teamId: 'team_1', policyId: 'npol_1' };
+
+  it('announces the delete, removes the rows, then announces it again', async () => {
+    const steps: string[] = [];
+    const publisher = { publish: async (_topic: unknown, messages: { key: string }[]) => void steps.push(`publish ${messages[0]!.key}`) };
+    await deleteAnnounced(publisher as unknown as EventPublisher, event, async () => void steps.push('remove'), () => steps.push('late failure'));
+    expect(steps).toEqual(['publish policy/npol_1', 'remove', 'publish policy/npol_1']);
+  });
+
+  it('leaves the rows when the first announcement fails, and only reports a failed second one', async () => {
+    let calls = 0;
+    let removed = false;
+    const failingOn = (call: number, message: string) => ({
+      publish: async () => {
+        calls += 1;
+        if (calls === call) throw new Error(message);
+      },
+    });
+    const failingFirst = failingOn(1, 'kafka down');
+    await expect(deleteAnnounced(failingFirst as unknown as EventPublisher, event, async () => (removed = true), () => undefined)).rejects.toThrow('kafka down');
+    expect(removed).toBe(false);
+    const late: unknown[] = [];
+    calls = 0;
+    const failingSecond = failingOn(2, 'kafka gone');
+    await deleteAnnounced(failingSecond as unknown as EventPublisher, event, async () => (removed = true), (error) => late.push(error));
+    expect(removed).toBe(true);
+    expect(late).toEqual([new Error('kafka gone')]);
   });
 });

@@ -15,8 +15,9 @@ const EVENTS_PER_PUBLISH = 500;
  * the row was saved). The first pass, at start-up, republishes every row; each later pass, every
  * `CONSOLE_CONFIG_RESYNC_MS`, the rows changed since the previous pass began. A row changed while
  * a pass runs is therefore republished by the next one, so the topic ends with the row's latest
- * state. Republishing is harmless: the topic is compacted and every service applies upserts
- * idempotently.
+ * state. A row deleted between being read and being republished is announced deleted again after
+ * its republication, so a pass never brings back what a delete removed (see deleteAnnounced).
+ * Republishing is harmless: the topic is compacted and every service applies upserts idempotently.
  */
 @Injectable()
 export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -68,17 +69,41 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
       this.silences.changedSince(since),
       this.inhibitionRules.changedSince(since),
     ]);
-    const events: ConfigEvent[] = [
-      ...teams.map(configEventOf.team),
-      ...objects.map(configEventOf.object),
-      ...policies.map(configEventOf.policy),
-      ...silences.map(configEventOf.silence),
-      ...rules.map(configEventOf.inhibitionRule),
+    // Each row and, if it can be deleted (silences expire instead), how to tell it has gone since.
+    const rows: Republished[] = [
+      ...teams.map((team) => ({
+        event: configEventOf.team(team),
+        ifGone: { check: async () => !(await this.teams.get(team._id)), deleted: { type: 'team.deleted', teamId: team._id } as const },
+      })),
+      ...objects.map((object) => ({
+        event: configEventOf.object(object),
+        ifGone: { check: async () => !(await this.objects.get(object.teamId, object._id)), deleted: { type: 'object.deleted', teamId: object.teamId, objectId: object._id } as const },
+      })),
+      ...policies.map((policy) => ({
+        event: configEventOf.policy(policy),
+        ifGone: { check: async () => !(await this.policies.get(policy.teamId, policy._id)), deleted: { type: 'policy.deleted', teamId: policy.teamId, policyId: policy._id } as const },
+      })),
+      ...silences.map((silence) => ({ event: configEventOf.silence(silence) })),
+      ...rules.map((rule) => ({
+        event: configEventOf.inhibitionRule(rule),
+        ifGone: { check: async () => !(await this.inhibitionRules.get(rule.teamId, rule._id)), deleted: { type: 'inhibition-rule.deleted', teamId: rule.teamId, ruleId: rule._id } as const },
+      })),
     ];
-    for (let start = 0; start < events.length; start += EVENTS_PER_PUBLISH) {
-      await publishConfig(this.publisher, ...events.slice(start, start + EVENTS_PER_PUBLISH));
+    for (let start = 0; start < rows.length; start += EVENTS_PER_PUBLISH) {
+      const batch = rows.slice(start, start + EVENTS_PER_PUBLISH);
+      await publishConfig(this.publisher, ...batch.map((row) => row.event));
+      // A row deleted since it was read may have been announced before this republication landed:
+      // announce its delete again, after it (see deleteAnnounced).
+      const gone: ConfigEvent[] = [];
+      for (const { ifGone } of batch) if (ifGone && (await ifGone.check())) gone.push(ifGone.deleted);
+      if (gone.length > 0) await publishConfig(this.publisher, ...gone);
     }
     this.since = begun;
-    return events.length;
+    return rows.length;
   }
+}
+
+interface Republished {
+  event: ConfigEvent;
+  ifGone?: { check: () => Promise<boolean>; deleted: ConfigEvent };
 }

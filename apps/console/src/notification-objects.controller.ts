@@ -13,10 +13,10 @@ import { EventPublisher } from '@alertlark/kafka';
 import { parseLarkWebhookUrl } from '@alertlark/lark';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationObjectRecord } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
-import { ZodPipe } from '@alertlark/service-kit';
+import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
-import { configEventOf, publishConfig } from './config-events';
+import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
 import { cardValidationIssues, previewCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
@@ -46,6 +46,7 @@ export class NotificationObjectsController {
     private readonly objects: NotificationObjectRepository,
     private readonly policies: NotificationPolicyRepository,
     private readonly publisher: EventPublisher,
+    private readonly logger: JsonLogger,
     private readonly secrets: SecretBox,
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
   ) {}
@@ -133,10 +134,7 @@ export class NotificationObjectsController {
         HttpStatus.CONFLICT,
       );
     }
-    // Announce first: if the delete then fails, republishing what the database holds puts it right;
-    // the other order could leave the services a chatbot the console no longer has.
-    await publishConfig(this.publisher, { type: 'object.deleted', teamId, objectId: id });
-    await this.objects.delete(teamId, id);
+    await deleteAnnounced(this.publisher, { type: 'object.deleted', teamId, objectId: id }, () => this.objects.delete(teamId, id), (error) => this.logger.event('warn', 'second delete announcement failed; the first went out', { error: String(error) }));
   }
 
   /** The card the chatbot would get for these alerts (or a sample group), not sent. */

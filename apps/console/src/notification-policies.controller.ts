@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationPolicyRecord } from '@alertlark/persistence';
-import { ZodPipe } from '@alertlark/service-kit';
+import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { configEventOf, publishConfig } from './config-events';
+import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
 import { policyBodyIssues } from './notification-policy.validation';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
@@ -37,6 +37,7 @@ export class NotificationPoliciesController {
     private readonly policies: NotificationPolicyRepository,
     private readonly objects: NotificationObjectRepository,
     private readonly publisher: EventPublisher,
+    private readonly logger: JsonLogger,
   ) {}
 
   @Post()
@@ -81,8 +82,7 @@ export class NotificationPoliciesController {
   async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
     const teamId = request.team!._id;
     await this.find(teamId, id);
-    await publishConfig(this.publisher, { type: 'policy.deleted', teamId, policyId: id });
-    await this.policies.delete(teamId, id);
+    await deleteAnnounced(this.publisher, { type: 'policy.deleted', teamId, policyId: id }, () => this.policies.delete(teamId, id), (error) => this.logger.event('warn', 'second delete announcement failed; the first went out', { error: String(error) }));
   }
 
   private async find(teamId: string, id: string): Promise<NotificationPolicyRecord> {

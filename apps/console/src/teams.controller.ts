@@ -12,9 +12,9 @@ import {
   TeamRepository,
 } from '@alertlark/persistence';
 import { generateToken, hashToken } from '@alertlark/secrets';
-import { ZodPipe } from '@alertlark/service-kit';
+import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
 import { AdminGuard } from './auth.guards';
-import { configEventOf, publishConfig } from './config-events';
+import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
 import { TokenRotationUseCase } from './token-rotation.usecase';
 
 @Controller('api/v1/teams')
@@ -29,6 +29,7 @@ export class TeamsController {
     private readonly alertStates: AlertStateRepository,
     private readonly deliveries: DeliveryAuditRepository,
     private readonly publisher: EventPublisher,
+    private readonly logger: JsonLogger,
     private readonly rotation: TokenRotationUseCase,
   ) {}
 
@@ -66,16 +67,18 @@ export class TeamsController {
   @HttpCode(204)
   async delete(@Param('id') id: string): Promise<void> {
     if (!(await this.teams.get(id))) throw new NotFoundException({ error: 'not_found', message: `team ${id} not found` });
-    await publishConfig(this.publisher, { type: 'team.deleted', teamId: id });
-    await this.teams.delete(id);
-    await Promise.all([
-      this.objects.deleteAllOfTeam(id),
-      this.policies.deleteAllOfTeam(id),
-      this.silences.deleteAllOfTeam(id),
-      this.inhibitionRules.deleteAllOfTeam(id),
-      this.alertStates.deleteAllOfTeam(id),
-      this.deliveries.deleteAllOfTeam(id),
-    ]);
+    const removeRows = async () => {
+      await this.teams.delete(id);
+      await Promise.all([
+        this.objects.deleteAllOfTeam(id),
+        this.policies.deleteAllOfTeam(id),
+        this.silences.deleteAllOfTeam(id),
+        this.inhibitionRules.deleteAllOfTeam(id),
+        this.alertStates.deleteAllOfTeam(id),
+        this.deliveries.deleteAllOfTeam(id),
+      ]);
+    };
+    await deleteAnnounced(this.publisher, { type: 'team.deleted', teamId: id }, removeRows, (error) => this.logger.event('warn', 'second delete announcement failed; the first went out', { error: String(error) }));
   }
 
   @Get()
