@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import mongoose from 'mongoose';
+import type { z } from 'zod';
+import { API_RESPONSES } from '@alertlark/contracts';
 import { requestJson, waitFor } from '@alertlark/testing';
 import { startFleet, waitForConfig, type Fleet } from './support/fleet';
 
@@ -36,6 +38,8 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
   const botToken = `tok-${run}-hidden`;
   const botSecret = `secret-${run}-hidden`;
   const fingerprint = `fp${run}`;
+  /** Answers of creations made in beforeAll, by `METHOD /nest/path`, checked against the documented schemas. */
+  const createdAnswers: Record<string, unknown> = {};
   /** Team A's resource of each path segment, used for the `{id}` of another team's requests. */
   const resourceOfA: Record<string, string> = {};
   const api = (path: string) => `${fleet.url.console}/api/v1${path}`;
@@ -68,20 +72,25 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
     fleet = await startFleet(29000, { CONSOLE_CONFIG_RESYNC_MS: '1000' });
     database = await mongoose.createConnection(fleet.env.MONGO_URL!).asPromise();
     teamA = await fleet.createTeam(`access-a-${run}`);
+    createdAnswers['POST /api/v1/teams'] = { ...teamA };
     teamB = await fleet.createTeam(`access-b-${run}`);
     const asA = (path: string, body: unknown) => requestJson<{ id: string }>('POST', api(path), { token: teamA.apiToken, body });
     const object = await asA('/notification-objects', { name: `payments-${run}`, webhookUrl: emulatorHook(botToken), secret: botSecret, keywords: ['alert'] });
     expect(object.status).toBe(201);
     resourceOfA['notification-objects'] = object.body.id;
+    createdAnswers['POST /api/v1/notification-objects'] = object.body;
     const policy = await asA('/notification-policies', policyBody(object.body.id));
     expect(policy.status).toBe(201);
     resourceOfA['notification-policies'] = policy.body.id;
+    createdAnswers['POST /api/v1/notification-policies'] = policy.body;
     const silence = await asA('/silences', { matchers: ['alertname="HighCPU"'], endsAt: new Date(Date.now() + 3_600_000).toISOString(), comment: 'maintenance', createdBy: 'alice' });
     expect(silence.status).toBe(201);
     resourceOfA.silences = silence.body.id;
+    createdAnswers['POST /api/v1/silences'] = silence.body;
     const rule = await asA('/inhibition-rules', { name: 'r', sourceMatchers: ['a="1"'], targetMatchers: ['b="2"'] });
     expect(rule.status).toBe(201);
     resourceOfA['inhibition-rules'] = rule.body.id;
+    createdAnswers['POST /api/v1/inhibition-rules'] = rule.body;
     // Alert states are the policy-router's; one is seeded for team A.
     await database.collection<{ _id: string; [field: string]: unknown }>('alert_states').insertOne({
       _id: `${teamA.id}/${fingerprint}`,
@@ -212,6 +221,30 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
     });
   });
 
+  it("answers as /api/docs documents: team A's own answers match the contract's response schemas, with no field besides", async () => {
+    const checked: string[] = [];
+    for (const { method, path, op } of routesOf(document)) {
+      const route = `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+      const schema = (API_RESPONSES as Record<string, z.ZodType>)[route];
+      if (!schema) continue;
+      let body: unknown = createdAnswers[route];
+      // Reads, the side-effect-free posts, and a PUT that leaves team A's resource as it was.
+      if (body === undefined && (method === 'GET' || /\/(preview|test)$/.test(path) || method === 'PUT')) {
+        const token = op.security.some((scheme) => 'adminToken' in scheme) ? fleet.adminToken : teamA.apiToken;
+        const sameAsBefore = path.startsWith('/api/v1/notification-objects') ? { name: `payments-${run}` } : validBody(method, path);
+        const answer = await requestJson(method, concrete(path, op), { token, body: method === 'PUT' ? sameAsBefore : validBody(method, path) });
+        expect({ route, status: answer.status }).toEqual({ route, status: 200 });
+        body = answer.body;
+      }
+      if (body === undefined) continue;
+      const parsed = schema.safeParse(body);
+      expect({ route, issues: parsed.success ? [] : parsed.error.issues }).toEqual({ route, issues: [] });
+      checked.push(route);
+    }
+    // Every route with an answer but the token rotations (checked below) and the silence expiry.
+    expect(checked.sort()).toEqual(Object.keys(API_RESPONSES).filter((route) => !/tokens$|^DELETE/.test(route)).sort());
+  });
+
   it('refuses to delete a chatbot a policy still notifies, naming the policy; deletes it once the policy lets go', async () => {
     const asB = (method: string, path: string, body?: unknown) => requestJson<Record<string, unknown>>(method, api(path), { token: teamB.apiToken, body });
     const bot = await asB('POST', '/notification-objects', { name: `in-use-${run}`, webhookUrl: emulatorHook(`in-use-${run}`), keywords: [] });
@@ -250,12 +283,14 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
     const listWith = (token: string) => requestJson('GET', api('/notification-objects'), { token });
     const rotated = await requestJson<{ token: string; kind: string }>('POST', api(`/teams/${teamA.id}/tokens`), { token: fleet.adminToken, body: { kind: 'api' } });
     expect(rotated).toMatchObject({ status: 201, body: { kind: 'api', token: expect.stringMatching(/^alk_api_/) } });
+    expect(API_RESPONSES['POST /api/v1/teams/:id/tokens'].safeParse(rotated.body).success).toBe(true);
     expect((await listWith(teamA.apiToken)).status).toBe(401);
     expect((await listWith(rotated.body.token)).status).toBe(200);
     teamA.apiToken = rotated.body.token;
 
     const own = await requestJson<{ token: string }>('POST', api('/team/tokens'), { token: teamB.apiToken, body: { kind: 'api' } });
     expect(own.status).toBe(201);
+    expect(API_RESPONSES['POST /api/v1/team/tokens'].safeParse(own.body).success).toBe(true);
     expect((await listWith(teamB.apiToken)).status).toBe(401);
     expect((await listWith(own.body.token)).status).toBe(200);
     teamB.apiToken = own.body.token;

@@ -1,4 +1,4 @@
-import type { LabelPair } from '@alertlark/contracts';
+import type { AlertHistoryEntryView, AlertView, LabelPair } from '@alertlark/contracts';
 import { isFiringAt, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
 
 /**
@@ -11,7 +11,7 @@ function labelObject(pairs: readonly LabelPair[]): Record<string, string> {
 }
 
 /** One alert as the console shows it; firing or resolved as of `now` (an `endsAt` may have passed). */
-export function alertView(state: AlertState, now: Date) {
+export function alertView(state: AlertState, now: Date): AlertView {
   return {
     fingerprint: state.fingerprint,
     state: isFiringAt(state, now) ? ('firing' as const) : ('resolved' as const),
@@ -25,7 +25,7 @@ export function alertView(state: AlertState, now: Date) {
 }
 
 /** One history entry; the fields a kind does not have are left out, not null. */
-export function alertHistoryView(entry: AlertHistoryEntry) {
+export function alertHistoryView(entry: AlertHistoryEntry): AlertHistoryEntryView {
   return {
     at: entry.at.toISOString(),
     kind: entry.kind,

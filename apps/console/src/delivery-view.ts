@@ -1,7 +1,8 @@
+import type { DeliveryView } from '@alertlark/contracts';
 import type { DeliveryAuditRecord } from '@alertlark/persistence';
 
 /** One attempt as the console shows it; what the attempt did not have is null, so every row has every field. */
-export function deliveryView(record: DeliveryAuditRecord) {
+export function deliveryView(record: DeliveryAuditRecord): DeliveryView {
   return {
     deliveryId: record._id,
     notificationId: record.notificationId,

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { createInhibitionRuleBodySchema, type CreateInhibitionRuleBody } from '@alertlark/contracts';
+import { createInhibitionRuleBodySchema, type CreateInhibitionRuleBody, type InhibitionRuleView } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { InhibitionRuleRepository, type InhibitionRuleRecord } from '@alertlark/persistence';
 import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
@@ -9,7 +9,7 @@ import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { matcherIssues, rejectIfInvalid } from './validation';
 
-function inhibitionRuleView(record: InhibitionRuleRecord) {
+function inhibitionRuleView(record: InhibitionRuleRecord): InhibitionRuleView {
   return {
     id: record._id,
     name: record.name,

@@ -4,7 +4,7 @@
  */
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
-import type { CardConfig, CardSampleBody, NotifiedAlert } from '@alertlark/contracts';
+import type { CardConfig, CardPreview, CardSampleBody, NotifiedAlert, TestSendAnswer } from '@alertlark/contracts';
 import { cardConfigIssues, formatUtc, parseLarkWebhookUrl, postToLark, renderAlertCardDetailed, sampleNotification, signedBody, type RenderedCard } from '@alertlark/lark';
 import type { NotificationObjectRecord } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
@@ -44,9 +44,9 @@ export function renderSampleCard(record: NotificationObjectRecord, body: CardSam
   return renderAlertCardDetailed(notification, target, { consoleUrl }, { now: nowMs });
 }
 
-export function previewCard(record: NotificationObjectRecord, body: CardSampleBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs = Date.now()) {
+export function previewCard(record: NotificationObjectRecord, body: CardSampleBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs = Date.now()): CardPreview {
   const rendered = renderSampleCard(record, body, env, nowMs);
-  return { card: rendered.message, bytes: rendered.bytes, shownAlerts: rendered.shownAlerts, omittedAlerts: rendered.omittedAlerts };
+  return { card: { msg_type: rendered.message.msg_type, card: { ...rendered.message.card } }, bytes: rendered.bytes, shownAlerts: rendered.shownAlerts, omittedAlerts: rendered.omittedAlerts };
 }
 
 export interface TestSendDeps {
@@ -55,16 +55,6 @@ export interface TestSendDeps {
   /** For tests: an undici dispatcher; the global one otherwise. */
   dispatcher?: Dispatcher;
   timeoutMs?: number;
-}
-
-export interface TestSendAnswer {
-  ok: boolean;
-  /** Lark's own `code` and `msg`; null when the answer carried none (e.g. an HTTP 5xx page). */
-  code: number | null;
-  msg: string | null;
-  httpStatus: number;
-  /** How Alertlark reads the answer: `ok`, `keyword-not-found`, `signature-mismatch`, ... */
-  reason: string;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type CardSampleBody,
   type CreateNotificationObjectBody,
   type UpdateNotificationObjectBody,
+  type NotificationObjectView,
 } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { parseLarkWebhookUrl } from '@alertlark/lark';
@@ -25,7 +26,7 @@ export const notificationObjectListQuerySchema = pageQuerySchema.extend({ q: z.s
 type ListQuery = z.output<typeof notificationObjectListQuerySchema>;
 
 /** What the API shows of a chatbot: the bot token and signing secret never leave masked. */
-export function notificationObjectView(record: NotificationObjectRecord) {
+export function notificationObjectView(record: NotificationObjectRecord): NotificationObjectView {
   return {
     id: record._id,
     name: record.name,

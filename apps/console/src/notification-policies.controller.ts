@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody } from '@alertlark/contracts';
+import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody, type NotificationPolicyView } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationPolicyRecord } from '@alertlark/persistence';
 import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
@@ -10,7 +10,7 @@ import { policyBodyIssues } from './notification-policy.validation';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
 
-function policyView(record: NotificationPolicyRecord) {
+function policyView(record: NotificationPolicyRecord): NotificationPolicyView {
   return {
     id: record._id,
     name: record.name,

@@ -1,7 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { CONSOLE_CONTROLLERS } from './console.module';
-import { API_ROUTES, buildOpenApiDocument, toOpenApiPath } from './openapi';
+import { API_RESPONSES } from '@alertlark/contracts';
+import { API_ROUTES, buildOpenApiDocument, responseSchemaOf, toOpenApiPath } from './openapi';
 
 /** `get /api/v1/teams/:id` for every HTTP route the controllers declare. */
 function controllerRoutes(): string[] {
@@ -57,5 +58,15 @@ describe('OpenAPI document', () => {
     for (const methods of Object.values(paths)) {
       for (const op of Object.values(methods)) expect(op.responses['401']!.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/ApiError' });
     }
+  });
+
+  it('documents the success answer of every route that has one, and no answer for a route that has none', () => {
+    const withBody = API_ROUTES.filter((route) => route.status !== 204);
+    for (const route of API_ROUTES) expect({ route: `${route.method} ${route.path}`, documented: responseSchemaOf(route) !== undefined }).toEqual({ route: `${route.method} ${route.path}`, documented: route.status !== 204 });
+    expect(Object.keys(API_RESPONSES).sort()).toEqual(withBody.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort());
+    const paths = buildOpenApiDocument().paths as unknown as Record<string, Record<string, Operation>>;
+    const chatbot = paths[toOpenApiPath('/api/v1/notification-objects/:id')]!.get.responses['200']!.content['application/json']!.schema;
+    expect(chatbot).toMatchObject({ type: 'object', additionalProperties: false, properties: { secret: { anyOf: [{ const: '****' }, { type: 'null' }] } } });
+    expect(Object.keys((chatbot as { properties: object }).properties)).not.toContain('webhookUrlEncrypted');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  API_RESPONSES,
   apiErrorSchema,
   cardSampleBodySchema,
   createInhibitionRuleBodySchema,
@@ -70,11 +71,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } });
 
-/** JSON Schema of what a client sends (defaults optional, coercions as their input). */
-function inputSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+/** JSON Schema of what a client sends (defaults optional, coercions as their input), or of what it gets. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   delete json.$schema;
   return json;
+}
+
+/** The documented success answer of a route (contracts' API_RESPONSES), if it has a body. */
+export function responseSchemaOf(route: Pick<ApiRoute, 'method' | 'path'>): z.ZodType | undefined {
+  return (API_RESPONSES as Record<string, z.ZodType>)[`${route.method.toUpperCase()} ${route.path}`];
 }
 
 export function toOpenApiPath(path: string): string {
@@ -83,7 +89,7 @@ export function toOpenApiPath(path: string): string {
 
 function operation(route: ApiRoute) {
   const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }));
-  const querySchema = route.query ? inputSchema(route.query) : undefined;
+  const querySchema = route.query ? jsonSchema(route.query) : undefined;
   const properties = (querySchema?.properties ?? {}) as Record<string, Record<string, unknown>>;
   const required = new Set((querySchema?.required as string[] | undefined) ?? []);
   const queryParams = Object.entries(properties).map(([name, schema]) => ({
@@ -94,7 +100,7 @@ function operation(route: ApiRoute) {
     schema,
   }));
   const responses: Record<string, unknown> = {
-    [route.status]: route.status === 204 ? { description: 'done, no content' } : { description: 'success', content: { 'application/json': { schema: {} } } },
+    [route.status]: route.status === 204 ? { description: 'done, no content' } : { description: 'success', content: { 'application/json': { schema: jsonSchema(responseSchemaOf(route)!, 'output') } } },
     401: errorResponse('missing or wrong bearer token'),
     503: errorResponse('Kafka or MongoDB unavailable'),
   };
@@ -108,7 +114,7 @@ function operation(route: ApiRoute) {
     tags: [route.path.split('/')[3]],
     security: [{ [route.auth === 'admin' ? 'adminToken' : 'teamApiToken']: [] }],
     parameters: [...pathParams, ...queryParams],
-    ...(route.body ? { requestBody: { required: !/\/(preview|test)$/.test(route.path), content: { 'application/json': { schema: inputSchema(route.body) } } } } : {}),
+    ...(route.body ? { requestBody: { required: !/\/(preview|test)$/.test(route.path), content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
     responses,
   };
 }
@@ -126,7 +132,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[] = API_ROUTES) {
         adminToken: { type: 'http', scheme: 'bearer', description: 'ALERTLARK_ADMIN_TOKEN: team administration (/api/v1/teams)' },
         teamApiToken: { type: 'http', scheme: 'bearer', description: "a team's API token (alk_api_…); scopes every request to that team" },
       },
-      schemas: { ApiError: inputSchema(apiErrorSchema) },
+      schemas: { ApiError: jsonSchema(apiErrorSchema) },
     },
   };
 }

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { createSilenceBodySchema, silenceStateSchema, type CreateSilenceBody } from '@alertlark/contracts';
+import { createSilenceBodySchema, silenceStateSchema, type CreateSilenceBody, type SilenceView } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { SilenceRepository, type SilenceRecord } from '@alertlark/persistence';
 import { ZodPipe } from '@alertlark/service-kit';
@@ -15,7 +15,7 @@ export const silenceListQuerySchema = pageQuerySchema.extend({ state: silenceSta
 type SilenceListQuery = z.output<typeof silenceListQuerySchema>;
 
 /** The state is computed at request time: the stored times alone decide it. */
-function silenceView(record: SilenceRecord, now: Date) {
+function silenceView(record: SilenceRecord, now: Date): SilenceView {
   return {
     id: record._id,
     matchers: record.matchers,

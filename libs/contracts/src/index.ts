@@ -6,6 +6,7 @@ export * from './delivery.event';
 export * from './dead-letter.event';
 export * from './config.event';
 export * from './api.schemas';
+export * from './api.responses';
 export * from './alertmanager.schemas';
 export * from './events';
 export * from './grouped-alert.event';
