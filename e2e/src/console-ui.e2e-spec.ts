@@ -219,6 +219,27 @@ describe('console web UI', () => {
     await page.locator('#silence-form .error').waitFor();
   });
 
+  it('creates and deletes an inhibition rule, showing the API message for a bad matcher', async () => {
+    await page.goto(`${fleet.url.console}/#/inhibition`);
+    await page.fill('#inhibition-form input[name=name]', 'critical mutes warning');
+    await page.fill('#inhibition-form textarea[name=sourceMatchers]', 'severity="critical"');
+    await page.fill('#inhibition-form textarea[name=targetMatchers]', 'severity=~"(broken"');
+    await page.click('#inhibition-form button[type=submit]');
+    await page.locator('#inhibition-form .error', { hasText: 'targetMatchers' }).waitFor();
+    await page.fill('#inhibition-form textarea[name=targetMatchers]', 'severity="warning"');
+    await page.fill('#inhibition-form input[name=equal]', 'alertname, cluster');
+    await page.click('#inhibition-form button[type=submit]');
+    const row = page.locator('tbody tr', { hasText: 'critical mutes warning' });
+    await row.waitFor();
+    const rules = await requestJson<{ items: { name: string; sourceMatchers: string[]; targetMatchers: string[]; equal: string[] }[] }>('GET', `${fleet.url.console}/api/v1/inhibition-rules`, { token: apiToken });
+    expect(rules.body.items).toEqual([expect.objectContaining({ name: 'critical mutes warning', sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['alertname', 'cluster'] })]);
+    await shot('inhibition');
+    await row.locator('button', { hasText: 'Delete' }).click();
+    await page.click('#confirm-ok');
+    await row.waitFor({ state: 'detached' });
+    expect((await requestJson<{ items: unknown[] }>('GET', `${fleet.url.console}/api/v1/inhibition-rules`, { token: apiToken })).body.items).toEqual([]);
+  });
+
   it('left no script errors on any page', () => {
     expect(pageErrors).toEqual([]);
   });

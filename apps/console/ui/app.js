@@ -2,7 +2,7 @@
 import { api, token } from './api.js';
 import { errorBox, h } from './dom.js';
 import { chatbotsPage, chatbotFormPage } from './chatbots.js';
-import { alertsPage, deliveriesPage, policiesPage, silencesPage, statsPage } from './pages.js';
+import { alertsPage, deliveriesPage, inhibitionPage, policiesPage, silencesPage, statsPage } from './pages.js';
 
 const main = document.getElementById('main');
 
@@ -11,6 +11,7 @@ const routes = {
   chatbot: chatbotFormPage,
   policies: policiesPage,
   silences: silencesPage,
+  inhibition: inhibitionPage,
   alerts: alertsPage,
   deliveries: deliveriesPage,
   stats: statsPage,

@@ -132,6 +132,74 @@ export async function policiesPage() {
   );
 }
 
+export async function inhibitionPage() {
+  const page = await api('GET', '/inhibition-rules?limit=100');
+  const inputs = {
+    name: h('input', { name: 'name', required: true }),
+    sourceMatchers: h('textarea', { name: 'sourceMatchers', placeholder: 'severity="critical"' }),
+    targetMatchers: h('textarea', { name: 'targetMatchers', placeholder: 'severity="warning"' }),
+    equal: h('input', { name: 'equal', placeholder: 'alertname, cluster' }),
+  };
+  const message = h('div');
+  const matcherLines = (textarea) => textarea.value.split('\n').map((line) => line.trim()).filter(Boolean);
+  const create = async (event) => {
+    event.preventDefault();
+    message.replaceChildren();
+    try {
+      await api('POST', '/inhibition-rules', {
+        name: inputs.name.value.trim(),
+        sourceMatchers: matcherLines(inputs.sourceMatchers),
+        targetMatchers: matcherLines(inputs.targetMatchers),
+        equal: lines(inputs.equal.value),
+      });
+      rerender();
+    } catch (error) {
+      message.replaceChildren(errorBox(error));
+    }
+  };
+  const remove = async (rule) => {
+    if (!(await confirmDialog(`Delete inhibition rule "${rule.name}"?`))) return;
+    try {
+      await api('DELETE', `/inhibition-rules/${encodeURIComponent(rule.id)}`);
+      rerender();
+    } catch (error) {
+      message.replaceChildren(errorBox(error));
+    }
+  };
+  return h(
+    'section',
+    {},
+    h('h1', {}, 'Inhibition rules'),
+    h('p', { class: 'muted' }, 'While an alert matching the source matchers fires, alerts matching the target matchers with the same values of the equal labels are not notified (as in Alertmanager).'),
+    table(
+      ['Name', 'Source (firing)', 'Target (muted)', 'Equal labels', ''],
+      page.items.map((rule) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, rule.name),
+          h('td', { class: 'mono' }, rule.sourceMatchers.join('\n')),
+          h('td', { class: 'mono' }, rule.targetMatchers.join('\n')),
+          h('td', {}, rule.equal.join(', ') || '—'),
+          h('td', {}, h('button', { class: 'danger', onclick: () => remove(rule) }, 'Delete')),
+        ),
+      ),
+      'No inhibition rules.',
+    ),
+    h(
+      'form',
+      { class: 'panel', id: 'inhibition-form', onsubmit: create },
+      h('h2', {}, 'New inhibition rule'),
+      field('Name', inputs.name),
+      field('Source matchers (one per line): the alerts that mute', inputs.sourceMatchers),
+      field('Target matchers (one per line): the alerts muted', inputs.targetMatchers),
+      field('Equal labels (comma separated)', inputs.equal),
+      message,
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create rule')),
+    ),
+  );
+}
+
 export async function silencesPage() {
   const page = await api('GET', '/silences?limit=100');
   const inHours = new Date(Date.now() + 2 * 3600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
