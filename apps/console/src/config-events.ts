@@ -63,20 +63,37 @@ export function publishConfig(publisher: EventPublisher, ...events: ConfigEvent[
   );
 }
 
+export interface DeleteAnnouncement {
+  /** The second announcement failed after the rows went: the delete has happened, so only report it. */
+  onLateFailure: (error: unknown) => void;
+  /** Removing the rows failed after the delete was announced: the rows must be announced again. */
+  onRowsKept: () => void;
+}
+
 /**
  * A delete: announced, then the rows removed, then announced again. The first announcement means
- * a failure leaves the row in place (the caller gets 503 and can retry). The second lands after
- * any republication by a resync pass that read the row before it went, so the topic ends with the
- * delete; a pass that publishes later finds the row gone and announces the delete itself. Once the
- * rows are gone the delete has happened, so a failure of the second announcement is only logged.
+ * a failure to announce leaves the rows in place (the caller gets 503 and can retry). The second
+ * lands after any republication by a resync pass or an update that read the row before it went,
+ * so the topic ends with the delete; a resync pass or update that publishes later finds the row
+ * gone and announces the delete itself. If removing the rows fails, the services have dropped
+ * rows that are still there, so they are announced again (`onRowsKept`).
  */
-export async function deleteAnnounced(
-  publisher: EventPublisher,
-  event: ConfigEvent,
-  removeRows: () => Promise<unknown>,
-  onLateFailure: (error: unknown) => void,
-): Promise<void> {
+export async function deleteAnnounced(publisher: EventPublisher, event: ConfigEvent, removeRows: () => Promise<unknown>, announcement: DeleteAnnouncement): Promise<void> {
   await publishConfig(publisher, event);
-  await removeRows();
-  await publishConfig(publisher, event).catch(onLateFailure);
+  try {
+    await removeRows();
+  } catch (error) {
+    announcement.onRowsKept();
+    throw error;
+  }
+  await publishConfig(publisher, event).catch(announcement.onLateFailure);
+}
+
+/**
+ * An update: published after its write, then, if the row has been deleted meanwhile (a delete
+ * whose announcements may have landed before this update), the delete is announced again.
+ */
+export async function updateAnnounced(publisher: EventPublisher, event: ConfigEvent, stillThere: () => Promise<boolean>, deleted: ConfigEvent): Promise<void> {
+  await publishConfig(publisher, event);
+  if (!(await stillThere())) await publishConfig(publisher, deleted);
 }

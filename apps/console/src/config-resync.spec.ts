@@ -11,7 +11,7 @@ import type {
   TeamRepository,
 } from '@alertlark/persistence';
 import type { JsonLogger } from '@alertlark/service-kit';
-import { configEventOf, deleteAnnounced } from './config-events';
+import { configEventOf, deleteAnnounced, updateAnnounced, type DeleteAnnouncement } from './config-events';
 import { ConfigResync } from './config-resync';
 
 const at = (iso: string) => new Date(iso);
@@ -60,12 +60,11 @@ describe('ConfigResync', () => {
         asked.push(since);
         return items;
       },
-      get: async (...ids: string[]) => {
-        const id = ids.at(-1)!;
-        return deletedSince.has(id) ? null : (items.find((item) => item._id === id) ?? null);
-      },
+      get: async (id: string) => (deletedSince.has(id) ? null : (items.find((item) => item._id === id) ?? null)),
+      exists: async (id: string) => !deletedSince.has(id) && items.some((item) => item._id === id),
     });
     const published: ConfigEvent[][] = [];
+    const logged: string[] = [];
     let failPublish = false;
     const publisher = {
       publish: async (_topic: unknown, messages: { value: ConfigEvent }[]) => {
@@ -80,15 +79,15 @@ describe('ConfigResync', () => {
       repository([]) as unknown as SilenceRepository,
       repository([]) as unknown as InhibitionRuleRepository,
       publisher as unknown as EventPublisher,
-      { event: () => undefined } as unknown as JsonLogger,
+      { event: (level: string, message: string) => logged.push(`${level} ${message}`) } as unknown as JsonLogger,
       { CONSOLE_CONFIG_RESYNC_MS: 60_000 },
     );
-    return { resync, asked, published, deletedSince, failing: (value: boolean) => (failPublish = value) };
+    return { resync, asked, published, logged, deletedSince, failing: (value: boolean) => (failPublish = value) };
   }
 
   it('republishes every row at first, then the rows changed since the previous pass began, a minute early', async () => {
     const { resync, asked, published } = setUp({ teams: [team], policies: [policy], objects: [object] });
-    expect(await resync.pass(at('2026-11-24T10:00:00Z'))).toBe(3);
+    expect(await resync.pass(at('2026-11-24T10:00:00Z'))).toEqual({ republished: 3, full: true });
     expect(asked).toEqual([null, null, null, null, null]);
     expect(published).toEqual([[configEventOf.team(team), configEventOf.object(object), configEventOf.policy(policy)]]);
     asked.length = 0;
@@ -102,7 +101,7 @@ describe('ConfigResync', () => {
     await expect(resync.pass(at('2026-11-24T10:00:00Z'))).rejects.toThrow('kafka down');
     failing(false);
     asked.length = 0;
-    expect(await resync.pass(at('2026-11-24T10:01:00Z'))).toBe(1);
+    expect(await resync.pass(at('2026-11-24T10:01:00Z'))).toEqual({ republished: 1, full: true });
     expect(asked).toEqual([null, null, null, null, null]);
   });
 
@@ -120,41 +119,86 @@ describe('ConfigResync', () => {
     ]);
   });
 
+  it('republishes everything at the next pass after a delete kept its rows', async () => {
+    const { resync, asked } = setUp({ policies: [policy] });
+    await resync.pass(at('2026-11-24T10:00:00Z'));
+    resync.deleteAnnouncement.onRowsKept();
+    asked.length = 0;
+    expect(await resync.pass(at('2026-11-24T10:01:00Z'))).toEqual({ republished: 1, full: true });
+    expect(asked).toEqual([null, null, null, null, null]);
+    asked.length = 0;
+    expect((await resync.pass(at('2026-11-24T10:02:00Z'))).full).toBe(false);
+  });
+
+  it('skips a row the config contract refuses, saying so, and republishes the others', async () => {
+    const broken: NotificationPolicyRecord = { ...policy, _id: 'npol_broken', groupWait: 'soon' };
+    const { resync, published, logged } = setUp({ policies: [broken, policy] });
+    expect((await resync.pass()).republished).toBe(1);
+    expect(published).toEqual([[configEventOf.policy(policy)]]);
+    expect(logged).toEqual(['warn config row not republished: it fails the config contract']);
+  });
+
   it('publishes a large configuration in batches of 500', async () => {
     const policies = Array.from({ length: 1201 }, (_, index) => ({ ...policy, _id: `npol_${index}` }));
     const { resync, published } = setUp({ policies });
-    expect(await resync.pass()).toBe(1201);
+    expect((await resync.pass()).republished).toBe(1201);
     expect(published.map((batch) => batch.length)).toEqual([500, 500, 201]);
   });
 });
 
-describe('deleteAnnounced', () => {
+describe('deleteAnnounced and updateAnnounced', () => {
   const event: ConfigEvent = { type: 'policy.deleted', teamId: 'team_1', policyId: 'npol_1' };
+  const recorder = () => {
+    const steps: string[] = [];
+    let calls = 0;
+    const failing = new Map<number, string>();
+    const publisher = {
+      publish: async (_topic: unknown, messages: { key: string; value: ConfigEvent }[]) => {
+        calls += 1;
+        const failure = failing.get(calls);
+        if (failure) throw new Error(failure);
+        steps.push(`publish ${messages[0]!.value.type}`);
+      },
+    } as unknown as EventPublisher;
+    const announcement: DeleteAnnouncement = { onLateFailure: (error) => steps.push(`late failure: ${String(error)}`), onRowsKept: () => steps.push('rows kept') };
+    return { steps, publisher, announcement, failOn: (call: number, message: string) => failing.set(call, message) };
+  };
 
   it('announces the delete, removes the rows, then announces it again', async () => {
-    const steps: string[] = [];
-    const publisher = { publish: async (_topic: unknown, messages: { key: string }[]) => void steps.push(`publish ${messages[0]!.key}`) };
-    await deleteAnnounced(publisher as unknown as EventPublisher, event, async () => void steps.push('remove'), () => steps.push('late failure'));
-    expect(steps).toEqual(['publish policy/npol_1', 'remove', 'publish policy/npol_1']);
+    const { steps, publisher, announcement } = recorder();
+    await deleteAnnounced(publisher, event, async () => void steps.push('remove'), announcement);
+    expect(steps).toEqual(['publish policy.deleted', 'remove', 'publish policy.deleted']);
   });
 
-  it('leaves the rows when the first announcement fails, and only reports a failed second one', async () => {
-    let calls = 0;
-    let removed = false;
-    const failingOn = (call: number, message: string) => ({
-      publish: async () => {
-        calls += 1;
-        if (calls === call) throw new Error(message);
-      },
-    });
-    const failingFirst = failingOn(1, 'kafka down');
-    await expect(deleteAnnounced(failingFirst as unknown as EventPublisher, event, async () => (removed = true), () => undefined)).rejects.toThrow('kafka down');
-    expect(removed).toBe(false);
-    const late: unknown[] = [];
-    calls = 0;
-    const failingSecond = failingOn(2, 'kafka gone');
-    await deleteAnnounced(failingSecond as unknown as EventPublisher, event, async () => (removed = true), (error) => late.push(error));
-    expect(removed).toBe(true);
-    expect(late).toEqual([new Error('kafka gone')]);
+  it('leaves the rows when the first announcement fails', async () => {
+    const { steps, publisher, announcement, failOn } = recorder();
+    failOn(1, 'kafka down');
+    await expect(deleteAnnounced(publisher, event, async () => void steps.push('remove'), announcement)).rejects.toThrow('kafka down');
+    expect(steps).toEqual([]);
+  });
+
+  it('asks for the rows to be announced again when removing them fails', async () => {
+    const { steps, publisher, announcement } = recorder();
+    const removing = async () => {
+      throw new Error('mongo down');
+    };
+    await expect(deleteAnnounced(publisher, event, removing, announcement)).rejects.toThrow('mongo down');
+    expect(steps).toEqual(['publish policy.deleted', 'rows kept']);
+  });
+
+  it('only reports a failed second announcement: the delete has happened', async () => {
+    const { steps, publisher, announcement, failOn } = recorder();
+    failOn(2, 'kafka gone');
+    await deleteAnnounced(publisher, event, async () => void steps.push('remove'), announcement);
+    expect(steps).toEqual(['publish policy.deleted', 'remove', 'late failure: Error: kafka gone']);
+  });
+
+  it('announces the delete again when the row an update published is gone by then', async () => {
+    const { steps, publisher } = recorder();
+    await updateAnnounced(publisher, configEventOf.policy(policy), async () => true, event);
+    expect(steps).toEqual(['publish policy.upserted']);
+    steps.length = 0;
+    await updateAnnounced(publisher, configEventOf.policy(policy), async () => false, event);
+    expect(steps).toEqual(['publish policy.upserted', 'publish policy.deleted']);
   });
 });

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { ConfigEvent } from '@alertlark/contracts';
+import { configEventKey, configEventSchema, type ConfigEvent } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { InhibitionRuleRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, TeamRepository } from '@alertlark/persistence';
 import { JsonLogger } from '@alertlark/service-kit';
-import { configEventOf, publishConfig } from './config-events';
+import { configEventOf, publishConfig, type DeleteAnnouncement } from './config-events';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
 
 /** Rows written by another console replica carry its clock: look back this much further. */
@@ -23,8 +23,19 @@ const EVENTS_PER_PUBLISH = 500;
 export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdown {
   /** Rows changed from here on are due; null until a pass has succeeded (everything is due). */
   private since: Date | null = null;
+  /** A delete failed halfway (its rows were kept): the next pass republishes everything. */
+  private fullPassRequested = false;
+  private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+
+  /** How the controllers' deletes report a half failure (see deleteAnnounced). */
+  readonly deleteAnnouncement: DeleteAnnouncement = {
+    onLateFailure: (error) => this.logger.event('warn', 'second delete announcement failed; the first went out', { error: String(error) }),
+    onRowsKept: () => {
+      this.fullPassRequested = true;
+    },
+  };
 
   constructor(
     private readonly teams: TeamRepository,
@@ -41,11 +52,12 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.env.CONSOLE_CONFIG_RESYNC_MS === 0) return;
     const tick = () => {
       this.running = this.pass()
-        .then((republished) => {
-          if (republished > 0) this.logger.event('info', 'config republished', { republished, full: this.since === null });
+        .then(({ republished, full }) => {
+          if (republished > 0) this.logger.event('info', 'config republished', { republished, full });
         })
         .catch((error: unknown) => this.logger.event('warn', 'config resync failed; retrying at the next pass', { error: String(error) }))
         .finally(() => {
+          if (this.stopped) return;
           this.timer = setTimeout(tick, this.env.CONSOLE_CONFIG_RESYNC_MS);
           this.timer.unref();
         });
@@ -54,14 +66,27 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
   }
 
-  /** One pass; answers how many rows it republished. */
-  async pass(now = new Date()): Promise<number> {
+  /** One pass: how many rows it republished, and whether it took all of them. */
+  async pass(now = new Date()): Promise<{ republished: number; full: boolean }> {
     const begun = new Date(now.getTime() - CLOCK_MARGIN_MS);
-    const since = this.since;
+    const since = this.fullPassRequested ? null : this.since;
+    this.fullPassRequested = false;
+    try {
+      const republished = await this.republishChangedSince(since);
+      this.since = begun;
+      return { republished, full: since === null };
+    } catch (error) {
+      if (since === null) this.fullPassRequested = true;
+      throw error;
+    }
+  }
+
+  private async republishChangedSince(since: Date | null): Promise<number> {
     const [teams, objects, policies, silences, rules] = await Promise.all([
       this.teams.changedSince(since),
       this.objects.changedSince(since),
@@ -77,18 +102,23 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
       })),
       ...objects.map((object) => ({
         event: configEventOf.object(object),
-        ifGone: { check: async () => !(await this.objects.get(object.teamId, object._id)), deleted: { type: 'object.deleted', teamId: object.teamId, objectId: object._id } as const },
+        ifGone: { check: async () => !(await this.objects.exists(object._id)), deleted: { type: 'object.deleted', teamId: object.teamId, objectId: object._id } as const },
       })),
       ...policies.map((policy) => ({
         event: configEventOf.policy(policy),
-        ifGone: { check: async () => !(await this.policies.get(policy.teamId, policy._id)), deleted: { type: 'policy.deleted', teamId: policy.teamId, policyId: policy._id } as const },
+        ifGone: { check: async () => !(await this.policies.exists(policy._id)), deleted: { type: 'policy.deleted', teamId: policy.teamId, policyId: policy._id } as const },
       })),
       ...silences.map((silence) => ({ event: configEventOf.silence(silence) })),
       ...rules.map((rule) => ({
         event: configEventOf.inhibitionRule(rule),
-        ifGone: { check: async () => !(await this.inhibitionRules.get(rule.teamId, rule._id)), deleted: { type: 'inhibition-rule.deleted', teamId: rule.teamId, ruleId: rule._id } as const },
+        ifGone: { check: async () => !(await this.inhibitionRules.exists(rule._id)), deleted: { type: 'inhibition-rule.deleted', teamId: rule.teamId, ruleId: rule._id } as const },
       })),
-    ];
+    ].filter((row) => {
+      // One row the contract refuses (an old or hand-edited one) must not stop the others.
+      const valid = configEventSchema.safeParse(row.event);
+      if (!valid.success) this.logger.event('warn', 'config row not republished: it fails the config contract', { key: configEventKey(row.event), issues: valid.error.issues.slice(0, 3) });
+      return valid.success;
+    });
     for (let start = 0; start < rows.length; start += EVENTS_PER_PUBLISH) {
       const batch = rows.slice(start, start + EVENTS_PER_PUBLISH);
       await publishConfig(this.publisher, ...batch.map((row) => row.event));
@@ -98,7 +128,6 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
       for (const { ifGone } of batch) if (ifGone && (await ifGone.check())) gone.push(ifGone.deleted);
       if (gone.length > 0) await publishConfig(this.publisher, ...gone);
     }
-    this.since = begun;
     return rows.length;
   }
 }

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { createInhibitionRuleBodySchema, type CreateInhibitionRuleBody, type InhibitionRuleView } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { InhibitionRuleRepository, type InhibitionRuleRecord } from '@alertlark/persistence';
-import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
+import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
+import { ConfigResync } from './config-resync';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { matcherIssues, rejectIfInvalid } from './validation';
 
@@ -27,7 +28,7 @@ export class InhibitionRulesController {
   constructor(
     private readonly rules: InhibitionRuleRepository,
     private readonly publisher: EventPublisher,
-    private readonly logger: JsonLogger,
+    private readonly resync: ConfigResync,
   ) {}
 
   @Post()
@@ -58,7 +59,7 @@ export class InhibitionRulesController {
   async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
     const teamId = request.team!._id;
     if (!(await this.rules.get(teamId, id))) throw notFound(id);
-    await deleteAnnounced(this.publisher, { type: 'inhibition-rule.deleted', teamId, ruleId: id }, () => this.rules.delete(teamId, id), (error) => this.logger.event('warn', 'second delete announcement failed; the first went out', { error: String(error) }));
+    await deleteAnnounced(this.publisher, { type: 'inhibition-rule.deleted', teamId, ruleId: id }, () => this.rules.delete(teamId, id), this.resync.deleteAnnouncement);
   }
 }
 

@@ -14,10 +14,11 @@ import { EventPublisher } from '@alertlark/kafka';
 import { parseLarkWebhookUrl } from '@alertlark/lark';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationObjectRecord } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
-import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
+import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
-import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
+import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from './config-events';
+import { ConfigResync } from './config-resync';
 import { cardValidationIssues, previewCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
@@ -47,7 +48,7 @@ export class NotificationObjectsController {
     private readonly objects: NotificationObjectRepository,
     private readonly policies: NotificationPolicyRepository,
     private readonly publisher: EventPublisher,
-    private readonly logger: JsonLogger,
+    private readonly resync: ConfigResync,
     private readonly secrets: SecretBox,
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
   ) {}
@@ -110,7 +111,7 @@ export class NotificationObjectsController {
       unset,
     );
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    await publishConfig(this.publisher, configEventOf.object(record));
+    await updateAnnounced(this.publisher, configEventOf.object(record), () => this.objects.exists(id), { type: 'object.deleted', teamId: record.teamId, objectId: id });
     return notificationObjectView(record);
   }
 
@@ -135,7 +136,7 @@ export class NotificationObjectsController {
         HttpStatus.CONFLICT,
       );
     }
-    await deleteAnnounced(this.publisher, { type: 'object.deleted', teamId, objectId: id }, () => this.objects.delete(teamId, id), (error) => this.logger.event('warn', 'second delete announcement failed; the first went out', { error: String(error) }));
+    await deleteAnnounced(this.publisher, { type: 'object.deleted', teamId, objectId: id }, () => this.objects.delete(teamId, id), this.resync.deleteAnnouncement);
   }
 
   /** The card the chatbot would get for these alerts (or a sample group), not sent. */

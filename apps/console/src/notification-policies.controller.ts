@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody, type NotificationPolicyView } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationPolicyRecord } from '@alertlark/persistence';
-import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
+import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
+import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from './config-events';
+import { ConfigResync } from './config-resync';
 import { policyBodyIssues } from './notification-policy.validation';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
@@ -37,7 +38,7 @@ export class NotificationPoliciesController {
     private readonly policies: NotificationPolicyRepository,
     private readonly objects: NotificationObjectRepository,
     private readonly publisher: EventPublisher,
-    private readonly logger: JsonLogger,
+    private readonly resync: ConfigResync,
   ) {}
 
   @Post()
@@ -73,7 +74,7 @@ export class NotificationPoliciesController {
     const record: NotificationPolicyRecord = { _id: id, teamId, ...body, createdAt: existing.createdAt, updatedAt: new Date() };
     // Deleted since it was read: the same answer as if it had been gone before.
     if (!(await this.policies.replace(record))) throw notFound(id);
-    await publishConfig(this.publisher, configEventOf.policy(record));
+    await updateAnnounced(this.publisher, configEventOf.policy(record), () => this.policies.exists(id), { type: 'policy.deleted', teamId, policyId: id });
     return policyView(record);
   }
 
@@ -82,7 +83,7 @@ export class NotificationPoliciesController {
   async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
     const teamId = request.team!._id;
     await this.find(teamId, id);
-    await deleteAnnounced(this.publisher, { type: 'policy.deleted', teamId, policyId: id }, () => this.policies.delete(teamId, id), (error) => this.logger.event('warn', 'second delete announcement failed; the first went out', { error: String(error) }));
+    await deleteAnnounced(this.publisher, { type: 'policy.deleted', teamId, policyId: id }, () => this.policies.delete(teamId, id), this.resync.deleteAnnouncement);
   }
 
   private async find(teamId: string, id: string): Promise<NotificationPolicyRecord> {

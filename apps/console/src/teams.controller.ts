@@ -12,9 +12,10 @@ import {
   TeamRepository,
 } from '@alertlark/persistence';
 import { generateToken, hashToken } from '@alertlark/secrets';
-import { JsonLogger, ZodPipe } from '@alertlark/service-kit';
+import { ZodPipe } from '@alertlark/service-kit';
 import { AdminGuard } from './auth.guards';
 import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
+import { ConfigResync } from './config-resync';
 import { TokenRotationUseCase } from './token-rotation.usecase';
 
 @Controller('api/v1/teams')
@@ -29,7 +30,7 @@ export class TeamsController {
     private readonly alertStates: AlertStateRepository,
     private readonly deliveries: DeliveryAuditRepository,
     private readonly publisher: EventPublisher,
-    private readonly logger: JsonLogger,
+    private readonly resync: ConfigResync,
     private readonly rotation: TokenRotationUseCase,
   ) {}
 
@@ -67,8 +68,8 @@ export class TeamsController {
   @HttpCode(204)
   async delete(@Param('id') id: string): Promise<void> {
     if (!(await this.teams.get(id))) throw new NotFoundException({ error: 'not_found', message: `team ${id} not found` });
+    // The team row last: a delete that fails halfway leaves the team, so a retry finds it.
     const removeRows = async () => {
-      await this.teams.delete(id);
       await Promise.all([
         this.objects.deleteAllOfTeam(id),
         this.policies.deleteAllOfTeam(id),
@@ -77,8 +78,9 @@ export class TeamsController {
         this.alertStates.deleteAllOfTeam(id),
         this.deliveries.deleteAllOfTeam(id),
       ]);
+      await this.teams.delete(id);
     };
-    await deleteAnnounced(this.publisher, { type: 'team.deleted', teamId: id }, removeRows, (error) => this.logger.event('warn', 'second delete announcement failed; the first went out', { error: String(error) }));
+    await deleteAnnounced(this.publisher, { type: 'team.deleted', teamId: id }, removeRows, this.resync.deleteAnnouncement);
   }
 
   @Get()

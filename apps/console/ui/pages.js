@@ -39,6 +39,9 @@ export async function policiesPage() {
     const values = policy ?? POLICY_DEFAULTS;
     inputs.name.value = values.name;
     inputs.matchers.value = values.matchers.join('\n');
+    // A chatbot beyond the first page of the list still gets an option, or saving would drop it.
+    const listed = new Set([...inputs.objectIds.options].map((option) => option.value));
+    for (const id of values.objectIds) if (!listed.has(id)) inputs.objectIds.append(h('option', { value: id }, id));
     for (const option of inputs.objectIds.options) option.selected = values.objectIds.includes(option.value);
     inputs.groupBy.value = values.groupBy.join(', ');
     inputs.groupWait.value = values.groupWait;

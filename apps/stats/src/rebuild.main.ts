@@ -8,14 +8,14 @@ import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import mongoose from 'mongoose';
 import { parseBrokers } from '@alertlark/kafka';
 import { DailyStatsRepository, dailyStatsModels } from '@alertlark/persistence';
-import { commonEnvSchema } from '@alertlark/service-kit';
+import { commonEnvSchema, redact } from '@alertlark/service-kit';
 import { rebuildProjection } from './projection-rebuild';
 import { REBUILD_USAGE, parseRebuildArgs } from './rebuild-options';
 
 const envSchema = commonEnvSchema.pick({ KAFKA_BROKERS: true, MONGO_URL: true, ALERTLARK_CONSUMER_GROUP_PREFIX: true });
 
 const stderr = (message: string, fields: Record<string, unknown> = {}) =>
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), message, ...fields })}\n`);
+  process.stderr.write(`${redact(JSON.stringify({ time: new Date().toISOString(), message, ...fields }))}\n`);
 
 /** kafkajs warnings go to stderr, so stdout holds only the summary. */
 const kafkaLogs = () => ({ level, log, namespace }: LogEntry) => {

@@ -33,6 +33,11 @@ export class InhibitionRuleRepository {
     await this.rules.deleteMany({ teamId }).exec();
   }
 
+  /** Whether the row is there, by `_id` alone so the index serves it (on FerretDB too). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.rules.findOne({ _id: id }, { _id: 1 }).lean().exec()) !== null;
+  }
+
   /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
   changedSince(since: Date | null): Promise<InhibitionRuleRecord[]> {
     return this.rules.find(since ? { updatedAt: { $gte: since } } : {}).lean<InhibitionRuleRecord[]>().exec();

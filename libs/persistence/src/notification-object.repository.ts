@@ -57,6 +57,11 @@ export class NotificationObjectRepository {
     return new Set(found.map((record) => record._id));
   }
 
+  /** Whether the row is there, by `_id` alone so the index serves it (on FerretDB too). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.objects.findOne({ _id: id }, { _id: 1 }).lean().exec()) !== null;
+  }
+
   /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
   changedSince(since: Date | null): Promise<NotificationObjectRecord[]> {
     return this.objects.find(since ? { updatedAt: { $gte: since } } : {}).lean<NotificationObjectRecord[]>().exec();

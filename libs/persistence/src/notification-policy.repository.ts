@@ -47,6 +47,11 @@ export class NotificationPolicyRepository {
     return this.policies.find({ teamId }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationPolicyRecord[]>().exec();
   }
 
+  /** Whether the row is there, by `_id` alone so the index serves it (on FerretDB too). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.policies.findOne({ _id: id }, { _id: 1 }).lean().exec()) !== null;
+  }
+
   /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
   changedSince(since: Date | null): Promise<NotificationPolicyRecord[]> {
     return this.policies.find(since ? { updatedAt: { $gte: since } } : {}).lean<NotificationPolicyRecord[]>().exec();

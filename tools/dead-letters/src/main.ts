@@ -6,6 +6,7 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import { z } from 'zod';
 import { parseBrokers } from '@alertlark/kafka';
+import { redact } from '@alertlark/service-kit';
 import { USAGE, parseReplayArgs } from './replay-options';
 import { replayDeadLetters } from './replay';
 
@@ -15,7 +16,7 @@ const envSchema = z.object({
 });
 
 const stderr = (message: string, fields: Record<string, unknown> = {}) =>
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), message, ...fields })}\n`);
+  process.stderr.write(`${redact(JSON.stringify({ time: new Date().toISOString(), message, ...fields }))}\n`);
 const stdout = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 /** kafkajs warnings go to stderr, so stdout holds only the replay's own lines. */
