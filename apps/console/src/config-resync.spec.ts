@@ -53,16 +53,20 @@ describe('configEventOf', () => {
 describe('ConfigResync', () => {
   function setUp(rows: { teams?: Team[]; policies?: NotificationPolicyRecord[]; objects?: NotificationObjectRecord[] } = {}) {
     const asked: (Date | null)[] = [];
-    /** Ids deleted after `changedSince` read them. */
+    /** Ids deleted, and rows changed, after `changedSince` read them. */
     const deletedSince = new Set<string>();
-    const repository = <T extends { _id: string }>(items: T[]) => ({
-      changedSince: async (since: Date | null) => {
-        asked.push(since);
-        return items;
-      },
-      get: async (id: string) => (deletedSince.has(id) ? null : (items.find((item) => item._id === id) ?? null)),
-      exists: async (id: string) => !deletedSince.has(id) && items.some((item) => item._id === id),
-    });
+    const changedSince = new Map<string, unknown>();
+    const repository = <T extends { _id: string }>(items: T[]) => {
+      const now = async (id: string) => (deletedSince.has(id) ? null : (changedSince.get(id) ?? items.find((item) => item._id === id) ?? null));
+      return {
+        changedSince: async (since: Date | null) => {
+          asked.push(since);
+          return items;
+        },
+        get: now,
+        byId: now,
+      };
+    };
     const published: ConfigEvent[][] = [];
     const logged: string[] = [];
     let failPublish = false;
@@ -82,7 +86,7 @@ describe('ConfigResync', () => {
       { event: (level: string, message: string) => logged.push(`${level} ${message}`) } as unknown as JsonLogger,
       { CONSOLE_CONFIG_RESYNC_MS: 60_000 },
     );
-    return { resync, asked, published, logged, deletedSince, failing: (value: boolean) => (failPublish = value) };
+    return { resync, asked, published, logged, deletedSince, changedSince, failing: (value: boolean) => (failPublish = value) };
   }
 
   it('republishes every row at first, then the rows changed since the previous pass began, a minute early', async () => {
@@ -117,6 +121,14 @@ describe('ConfigResync', () => {
         { type: 'policy.deleted', teamId: 'team_1', policyId: 'npol_1' },
       ],
     ]);
+  });
+
+  it('announces a row changed since it was read as it is now, after the older version', async () => {
+    const { resync, published, changedSince } = setUp({ teams: [team] });
+    const rotated: Team = { ...team, ingestTokenHash: 'rotated-hash' };
+    changedSince.set(team._id, rotated);
+    await resync.pass();
+    expect(published).toEqual([[configEventOf.team(team)], [configEventOf.team(rotated)]]);
   });
 
   it('republishes everything at the next pass after a delete kept its rows', async () => {

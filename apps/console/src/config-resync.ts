@@ -15,8 +15,9 @@ const EVENTS_PER_PUBLISH = 500;
  * the row was saved). The first pass, at start-up, republishes every row; each later pass, every
  * `CONSOLE_CONFIG_RESYNC_MS`, the rows changed since the previous pass began. A row changed while
  * a pass runs is therefore republished by the next one, so the topic ends with the row's latest
- * state. A row deleted between being read and being republished is announced deleted again after
- * its republication, so a pass never brings back what a delete removed (see deleteAnnounced).
+ * state. After publishing, a pass reads each row again: one changed or deleted meanwhile is
+ * announced as it is now, after the republication, so a pass never leaves an older version on the
+ * topic (a rotated ingest token would work again) nor brings back what a delete removed.
  * Republishing is harmless: the topic is compacted and every service applies upserts idempotently.
  */
 @Injectable()
@@ -94,24 +95,28 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
       this.silences.changedSince(since),
       this.inhibitionRules.changedSince(since),
     ]);
-    // Each row and, if it can be deleted (silences expire instead), how to tell it has gone since.
+    // Each row's event, and how to read the row again by `_id` and say what it has become since:
+    // its current event, or (silences are never deleted) the delete announcing it gone.
     const rows: Republished[] = [
       ...teams.map((team) => ({
         event: configEventOf.team(team),
-        ifGone: { check: async () => !(await this.teams.get(team._id)), deleted: { type: 'team.deleted', teamId: team._id } as const },
+        now: () => eventNow(this.teams.get(team._id), configEventOf.team, { type: 'team.deleted', teamId: team._id }),
       })),
       ...objects.map((object) => ({
         event: configEventOf.object(object),
-        ifGone: { check: async () => !(await this.objects.exists(object._id)), deleted: { type: 'object.deleted', teamId: object.teamId, objectId: object._id } as const },
+        now: () => eventNow(this.objects.byId(object._id), configEventOf.object, { type: 'object.deleted', teamId: object.teamId, objectId: object._id }),
       })),
       ...policies.map((policy) => ({
         event: configEventOf.policy(policy),
-        ifGone: { check: async () => !(await this.policies.exists(policy._id)), deleted: { type: 'policy.deleted', teamId: policy.teamId, policyId: policy._id } as const },
+        now: () => eventNow(this.policies.byId(policy._id), configEventOf.policy, { type: 'policy.deleted', teamId: policy.teamId, policyId: policy._id }),
       })),
-      ...silences.map((silence) => ({ event: configEventOf.silence(silence) })),
+      ...silences.map((silence) => ({
+        event: configEventOf.silence(silence),
+        now: () => eventNow(this.silences.byId(silence._id), configEventOf.silence, null),
+      })),
       ...rules.map((rule) => ({
         event: configEventOf.inhibitionRule(rule),
-        ifGone: { check: async () => !(await this.inhibitionRules.exists(rule._id)), deleted: { type: 'inhibition-rule.deleted', teamId: rule.teamId, ruleId: rule._id } as const },
+        now: () => eventNow(this.inhibitionRules.byId(rule._id), configEventOf.inhibitionRule, { type: 'inhibition-rule.deleted', teamId: rule.teamId, ruleId: rule._id }),
       })),
     ].filter((row) => {
       // One row the contract refuses (an old or hand-edited one) must not stop the others.
@@ -122,17 +127,27 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
     for (let start = 0; start < rows.length; start += EVENTS_PER_PUBLISH) {
       const batch = rows.slice(start, start + EVENTS_PER_PUBLISH);
       await publishConfig(this.publisher, ...batch.map((row) => row.event));
-      // A row deleted since it was read may have been announced before this republication landed:
-      // announce its delete again, after it (see deleteAnnounced).
-      const gone: ConfigEvent[] = [];
-      for (const { ifGone } of batch) if (ifGone && (await ifGone.check())) gone.push(ifGone.deleted);
-      if (gone.length > 0) await publishConfig(this.publisher, ...gone);
+      // A row changed or deleted since it was read may have been announced before this
+      // republication landed: announce what it is now, after it (see deleteAnnounced).
+      const changed: ConfigEvent[] = [];
+      for (const row of batch) {
+        const now = await row.now();
+        if (now && JSON.stringify(now) !== JSON.stringify(row.event) && configEventSchema.safeParse(now).success) changed.push(now);
+      }
+      if (changed.length > 0) await publishConfig(this.publisher, ...changed);
     }
     return rows.length;
   }
 }
 
+/** A row read again: its event now, else (it is gone) the delete announcing that. */
+async function eventNow<T>(read: Promise<T | null>, toEvent: (row: T) => ConfigEvent, gone: ConfigEvent | null): Promise<ConfigEvent | null> {
+  const row = await read;
+  return row ? toEvent(row) : gone;
+}
+
 interface Republished {
   event: ConfigEvent;
-  ifGone?: { check: () => Promise<boolean>; deleted: ConfigEvent };
+  /** The row read again: its event now, its delete if gone, null if nothing can be said. */
+  now: () => Promise<ConfigEvent | null>;
 }

@@ -111,7 +111,7 @@ export class NotificationObjectsController {
       unset,
     );
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    await updateAnnounced(this.publisher, configEventOf.object(record), () => this.objects.exists(id), { type: 'object.deleted', teamId: record.teamId, objectId: id });
+    await updateAnnounced(this.publisher, configEventOf.object(record), async () => (await this.objects.byId(id)) !== null, { type: 'object.deleted', teamId: record.teamId, objectId: id });
     return notificationObjectView(record);
   }
 

@@ -74,7 +74,7 @@ export class NotificationPoliciesController {
     const record: NotificationPolicyRecord = { _id: id, teamId, ...body, createdAt: existing.createdAt, updatedAt: new Date() };
     // Deleted since it was read: the same answer as if it had been gone before.
     if (!(await this.policies.replace(record))) throw notFound(id);
-    await updateAnnounced(this.publisher, configEventOf.policy(record), () => this.policies.exists(id), { type: 'policy.deleted', teamId, policyId: id });
+    await updateAnnounced(this.publisher, configEventOf.policy(record), async () => (await this.policies.byId(id)) !== null, { type: 'policy.deleted', teamId, policyId: id });
     return policyView(record);
   }
 

@@ -33,9 +33,9 @@ export class InhibitionRuleRepository {
     await this.rules.deleteMany({ teamId }).exec();
   }
 
-  /** Whether the row is there, by `_id` alone so the index serves it (on FerretDB too). */
-  async exists(id: string): Promise<boolean> {
-    return (await this.rules.findOne({ _id: id }, { _id: 1 }).lean().exec()) !== null;
+  /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
+  byId(id: string): Promise<InhibitionRuleRecord | null> {
+    return this.rules.findOne({ _id: id }).lean<InhibitionRuleRecord>().exec();
   }
 
   /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */

@@ -57,9 +57,9 @@ export class NotificationObjectRepository {
     return new Set(found.map((record) => record._id));
   }
 
-  /** Whether the row is there, by `_id` alone so the index serves it (on FerretDB too). */
-  async exists(id: string): Promise<boolean> {
-    return (await this.objects.findOne({ _id: id }, { _id: 1 }).lean().exec()) !== null;
+  /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
+  byId(id: string): Promise<NotificationObjectRecord | null> {
+    return this.objects.findOne({ _id: id }).lean<NotificationObjectRecord>().exec();
   }
 
   /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */

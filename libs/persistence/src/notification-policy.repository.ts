@@ -47,9 +47,9 @@ export class NotificationPolicyRepository {
     return this.policies.find({ teamId }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationPolicyRecord[]>().exec();
   }
 
-  /** Whether the row is there, by `_id` alone so the index serves it (on FerretDB too). */
-  async exists(id: string): Promise<boolean> {
-    return (await this.policies.findOne({ _id: id }, { _id: 1 }).lean().exec()) !== null;
+  /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
+  byId(id: string): Promise<NotificationPolicyRecord | null> {
+    return this.policies.findOne({ _id: id }).lean<NotificationPolicyRecord>().exec();
   }
 
   /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */

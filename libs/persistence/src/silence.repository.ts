@@ -56,6 +56,11 @@ export class SilenceRepository {
     await this.silences.deleteMany({ teamId }).exec();
   }
 
+  /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
+  byId(id: string): Promise<SilenceRecord | null> {
+    return this.silences.findOne({ _id: id }).lean<SilenceRecord>().exec();
+  }
+
   /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
   changedSince(since: Date | null): Promise<SilenceRecord[]> {
     return this.silences.find(since ? { updatedAt: { $gte: since } } : {}).lean<SilenceRecord[]>().exec();
