@@ -40,6 +40,10 @@ export class PartitionOwnerConsumer {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 5)),
+      // How long a rebalance waits for members to rejoin. kafkajs' 60 s default let a killed
+      // replica, still listed when its restart joined, hold every partition for up to a minute;
+      // handlers here are short (store and queue), so live members rejoin well within this.
+      rebalanceTimeout: Math.max(10_000, 2 * options.sessionTimeoutMs),
       maxWaitTimeInMs: 100,
     });
     const { GROUP_JOIN, REBALANCING, STOP, CRASH } = this.consumer.events;
