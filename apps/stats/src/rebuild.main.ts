@@ -4,9 +4,9 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
-import { parseBrokers } from '@alertlark/kafka';
+import { jsonKafkaLogCreator, parseBrokers } from '@alertlark/kafka';
 import { DailyStatsRepository, dailyStatsModels } from '@alertlark/persistence';
 import { commonEnvSchema, redact } from '@alertlark/service-kit';
 import { rebuildProjection } from './projection-rebuild';
@@ -16,12 +16,6 @@ const envSchema = commonEnvSchema.pick({ KAFKA_BROKERS: true, MONGO_URL: true, A
 
 const stderr = (message: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(`${redact(JSON.stringify({ time: new Date().toISOString(), message, ...fields }))}\n`);
-
-/** kafkajs warnings go to stderr, so stdout holds only the summary. */
-const kafkaLogs = () => ({ level, log, namespace }: LogEntry) => {
-  const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-  stderr(message, { level: level === logLevel.ERROR ? 'error' : 'warn', context: `kafkajs.${namespace}`, ...rest });
-};
 
 async function main(): Promise<number> {
   const parsed = parseRebuildArgs(process.argv.slice(2));
@@ -51,7 +45,8 @@ async function main(): Promise<number> {
     clientId: 'stats-rebuild',
     brokers: parseBrokers(env.data.KAFKA_BROKERS),
     logLevel: logLevel.WARN,
-    logCreator: kafkaLogs,
+    // kafkajs warnings go to stderr, so stdout holds only this command's own lines.
+    logCreator: jsonKafkaLogCreator(process.stderr, redact),
     retry: { initialRetryTime: 200, retries: 8 },
   });
   const connection = await mongoose

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 
 export interface KafkaConnection {
   clientId: string;
@@ -20,13 +20,18 @@ export function kafkaLogLine({ level, log, namespace }: LogEntry, redactLine: (l
   return redactLine(JSON.stringify({ time: now.toISOString(), level: levelNames[level] ?? 'info', context: `kafkajs.${namespace}`, message, ...rest }));
 }
 
+/** A kafkajs `logCreator` writing `kafkaLogLine`s to a stream: stdout for services, stderr for CLIs. */
+export function jsonKafkaLogCreator(stream: NodeJS.WritableStream, redactLine?: (line: string) => string): logCreator {
+  return () => (entry) => void stream.write(`${kafkaLogLine(entry, redactLine)}\n`);
+}
+
 export function createKafka({ clientId, brokers, redactLine }: KafkaConnection): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.WARN,
-    logCreator: () => (entry) => process.stdout.write(`${kafkaLogLine(entry, redactLine)}\n`),
+    logCreator: jsonKafkaLogCreator(process.stdout, redactLine),
     retry: { initialRetryTime: 200, retries: 10 },
   });
 }

@@ -3,9 +3,9 @@
  * [--dry-run] [--from-beginning]`: republishes dead-lettered messages to their source topics, each
  * once. See tools/dead-letters/README.md.
  */
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { z } from 'zod';
-import { parseBrokers } from '@alertlark/kafka';
+import { jsonKafkaLogCreator, parseBrokers } from '@alertlark/kafka';
 import { redact } from '@alertlark/service-kit';
 import { USAGE, parseReplayArgs } from './replay-options';
 import { replayDeadLetters } from './replay';
@@ -18,12 +18,6 @@ const envSchema = z.object({
 const stderr = (message: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(`${redact(JSON.stringify({ time: new Date().toISOString(), message, ...fields }))}\n`);
 const stdout = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
-
-/** kafkajs warnings go to stderr, so stdout holds only the replay's own lines. */
-const kafkaLogs = () => ({ level, log, namespace }: LogEntry) => {
-  const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-  stderr(message, { level: level === logLevel.ERROR ? 'error' : 'warn', context: `kafkajs.${namespace}`, ...rest });
-};
 
 async function main(): Promise<number> {
   const parsed = parseReplayArgs(process.argv.slice(2));
@@ -50,7 +44,8 @@ async function main(): Promise<number> {
     clientId: 'dead-letter-replay',
     brokers: parseBrokers(env.data.KAFKA_BROKERS),
     logLevel: logLevel.WARN,
-    logCreator: kafkaLogs,
+    // kafkajs warnings go to stderr, so stdout holds only this command's own lines.
+    logCreator: jsonKafkaLogCreator(process.stderr, redact),
     retry: { initialRetryTime: 200, retries: 8 },
   });
   let stopping = false;
