@@ -1,5 +1,5 @@
 export * from './matcher';
-export { RegexSyntaxError, compileAnchoredRegex, translateGoRegex } from './go-regex';
+export { AnchoredRegex, RegexSyntaxError, compileAnchoredRegex } from './re2';
 export * from './rule-matchers';
 export * from './duration';
 export * from './fingerprint';

@@ -1,4 +1,4 @@
-import { compileAnchoredRegex, RegexSyntaxError } from './go-regex';
+import { AnchoredRegex, compileAnchoredRegex, RegexSyntaxError } from './re2';
 
 export type MatchOperator = '=' | '!=' | '=~' | '!~';
 
@@ -12,10 +12,10 @@ export interface EqualityMatcher extends MatcherBase {
   readonly regex?: undefined;
 }
 
-/** `regex` is the value compiled once, anchored as `^(?:value)$`. */
+/** `regex` is the value compiled once (RE2, linear time), anchored as `^(?:value)$`. */
 export interface RegexMatcher extends MatcherBase {
   readonly operator: '=~' | '!~';
-  readonly regex: RegExp;
+  readonly regex: AnchoredRegex;
 }
 
 /** One Alertmanager label matcher; build it with newMatcher or a parser. */

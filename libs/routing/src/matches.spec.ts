@@ -43,6 +43,8 @@ describe('matches', () => {
     ['foo=~"\\\\s"', { foo: '\u00a0' }, false],
     ['foo=~"[[:digit:]]+"', { foo: '42' }, true],
     ['foo=~"a{,2}"', { foo: 'a{,2}' }, true],
+    ['host=~"(a+)+b"', { host: 'a'.repeat(34) + 'c' }, false],
+    ['host!~"(a+)+b"', { host: 'a'.repeat(34) + 'c' }, true],
     ['"service.name"="api"', { 'service.name': 'api' }, true],
   ])('%s on %j is %s', (input, record, expected) => {
     expect(matches(parseMatcher(input), labels(record))).toBe(expected);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ruleConditionShapeSchema, type LabelPair, type RuleConditionOperator } from '@alertlark/contracts';
-import { compileAnchoredRegex, RegexSyntaxError } from './go-regex';
+import { compileAnchoredRegex, RegexSyntaxError } from './re2';
 import { Matcher, matchesAll, newMatcher } from './matcher';
 
 /**
