@@ -1,6 +1,6 @@
-import type { AlertEvent, AlertStatus, GroupedAlertEvent, LabelPair } from '@alertlark/contracts';
+import type { AlertEvent, AlertStatus, LabelPair } from '@alertlark/contracts';
 
-/** What the first stage remembers of an alert between its events. */
+/** What the router remembers of an alert between its events. */
 export interface TrackedAlert {
   readonly status: AlertStatus;
   readonly endsAt: number | null;
@@ -14,9 +14,23 @@ export interface MatchedGroup {
   readonly groupLabels: readonly LabelPair[];
 }
 
+/** An alert joined, changed status in, or left one policy's group. */
+export interface GroupChange {
+  readonly eventId: string;
+  readonly teamId: string;
+  readonly policyId: string;
+  readonly groupKey: string;
+  readonly groupLabels: LabelPair[];
+  readonly fingerprint: string;
+  /** `upsert`: the alert is in the group with this status; `leave`: the policy no longer takes it. */
+  readonly change: 'upsert' | 'leave';
+  readonly status: AlertStatus;
+  readonly startsAt: string;
+}
+
 export interface AlertChangePlan {
-  /** Group changes to hand to the second stage, in order. */
-  readonly changes: GroupedAlertEvent[];
+  /** Group changes, in order. */
+  readonly changes: GroupChange[];
   /** Set when the alert started or stopped firing: a history entry. */
   readonly transition: AlertStatus | null;
   /** The groups the alert is in after this event. */
@@ -28,12 +42,11 @@ function firingAt(status: AlertStatus, endsAt: number | null, now: number): bool
 }
 
 /**
- * The de-duplicating first stage: what one alert event changes. Prometheus re-sends every firing
+ * What one alert event changes, de-duplicated. Prometheus re-sends every firing
  * alert each minute and Alertmanager re-sends webhooks; such repeats change nothing and travel no
  * further. Only a start or stop of firing, a newly matching policy, or a policy that stopped
- * matching reaches the groups. A redelivered event (same id as the last one applied) is passed on
- * again: the second stage applies changes idempotently, and the first delivery may have been cut
- * short before its hand-over.
+ * matching reaches the groups. A redelivered event (same id as the last one applied) is applied again:
+ * group changes are idempotent.
  */
 export function planAlertChange(previous: TrackedAlert | null, event: AlertEvent, endsAt: number | null, matched: readonly MatchedGroup[], now: number): AlertChangePlan {
   const firing = firingAt(event.status, endsAt, now);
@@ -41,7 +54,7 @@ export function planAlertChange(previous: TrackedAlert | null, event: AlertEvent
   const transition: AlertStatus | null = previous === null ? (firing ? 'firing' : null) : firing !== wasFiring ? (firing ? 'firing' : 'resolved') : null;
   const redelivered = previous?.lastEventId === event.eventId;
   const status: AlertStatus = firing ? 'firing' : 'resolved';
-  const change = (group: MatchedGroup, kind: GroupedAlertEvent['change']): GroupedAlertEvent => ({
+  const change = (group: MatchedGroup, kind: GroupChange['change']): GroupChange => ({
     eventId: event.eventId,
     teamId: event.teamId,
     policyId: group.policyId,
@@ -51,7 +64,6 @@ export function planAlertChange(previous: TrackedAlert | null, event: AlertEvent
     change: kind,
     status,
     startsAt: event.startsAt,
-    at: event.receivedAt,
   });
 
   const before = new Set(previous?.groupKeys ?? []);

@@ -19,8 +19,6 @@ export const policyRouterEnvSchema = commonEnvSchema.extend({
   POLICY_ROUTER_PORT: servicePorts['policy-router'],
   /** Alertmanager's resolve_timeout: how long a pushed alert without `endsAt` stays firing. */
   ALERTLARK_RESOLVE_TIMEOUT: durationMs('5m'),
-  /** How often each replica looks for due group timers. */
-  POLICY_ROUTER_FLUSH_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(200),
   /** How long a dead replica keeps its groups before another takes them over. */
   POLICY_ROUTER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
 });

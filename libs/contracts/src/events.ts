@@ -3,7 +3,7 @@ import { alertEventSchema } from './alert.event';
 import { configEventSchema } from './config.event';
 import { deadLetterEventSchema } from './dead-letter.event';
 import { deliveryEventSchema } from './delivery.event';
-import { groupedAlertEventSchema } from './grouped-alert.event';
+import { alertHistoryEventSchema, routerStateSchema } from './router-state.event';
 import { larkNotificationSchema } from './lark-notification';
 import { TOPICS } from './topics';
 
@@ -18,10 +18,12 @@ export interface EventContract<S extends z.ZodType = z.ZodType> {
 }
 
 export const EVENTS = {
-  alerts: { topic: TOPICS.alerts, schema: alertEventSchema, partitions: 6 },
+  alerts: { topic: TOPICS.alerts, schema: alertEventSchema, partitions: 12 },
   notifications: { topic: TOPICS.notifications, schema: larkNotificationSchema, partitions: 6 },
   deliveries: { topic: TOPICS.deliveries, schema: deliveryEventSchema, partitions: 6 },
   config: { topic: TOPICS.config, schema: configEventSchema, partitions: 1, compacted: true },
   deadLetter: { topic: TOPICS.deadLetter, schema: deadLetterEventSchema, partitions: 1 },
-  groupedAlerts: { topic: TOPICS.groupedAlerts, schema: groupedAlertEventSchema, partitions: 6 },
+  /** Co-partitioned with `alerts`: partition p restores the router state of alerts partition p. */
+  routerState: { topic: TOPICS.routerState, schema: routerStateSchema, partitions: 12, compacted: true },
+  alertHistory: { topic: TOPICS.alertHistory, schema: alertHistoryEventSchema, partitions: 6 },
 } as const satisfies Record<string, EventContract>;

@@ -9,7 +9,7 @@ export * from './api.schemas';
 export * from './api.responses';
 export * from './alertmanager.schemas';
 export * from './events';
-export * from './grouped-alert.event';
+export * from './router-state.event';
 export * from './time-interval';
 export * from './time-zone';
 export * from './policy-rule';

@@ -13,6 +13,8 @@ export class ConfigView {
   private readonly inhibitionRules = new Map<string, InhibitionRuleConfig>();
   /** Deleted chatbots, so a late notification for one fails at once instead of waiting for it. */
   private readonly deletedObjectIds = new Set<string>();
+  /** Deleted teams, so the router can forget their alerts and groups. */
+  private readonly deletedTeamIds = new Set<string>();
   private revision = 0;
 
   apply(event: ConfigEvent): void {
@@ -23,12 +25,14 @@ export class ConfigView {
         if (previous) this.teamIdByIngestHash.delete(previous.ingestTokenHash);
         this.teams.set(event.team.id, event.team);
         this.teamIdByIngestHash.set(event.team.ingestTokenHash, event.team.id);
+        this.deletedTeamIds.delete(event.team.id);
         return;
       }
       case 'team.deleted': {
         const previous = this.teams.get(event.teamId);
         if (previous) this.teamIdByIngestHash.delete(previous.ingestTokenHash);
         this.teams.delete(event.teamId);
+        this.deletedTeamIds.add(event.teamId);
         for (const [id, object] of this.objects) {
           if (object.teamId !== event.teamId) continue;
           this.objects.delete(id);
@@ -83,6 +87,10 @@ export class ConfigView {
   /** Chatbots that post daily statistics: enabled, with at least one time. */
   objectsWithDailyStats(): NotificationObjectConfig[] {
     return [...this.objects.values()].filter((object) => object.dailyStats?.enabled && object.dailyStats.times.length > 0);
+  }
+
+  isDeletedTeam(teamId: string): boolean {
+    return this.deletedTeamIds.has(teamId);
   }
 
   isDeletedObject(objectId: string): boolean {

@@ -7,3 +7,5 @@ export * from './config.view';
 export * from './config.feed';
 export * from './nest-kafka.options';
 export * from './partition-owner.consumer';
+export * from './partitions';
+export * from './batch.consumer';

@@ -1,14 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { ReceivedMessage } from './event.consumer';
-
-/**
- * The partition a key is published to when the consumer needs to know it: a replica that owns a
- * partition also owns the durable timers of every key on it (stored with their partition).
- */
-export function partitionForKey(key: string, partitions: number): number {
-  return createHash('sha1').update(key).digest().readUInt32BE(0) % partitions;
-}
 
 export interface PartitionOwnerConsumerOptions {
   groupId: string;

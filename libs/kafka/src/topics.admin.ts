@@ -23,6 +23,7 @@ export async function ensureTopics(
   await admin.connect();
   try {
     await createMissingTopics(admin, contracts);
+    await growPartitions(admin, contracts);
     await waitForLeaders(
       admin,
       contracts.map((contract) => contract.topic),
@@ -49,6 +50,26 @@ async function createMissingTopics(admin: Admin, contracts: readonly EventContra
   } catch (error) {
     // Another service may have created the same topic a moment earlier.
     if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
+  }
+}
+
+/**
+ * A topic created when its contract asked for fewer partitions gets the missing ones. Partition
+ * counts are part of the contract: alerts and the router's changelog are co-partitioned, and a
+ * replica restores partition p of one for partition p of the other.
+ */
+async function growPartitions(admin: Admin, contracts: readonly EventContract[]): Promise<void> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: contracts.map((contract) => contract.topic) });
+  const short = contracts.flatMap((contract) => {
+    const found = topics.find((topic) => topic.name === contract.topic);
+    return found && found.partitions.length < contract.partitions ? [{ topic: contract.topic, count: contract.partitions }] : [];
+  });
+  if (short.length === 0) return;
+  try {
+    await admin.createPartitions({ topicPartitions: short, validateOnly: false });
+  } catch (error) {
+    // Another service grew it a moment earlier.
+    if (!(error instanceof Error && /already has|INVALID_PARTITIONS/i.test(`${error.message} ${(error as { type?: string }).type ?? ''}`))) throw error;
   }
 }
 

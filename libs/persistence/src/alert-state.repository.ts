@@ -15,8 +15,6 @@ export type AlertState = AlertStateDocument;
 export type AlertHistoryEntry = AlertHistoryDocument;
 export type AlertStateFilter = 'firing' | 'resolved';
 
-const GET_MANY_CONCURRENCY = 16;
-
 export function alertStateId(teamId: string, fingerprint: string): string {
   return `${teamId}/${fingerprint}`;
 }
@@ -43,28 +41,6 @@ export class AlertStateRepository {
     return this.states.findOne({ _id: alertStateId(teamId, fingerprint) }).lean<AlertState>().exec();
   }
 
-  /**
-   * One lookup by `_id` each, a few at a time: FerretDB's SQLite backend answers `_id: {$in}` with a
-   * scan of the whole collection, but a single `_id` at once.
-   */
-  async getMany(teamId: string, fingerprints: readonly string[]): Promise<AlertState[]> {
-    const found: AlertState[] = [];
-    for (let start = 0; start < fingerprints.length; start += GET_MANY_CONCURRENCY) {
-      const batch = fingerprints.slice(start, start + GET_MANY_CONCURRENCY);
-      const states = await Promise.all(batch.map((fingerprint) => this.get(teamId, fingerprint)));
-      for (const state of states) if (state) found.push(state);
-    }
-    return found;
-  }
-
-  /** The team's alerts that fire at `now` and carry every given label value (inhibition sources). */
-  firingWithLabels(teamId: string, labels: readonly { name: string; value: string }[], now: Date, limit: number): Promise<AlertState[]> {
-    const query: Record<string, unknown> = { teamId, status: 'firing', $or: [{ endsAt: null }, { endsAt: { $gt: now } }] };
-    // `$all` of whole pairs: FerretDB 1.x takes neither $elemMatch with fields nor element equality.
-    if (labels.length > 0) query['labels'] = { $all: labels.map((label) => ({ name: label.name, value: label.value })) };
-    return this.states.find(query).limit(limit).lean<AlertState[]>().exec();
-  }
-
   list(teamId: string, options: { state?: AlertStateFilter; limit: number; offset: number; now: Date }): Promise<AlertState[]> {
     return this.states
       .find(stateQuery(teamId, options.state, options.now))
@@ -79,9 +55,13 @@ export class AlertStateRepository {
     return this.states.countDocuments(stateQuery(teamId, state, now)).exec();
   }
 
-  async save(state: AlertState): Promise<void> {
-    const { _id, ...fields } = state;
-    await this.states.updateOne({ _id }, { $set: fields }, { upsert: true }).exec();
+  /** Writes the latest state of many alerts in one unordered bulk request (the read model's projector). */
+  async saveMany(states: readonly AlertState[]): Promise<void> {
+    if (states.length === 0) return;
+    await this.states.bulkWrite(
+      states.map(({ _id, ...fields }) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } })),
+      { ordered: false },
+    );
   }
 
   /** Appends history entries; an entry already recorded (same id, a redelivery) is skipped. */
@@ -98,7 +78,7 @@ export class AlertStateRepository {
   }
 }
 
-/** Alert state and history: written by policy-router, read by the console. */
+/** Alert state and history: a read model projected by policy-router from its changelog, read by the console. */
 @Module({
   imports: [
     MongooseModule.forFeature([

@@ -2,8 +2,8 @@ import { Schema } from 'mongoose';
 import type { LabelPair } from '@alertlark/contracts';
 
 /**
- * The latest known state of one alert of one team, owned and written by policy-router's first
- * stage (alerts keyed `team/fingerprint`, so one writer per alert). Firing means `status` is
+ * The latest known state of one alert of one team: the console's read model, projected from
+ * policy-router's changelog (`alertlark.router-state.v1`) in bulk, a second or so behind it. Firing means `status` is
  * firing and `endsAt` has not passed: an alert whose `endsAt` passes without a resolved message is
  * resolved by that timeout, as in Alertmanager.
  */

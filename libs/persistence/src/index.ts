@@ -14,8 +14,6 @@ export * from './silence.schema';
 export * from './silence.repository';
 export * from './inhibition-rule.schema';
 export * from './inhibition-rule.repository';
-export * from './alert-group.schema';
-export * from './alert-group.repository';
 export * from './delivery-audit.schema';
 export * from './delivery-audit.repository';
 export * from './pending-notification.schema';

@@ -1,5 +1,5 @@
 import { toLabelPairs } from '@alertlark/contracts';
-import { compileInhibitionRule, compileSilence, inhibitedBy, silenceState, silencedBy } from './mute';
+import { compileInhibitionRule, compileSilence, indexInhibitionSources, inhibitedBy, silenceState, silencedBy } from './mute';
 
 const at = (iso: string) => Date.parse(iso);
 const silence = (id: string, matchers: string[], startsAt = '2026-11-24T10:00:00Z', endsAt = '2026-11-24T12:00:00Z') =>
@@ -50,6 +50,8 @@ describe('inhibition (Alertmanager inhibit_rules)', () => {
     ],
   ])('%s', (_case, target, firing, expected) => {
     expect(inhibitedBy([rule], target, firing)).toEqual(expected);
+    // The index the router uses for many targets decides the same.
+    expect(indexInhibitionSources(rule, firing).inhibits(target)).toBe(expected.length > 0);
   });
 
   it('never lets an alert inhibit itself, nor two alerts matching both sides inhibit each other', () => {
@@ -58,5 +60,20 @@ describe('inhibition (Alertmanager inhibit_rules)', () => {
     const two = alert('y', { team: 'a', alertname: 'Two' });
     expect(inhibitedBy([both], one, [one])).toEqual([]);
     expect(inhibitedBy([both], one, [one, two])).toEqual([]);
+    expect(indexInhibitionSources(both, [one]).inhibits(one)).toBe(false);
+    expect(indexInhibitionSources(both, [one, two]).inhibits(one)).toBe(false);
+  });
+
+  it('indexes sources: the same decision as inhibitedBy for every target of a mixed set', () => {
+    const severities = ['critical', 'warning', 'info'];
+    const names = ['NodeDown', 'DiskSlow', 'CpuHigh'];
+    const alerts = Array.from({ length: 54 }, (_, i) =>
+      alert(`f${i}`, { alertname: names[i % 3]!, severity: severities[Math.floor(i / 3) % 3]!, ...(i % 6 === 5 ? {} : { instance: `web-${Math.floor(i / 9)}` }) }),
+    );
+    const mutual = compileInhibitionRule({ id: 'm', teamId: 't', name: 'm', sourceMatchers: ['severity=~"critical|warning"'], targetMatchers: ['severity=~"warning|info"'], equal: ['instance'] });
+    for (const candidate of [rule, mutual]) {
+      const index = indexInhibitionSources(candidate, alerts);
+      for (const target of alerts) expect([target.fingerprint, index.inhibits(target)]).toEqual([target.fingerprint, inhibitedBy([candidate], target, alerts).length > 0]);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { alertEventKey, alertEventSchema, toLabelPairs, type AlertEvent, type ConfigEvent, type NotificationPolicyConfig } from '@alertlark/contracts';
+import { alertPartition } from '@alertlark/kafka';
 import { alertFingerprint } from '@alertlark/routing';
 
 /** The shape of one benchmark run: who is configured and how many alert events are sent. */
@@ -19,6 +20,8 @@ export interface LoadShape {
 export interface LoadMessage {
   key: string;
   value: string;
+  /** Alerts are partitioned by team, as ingest publishes them. */
+  partition: number;
 }
 
 export type EventKind = 'new' | 'resend' | 'resolve' | 'refire';
@@ -152,7 +155,7 @@ export function buildAlertLoad(shape: LoadShape, now = Date.now()): AlertLoad {
       source: 'alertmanager',
       receivedAt,
     });
-    messages.push({ key: alertEventKey(event), value: JSON.stringify(event) });
+    messages.push({ key: alertEventKey(event), value: JSON.stringify(event), partition: alertPartition(event.teamId) });
   }
   return { messages, kinds, alertnames: new Set(alerts.map((alert) => alert.alertname)).size, matching };
 }

@@ -35,9 +35,7 @@ interface RunResult {
   seconds: number;
   alertsPerSecond: number;
   /** Until the first stage (alerts topic) had committed everything. */
-  alertsStageSeconds: number;
   produceSeconds: number;
-  groupChanges: number;
   /** This run's notifications, from the first send until NOTIFICATION_WINDOW_MS after grouping caught up. */
   notifications: number;
   /** Group flushes (sent or quiet) by the routers, from their /metrics at the end. */
@@ -114,7 +112,6 @@ async function committedOffsets(admin: Admin, groupId: string, topic: string): P
 }
 
 const caughtUp = (committed: Offsets, target: Offsets) => [...target].every(([partition, end]) => (committed.get(partition) ?? -1) >= end);
-const sameOffsets = (a: Offsets, b: Offsets) => a.size === b.size && [...a].every(([partition, offset]) => b.get(partition) === offset);
 const total = (offsets: Offsets) => [...offsets.values()].reduce((sum, offset) => sum + offset, 0);
 
 /** A fresh group starts exactly at these offsets, whatever the timing of its members' joins. */
@@ -197,7 +194,6 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
   const logDir = path.join(options.logRoot, runId);
   const mongoUrl = options.mongoUrl.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${runId}`);
   const alertsGroup = `${prefix}.policy-router`;
-  const groupsGroup = `${prefix}.policy-router.groups`;
   log(`run ${runId}: ${routers} router(s)`, { prefix, mongoUrl, logDir });
 
   const started = performance.now();
@@ -219,10 +215,8 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
     log('configuration published', { events: config.length });
 
     const alertsStart = await endOffsets(admin, EVENTS.alerts.topic);
-    const groupedStart = await endOffsets(admin, EVENTS.groupedAlerts.topic);
     const notificationsStart = await endOffsets(admin, EVENTS.notifications.topic);
     await presetGroup(admin, alertsGroup, EVENTS.alerts.topic, alertsStart);
-    await presetGroup(admin, groupsGroup, EVENTS.groupedAlerts.topic, groupedStart);
     await presetGroup(admin, `${runId}.bench-notifications`, EVENTS.notifications.topic, notificationsStart);
 
     const urls: string[] = [];
@@ -250,9 +244,9 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
         return answer.present || undefined;
       });
     }
-    // Both groups settled with every router in them: no rebalance pauses the measurement.
-    await waitFor(`consumer groups to hold ${routers} member(s) each`, async () => {
-      const { groups } = await admin.describeGroups([alertsGroup, groupsGroup]);
+    // The group settled with every router in it: no rebalance pauses the measurement.
+    await waitFor(`the consumer group to hold ${routers} member(s)`, async () => {
+      const { groups } = await admin.describeGroups([alertsGroup]);
       return groups.every((group) => group.state === 'Stable' && group.members.length === routers) || undefined;
     }, 60_000, 250);
     log('routers ready', { urls });
@@ -273,45 +267,28 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
     log('load produced', { events: load.messages.length, seconds: round((produced - t0) / 1000), topicGrowth: total(alertsTarget) - total(alertsStart) });
 
     const deadline = t0 + options.timeoutMs;
-    let alertsDoneAt: number | undefined;
-    let groupsDoneAt: number | undefined;
-    let groupedEnds = new Map<number, number>();
-    let groupedEndsSince = performance.now();
     let lastReport = performance.now();
+    let doneAt: number;
     for (;;) {
       throwIfStopping();
       const now = performance.now();
       if (now > deadline) throw new Error(`not caught up after ${options.timeoutMs / 1000} s; see ${logDir}`);
-      if (alertsDoneAt === undefined) {
-        const committed = await committedOffsets(admin, alertsGroup, EVENTS.alerts.topic);
-        if (caughtUp(committed, alertsTarget)) {
-          alertsDoneAt = now;
-          log('alerts stage caught up', { seconds: round((now - t0) / 1000) });
-        } else if (now - lastReport > 10_000) {
-          lastReport = now;
-          log('alerts stage', { remaining: total(alertsTarget) - total(committed), seconds: round((now - t0) / 1000) });
-        }
+      const committed = await committedOffsets(admin, alertsGroup, EVENTS.alerts.topic);
+      // Offsets are committed only once a batch's changelog records and notifications are acknowledged.
+      if (caughtUp(committed, alertsTarget)) {
+        doneAt = now;
+        break;
       }
-      if (alertsDoneAt !== undefined) {
-        const ends = await endOffsets(admin, EVENTS.groupedAlerts.topic);
-        if (!sameOffsets(ends, groupedEnds)) {
-          groupedEnds = ends;
-          groupedEndsSince = now;
-          groupsDoneAt = undefined;
-        }
-        const committed = await committedOffsets(admin, groupsGroup, EVENTS.groupedAlerts.topic);
-        if (caughtUp(committed, ends)) groupsDoneAt ??= now;
-        else groupsDoneAt = undefined;
-        // Done once caught up and the topic has not grown for a second since.
-        if (groupsDoneAt !== undefined && now - groupedEndsSince >= 1_000) break;
+      if (now - lastReport > 10_000) {
+        lastReport = now;
+        log('routing', { remaining: total(alertsTarget) - total(committed), seconds: round((now - t0) / 1000) });
       }
-      await sleep(100);
+      await sleep(20);
     }
-    const doneAt = groupsDoneAt!;
     const cpuAfter = cpuTimes();
     const routerCpuSeconds = processes.reduce((sum, router) => sum + (router.cpuSeconds() ?? 0), 0);
     const seconds = (doneAt - t0) / 1000;
-    log('grouping caught up', { seconds: round(seconds) });
+    log('routing caught up', { seconds: round(seconds) });
 
     // Notifications: those of this run's teams until a fixed while after grouping caught up.
     await sleep(Math.max(0, doneAt + NOTIFICATION_WINDOW_MS - performance.now()));
@@ -339,9 +316,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
       routers,
       seconds: round(seconds),
       alertsPerSecond: Math.round(load.messages.length / seconds),
-      alertsStageSeconds: round((alertsDoneAt! - t0) / 1000),
       produceSeconds: round((produced - t0) / 1000),
-      groupChanges: total(groupedEnds) - total(groupedStart),
       notifications,
       flushes,
       routerCpuSeconds: round(routerCpuSeconds),

@@ -42,7 +42,6 @@ export const fleetPorts = (basePort: number, senders: number) => ({
 async function presetGroups(admin: Admin, prefix: string): Promise<void> {
   const groups: Array<[string, string]> = [
     [`${prefix}.policy-router`, EVENTS.alerts.topic],
-    [`${prefix}.policy-router.groups`, EVENTS.groupedAlerts.topic],
     [`${prefix}.lark-sender`, EVENTS.notifications.topic],
   ];
   for (const [groupId, topic] of groups) {

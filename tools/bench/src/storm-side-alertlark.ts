@@ -126,7 +126,7 @@ export async function runAlertlarkSide(kafka: Kafka, admin: Admin, fleet: StormF
     const postSeconds = (performance.now() - started) / 1_000;
     log('alertlark: storm posted', { alerts: storm.length, seconds: round(postSeconds) });
     const alertsEnds = await topicEnds(admin, EVENTS.alerts.topic);
-    let routerTargets: Array<{ groupId: string; topic: string; ends: Map<number, number> }> = [{ groupId: `${options.runId}.policy-router`, topic: EVENTS.alerts.topic, ends: alertsEnds }];
+    const routerTargets: Array<{ groupId: string; topic: string; ends: Map<number, number> }> = [{ groupId: `${options.runId}.policy-router`, topic: EVENTS.alerts.topic, ends: alertsEnds }];
     let routerCaughtUpAt: number | undefined;
     let lastRouterCheck = 0;
 
@@ -147,13 +147,8 @@ export async function runAlertlarkSide(kafka: Kafka, admin: Admin, fleet: StormF
       if (routerCaughtUpAt === undefined && now - lastRouterCheck >= 1_000) {
         lastRouterCheck = now;
         if (await caughtUp(admin, routerTargets)) {
-          if (routerTargets.length === 1) {
-            // First stage done: what it handed to the grouping stage is now all on the grouped topic.
-            routerTargets = [...routerTargets, { groupId: `${options.runId}.policy-router.groups`, topic: EVENTS.groupedAlerts.topic, ends: await topicEnds(admin, EVENTS.groupedAlerts.topic) }];
-          } else {
-            routerCaughtUpAt = now;
-            log('alertlark: router caught up', { seconds: round((now - t0) / 1000) });
-          }
+          routerCaughtUpAt = now;
+          log('alertlark: router caught up', { seconds: round((now - t0) / 1000) });
         }
       }
       if (now - lastReport > 10_000) {

@@ -63,7 +63,8 @@ describe('selectForReplay', () => {
     for (const sourceTopic of [TOPICS.config, TOPICS.deadLetter, 'someone.else.v1']) {
       expect(selectForReplay(message({ sourceTopic }), {})).toMatchObject({ replay: false, reason: expect.stringContaining('not replayable') });
     }
-    expect(REPLAYABLE_TOPICS).toEqual(expect.arrayContaining([TOPICS.alerts, TOPICS.notifications, TOPICS.deliveries, TOPICS.groupedAlerts]));
+    expect(REPLAYABLE_TOPICS).toEqual(expect.arrayContaining([TOPICS.alerts, TOPICS.notifications, TOPICS.deliveries, TOPICS.alertHistory]));
+    expect(REPLAYABLE_TOPICS).not.toContain(TOPICS.routerState);
     expect(REPLAYABLE_TOPICS).not.toContain(TOPICS.config);
   });
 

@@ -14,13 +14,14 @@ export type ReplaySelection =
   | { replay: false; reason: string; entry?: DeadLetterEvent };
 
 /**
- * The topics a dead letter may go back to. The config topic is left out: it is compacted and
- * last-writer-wins, so an old entry replayed would undo every later change of the same key
- * (change configuration through the console instead); so is the dead-letter topic itself.
+ * The topics a dead letter may go back to. Compacted topics (the configuration, the router's
+ * changelog) are left out: they are last-writer-wins, so an old entry replayed would undo every
+ * later change of the same key (change configuration through the console instead); so is the
+ * dead-letter topic itself.
  */
 const REPLAYABLE: ReadonlyMap<string, EventContract> = new Map(
   Object.values(EVENTS)
-    .filter((contract) => contract.topic !== EVENTS.config.topic && contract.topic !== EVENTS.deadLetter.topic)
+    .filter((contract: EventContract) => !contract.compacted && contract.topic !== EVENTS.deadLetter.topic)
     .map((contract) => [contract.topic, contract] as const),
 );
 

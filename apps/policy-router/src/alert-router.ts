@@ -1,0 +1,239 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Gauge, Registry, type Counter } from 'prom-client';
+import { EVENTS, type AlertEvent, type NotificationEvent } from '@alertlark/contracts';
+import { BatchConsumer, ConfigFeed, EventPublisher, alertPartition, type ConsumedBatch } from '@alertlark/kafka';
+import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
+import { applyAlertEvent } from './apply-alert';
+import { flushGroup, InhibitionIndexes, isFiring } from './flush-group';
+import { FlushSchedule, type ScheduledFlush } from './flush-schedule';
+import { PartitionState } from './partition-state';
+import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
+import { restorePartitions } from './restore-partitions';
+import { RoutingCatalog } from './routing-catalog';
+
+/** A resolved alert in no group is forgotten after this long without news of it. */
+const SWEEP_QUIET_MS = 10 * 60_000;
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * policy-router's engine. Alerts are partitioned by team, so the replica that owns a partition
+ * owns every alert, group and timer of its teams, in memory (`PartitionState`). A batch of alert
+ * events is applied in memory, due groups are flushed, and the batch's notifications, changelog
+ * records and history go out in batched produces; the batch's offsets are committed only after.
+ * Work on one partition is serial (batches, timer flushes, sweeps), so the changelog of a key is
+ * written in order; partitions go on independently, so a busy team delays only its partition.
+ */
+@Injectable()
+export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly states = new Map<number, PartitionState>();
+  private readonly restored = new Map<number, Promise<void>>();
+  private readonly tails = new Map<number, Promise<void>>();
+  private owned: ReadonlySet<number> = new Set();
+  private assignment = 0;
+  private readonly schedule: FlushSchedule;
+  private readonly inhibition = new InhibitionIndexes();
+  private readonly consumer: BatchConsumer<typeof EVENTS.alerts>;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private configRevision = -1;
+  private readonly events: Counter;
+  private readonly flushes: Counter;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(POLICY_ROUTER_ENV) private readonly env: PolicyRouterEnv,
+    private readonly publisher: EventPublisher,
+    private readonly catalog: RoutingCatalog,
+    private readonly config: ConfigFeed,
+    private readonly logger: JsonLogger,
+    private readonly readiness: Readiness,
+    registry: Registry,
+  ) {
+    this.events = counter(registry, 'alertlark_router_alert_events_total', 'Alert events taken in, by whether they changed anything', ['outcome']);
+    this.flushes = counter(registry, 'alertlark_router_group_flushes_total', 'Group flushes, by outcome', ['outcome']);
+    new Gauge({ name: 'alertlark_router_alerts', help: 'Alerts held in memory', registers: [registry], collect: this.gaugeOf('alerts') });
+    new Gauge({ name: 'alertlark_router_groups', help: 'Groups held in memory', registers: [registry], collect: this.gaugeOf('groups') });
+    this.schedule = new FlushSchedule(
+      (due) => this.onDue(due),
+      (entry) => this.owned.has(entry.partition) && this.states.get(entry.partition)?.group(entry.groupKey)?.flushAt === entry.at,
+    );
+    this.consumer = new BatchConsumer(kafka, {
+      name: 'policy-router',
+      groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.policy-router`,
+      contracts: [EVENTS.alerts],
+      fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest',
+      publisher,
+      log: (level, message, fields) => logger.event(level, message, fields),
+      sessionTimeoutMs: env.POLICY_ROUTER_SESSION_TIMEOUT_MS,
+      partitionsConsumedConcurrently: EVENTS.alerts.partitions,
+      onAssignment: (partitions) => this.assign(partitions),
+      onRevocation: () => {
+        this.owned = new Set();
+      },
+      handleBatch: (batch) => this.onBatch(batch),
+    });
+  }
+
+  private gaugeOf(what: 'alerts' | 'groups') {
+    const states = this.states;
+    return function (this: Gauge) {
+      let total = 0;
+      for (const state of states.values()) total += state.counts()[what];
+      this.set(total);
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness.register('alerts-consumer', () => this.consumer.hasJoined() && [...this.owned].every((partition) => this.states.has(partition)));
+    await this.consumer.run();
+    this.sweepTimer = setInterval(() => this.sweepAll(), SWEEP_EVERY_MS);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    this.schedule.stop();
+    await this.consumer.stop();
+    await Promise.all(this.tails.values());
+  }
+
+  /**
+   * A new assignment: every partition is restored from its changelog, even one this replica held
+   * before (another may have owned it in between). Work already queued finishes first.
+   */
+  private assign(partitions: ReadonlySet<number>): void {
+    const assignment = ++this.assignment;
+    this.owned = partitions;
+    for (const partition of [...this.states.keys()]) this.states.delete(partition);
+    this.schedule.retain(new Set());
+    this.restored.clear();
+    if (partitions.size === 0) return;
+    const restore = Promise.all([...this.tails.values()]).then(() => this.restore(partitions, assignment));
+    for (const partition of partitions) this.restored.set(partition, restore);
+  }
+
+  private async restore(partitions: ReadonlySet<number>, assignment: number): Promise<void> {
+    for (let attempt = 1; assignment === this.assignment; attempt++) {
+      const started = Date.now();
+      try {
+        const states = await restorePartitions(this.kafka, this.publisher, partitions, (level, message, fields) => this.logger.event(level, message, fields));
+        if (assignment !== this.assignment) return;
+        for (const [partition, state] of states) {
+          this.states.set(partition, state);
+          for (const group of state.allGroups()) if (group.flushAt !== null) this.schedule.add({ at: group.flushAt, partition, groupKey: group.groupKey });
+        }
+        const counts = [...states.values()].map((state) => state.counts());
+        this.logger.event('info', 'partitions restored', {
+          partitions: [...partitions],
+          alerts: counts.reduce((sum, count) => sum + count.alerts, 0),
+          groups: counts.reduce((sum, count) => sum + count.groups, 0),
+          ms: Date.now() - started,
+        });
+        return;
+      } catch (error) {
+        this.logger.event('error', 'restoring partitions failed; retrying', { partitions: [...partitions], attempt, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 200 * attempt)));
+      }
+    }
+  }
+
+  /** Runs work on one partition after the work queued before it. */
+  private serial(partition: number, work: () => Promise<void>): Promise<void> {
+    const result = (this.tails.get(partition) ?? Promise.resolve()).then(work);
+    const tail = result.catch(() => undefined);
+    this.tails.set(partition, tail);
+    void tail.then(() => {
+      if (this.tails.get(partition) === tail) this.tails.delete(partition);
+    });
+    return result;
+  }
+
+  private async onBatch(batch: ConsumedBatch<AlertEvent>): Promise<void> {
+    const restored = this.restored.get(batch.partition);
+    if (!restored) throw new Error(`partition ${batch.partition} is not assigned here`);
+    await restored;
+    await this.serial(batch.partition, async () => {
+      const state = this.states.get(batch.partition);
+      if (!state || !batch.isRunning()) throw new Error(`partition ${batch.partition} was revoked`);
+      this.sweepDeletedTeams();
+      const now = Date.now();
+      const misplaced: AlertEvent[] = [];
+      // Groups due now (a group wait of 0s) go out with this batch.
+      const dueNow = new Set<string>();
+      const schedule = (groupKey: string, at: number) => {
+        this.schedule.add({ at, partition: batch.partition, groupKey });
+        if (at <= now) dueNow.add(groupKey);
+      };
+      let changed = 0;
+      for (const { value: event, offset } of batch.events) {
+        if (alertPartition(event.teamId) !== batch.partition) {
+          misplaced.push(event);
+          continue;
+        }
+        if (applyAlertEvent(state, event, Number(offset), { policies: this.catalog, resolveTimeoutMs: this.env.ALERTLARK_RESOLVE_TIMEOUT, schedule, now })) changed++;
+      }
+      this.events.inc({ outcome: 'changed' }, changed);
+      this.events.inc({ outcome: 'unchanged' }, batch.events.length - changed - misplaced.length);
+      // An alert on another partition than its team's (published before alerts were partitioned
+      // by team, or by a foreign producer) goes to its team's partition.
+      if (misplaced.length > 0) await this.publisher.publish(EVENTS.alerts, misplaced.map((event) => ({ key: `${event.teamId}/${event.fingerprint}`, value: event, partition: alertPartition(event.teamId) })));
+      await this.flushAndWrite(state, [...dueNow], now);
+    });
+  }
+
+  private onDue(due: ScheduledFlush[]): void {
+    const byPartition = new Map<number, string[]>();
+    for (const entry of due) byPartition.set(entry.partition, [...(byPartition.get(entry.partition) ?? []), entry.groupKey]);
+    for (const [partition, groupKeys] of byPartition) {
+      void this.serial(partition, async () => {
+        const state = this.states.get(partition);
+        if (state) await this.flushAndWrite(state, groupKeys, Date.now());
+      }).catch((error: unknown) => {
+        // The state change did not reach the changelog; flushing again yields the same ids.
+        this.logger.event('error', 'group flush failed; retrying', { partition, groups: groupKeys.length, error: String(error) });
+        const retryAt = Date.now() + 1_000;
+        for (const groupKey of groupKeys) this.schedule.add({ at: retryAt, partition, groupKey });
+      });
+    }
+  }
+
+  /**
+   * Flushes the given groups, then makes the partition's changes durable: notifications first
+   * (a crash before the changelog write flushes again, with the same notification ids), then
+   * the changelog and history in one batched produce.
+   */
+  private async flushAndWrite(state: PartitionState, groupKeys: readonly string[], now: number): Promise<void> {
+    const notifications: NotificationEvent[] = [];
+    for (const groupKey of groupKeys) {
+      const group = state.group(groupKey);
+      if (!group || group.flushAt === null || group.flushAt > now) continue;
+      const outcome = flushGroup(state, groupKey, this.catalog, this.inhibition, now);
+      this.flushes.inc({ outcome: outcome.outcome });
+      notifications.push(...outcome.notifications);
+      if (outcome.flushAt !== null) this.schedule.add({ at: outcome.flushAt, partition: state.partition, groupKey });
+    }
+    const { records, history } = state.takeChanges();
+    if (notifications.length > 0) await this.publisher.publish(EVENTS.notifications, notifications.map((notification) => ({ key: notification.objectId, value: notification })));
+    await this.publisher.publishAll([
+      { contract: EVENTS.routerState, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },
+      { contract: EVENTS.alertHistory, events: history.map((entry) => ({ key: `${entry.teamId}/${entry.fingerprint}`, value: entry })) },
+    ]);
+  }
+
+  /** A deleted team's alerts and groups are forgotten (checked when the configuration changed). */
+  private sweepDeletedTeams(): void {
+    const revision = this.config.view.getRevision();
+    if (revision === this.configRevision) return;
+    for (const state of this.states.values()) for (const teamId of [...state.teamIds()]) if (this.config.view.isDeletedTeam(teamId)) state.purgeTeam(teamId);
+    this.configRevision = revision;
+  }
+
+  private sweepAll(): void {
+    for (const [partition, state] of this.states) {
+      void this.serial(partition, async () => {
+        const now = Date.now();
+        const swept = state.sweep(now, (alert) => isFiring(alert, now), SWEEP_QUIET_MS);
+        if (swept > 0) await this.flushAndWrite(state, [], now);
+      }).catch((error: unknown) => this.logger.event('warn', 'sweep failed', { partition, error: String(error) }));
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import type { NotificationEvent, NotifiedAlert, RoutedAlert, RoutedGroup } from '@alertlark/contracts';
+import {
+  clockAfterFlush,
+  decideFlush,
+  indexInhibitionSources,
+  isMutedByTimeIntervals,
+  silencedBy,
+  type CompiledInhibitionRule,
+  type CompiledPolicy,
+  type CompiledSilence,
+  type InhibitionIndex,
+} from '@alertlark/routing';
+import type { PartitionState } from './partition-state';
+
+/** A notification carries at most this many alerts (Kafka's message size); `totals` tells the rest. */
+export const MAX_ALERTS_PER_NOTIFICATION = 500;
+
+export interface FlushCatalog {
+  policy(teamId: string, policyId: string): CompiledPolicy | undefined;
+  silencesOf(teamId: string): readonly CompiledSilence[];
+  inhibitionRulesOf(teamId: string): readonly CompiledInhibitionRule[];
+}
+
+export interface FlushOutcome {
+  outcome: 'sent' | 'quiet' | 'dropped' | 'not-due';
+  notifications: NotificationEvent[];
+  /** The group's timer afterwards; null: the group is gone. */
+  flushAt: number | null;
+}
+
+/** Whether the alert fires at `now`: firing status, and its `endsAt` (if any) not yet passed. */
+export function isFiring(alert: Pick<RoutedAlert, 'status' | 'endsAt'>, now: number): boolean {
+  return alert.status === 'firing' && (alert.endsAt === null || alert.endsAt > now);
+}
+
+/**
+ * Inhibition sources indexed once per team, rule and team version, instead of a scan of the
+ * team's alerts for every target: a storm flushes hundreds of groups of one team at a time.
+ */
+export class InhibitionIndexes {
+  private readonly cache = new WeakMap<CompiledInhibitionRule, { state: PartitionState; version: number; validUntil: number; index: InhibitionIndex }>();
+
+  of(rule: CompiledInhibitionRule, state: PartitionState, teamId: string, now: number): InhibitionIndex {
+    const cached = this.cache.get(rule);
+    const version = state.teamVersion(teamId);
+    if (cached && cached.state === state && cached.version === version && now < cached.validUntil) return cached.index;
+    let validUntil = Number.POSITIVE_INFINITY;
+    const firing: RoutedAlert[] = [];
+    for (const alert of state.alertsOfTeam(teamId)) {
+      if (!isFiring(alert, now)) continue;
+      firing.push(alert);
+      // A source whose end passes stops inhibiting then.
+      if (alert.endsAt !== null) validUntil = Math.min(validUntil, alert.endsAt);
+    }
+    const index = indexInhibitionSources(rule, firing);
+    this.cache.set(rule, { state, version, validUntil, index });
+    return index;
+  }
+}
+
+/**
+ * One flush of one group, as Alertmanager's pipeline: silences and inhibition first (they always
+ * win), then the policy's time windows, then the dedup decision. Notification ids come from the
+ * group's incarnation, its notification count and the chatbot, so a flush repeated after a crash
+ * (its state change not yet in the changelog) yields the same ids and the sender posts each once.
+ */
+export function flushGroup(state: PartitionState, groupKey: string, catalog: FlushCatalog, inhibition: InhibitionIndexes, now: number): FlushOutcome {
+  const group = state.group(groupKey);
+  if (!group || group.flushAt === null || group.flushAt > now) return { outcome: 'not-due', notifications: [], flushAt: group?.flushAt ?? null };
+  const policy = catalog.policy(group.teamId, group.policyId);
+  if (!policy?.enabled) {
+    state.removeGroup(groupKey);
+    return { outcome: 'dropped', notifications: [], flushAt: null };
+  }
+  const silences = catalog.silencesOf(group.teamId);
+  const rules = catalog.inhibitionRulesOf(group.teamId).map((rule) => inhibition.of(rule, state, group.teamId, now));
+  const alerts = new Map<string, RoutedAlert>();
+  const gone: string[] = [];
+  for (const fingerprint of state.membersOf(groupKey).keys()) {
+    const alert = state.alert(group.teamId, fingerprint);
+    if (alert) alerts.set(fingerprint, alert);
+    else gone.push(fingerprint);
+  }
+  const muted = (alert: RoutedAlert) => silencedBy(silences, alert.labels, now).length > 0 || rules.some((rule) => rule.inhibits(alert));
+  const decision = decideFlush({
+    now,
+    sendResolved: policy.sendResolved,
+    repeatIntervalMs: policy.repeatIntervalMs,
+    timeMuted: isMutedByTimeIntervals(policy.timeWindows, now),
+    alerts: [...alerts.values()].map((alert) => ({ fingerprint: alert.fingerprint, firing: isFiring(alert, now), muted: muted(alert) })),
+    lastNotification: group.lastNotification,
+  });
+
+  let notificationSeq = group.notificationSeq;
+  let notifications: NotificationEvent[] = [];
+  if (decision.send.length > 0) {
+    notificationSeq++;
+    const sent = decision.send.map((fingerprint) => alerts.get(fingerprint)!);
+    notifications = notificationsOf(group, policy, notificationSeq, sent, decision.status, now);
+    recordNotified(state, group, policy, notificationSeq, sent, decision.status, now);
+  }
+  // Resolved alerts leave; so do members whose alert is gone (its team was deleted).
+  for (const fingerprint of [...decision.release, ...gone]) state.removeMember(groupKey, fingerprint);
+  const remaining = state.membersOf(groupKey).size;
+  if (remaining === 0) {
+    // As in Alertmanager, an emptied group is gone; the next alert starts a new incarnation.
+    state.removeGroup(groupKey);
+    return { outcome: decision.send.length > 0 ? 'sent' : 'quiet', notifications, flushAt: null };
+  }
+  const clock = clockAfterFlush(now, policy.groupIntervalMs, true);
+  const unchanged = group.lastFlushAt !== null && decision.send.length === 0 && decision.log === null && decision.release.length === 0 && gone.length === 0;
+  const next: RoutedGroup = {
+    ...group,
+    ...clock,
+    notificationSeq,
+    lastNotification: decision.log ? { at: decision.log.at, firing: [...decision.log.firing], resolved: [...decision.log.resolved] } : group.lastNotification,
+  };
+  // A quiet tick moves the timer in memory only: after a restore the recorded, older timer just
+  // brings one more quiet flush.
+  if (unchanged) state.moveTimer(next);
+  else state.putGroup(next);
+  return { outcome: decision.send.length > 0 ? 'sent' : 'quiet', notifications, flushAt: clock.flushAt };
+}
+
+function notificationsOf(group: RoutedGroup, policy: CompiledPolicy, seq: number, alerts: readonly RoutedAlert[], status: NotificationEvent['status'], now: number): NotificationEvent[] {
+  const at = new Date(now).toISOString();
+  const notified: NotifiedAlert[] = alerts.slice(0, MAX_ALERTS_PER_NOTIFICATION).map((alert) => {
+    const firing = isFiring(alert, now);
+    return {
+      fingerprint: alert.fingerprint,
+      status: firing ? 'firing' : 'resolved',
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: alert.startsAt,
+      ...(alert.endsAt !== null && !firing ? { endsAt: new Date(alert.endsAt).toISOString() } : {}),
+      ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
+    };
+  });
+  const firingCount = alerts.filter((alert) => isFiring(alert, now)).length;
+  return policy.objectIds.map((objectId) => ({
+    notificationId: createHash('sha256').update(`${group.incarnation}/${seq}/${objectId}`).digest('hex').slice(0, 32),
+    teamId: group.teamId,
+    objectId,
+    policyId: group.policyId,
+    groupKey: group.groupKey,
+    groupLabels: group.groupLabels,
+    status,
+    alerts: notified,
+    totals: { firing: firingCount, resolved: alerts.length - firingCount },
+    createdAt: at,
+  }));
+}
+
+/**
+ * History of each alert the notification newly told about (first firing, or resolved): a growing
+ * group re-sends all its alerts every interval, and an entry for each would be O(n²).
+ */
+function recordNotified(state: PartitionState, group: RoutedGroup, policy: CompiledPolicy, seq: number, alerts: readonly RoutedAlert[], status: NotificationEvent['status'], now: number): void {
+  const told = new Set([...(group.lastNotification?.firing.map((fp) => `${fp}:firing`) ?? []), ...(group.lastNotification?.resolved.map((fp) => `${fp}:resolved`) ?? [])]);
+  const at = new Date(now).toISOString();
+  for (const alert of alerts) {
+    if (told.has(`${alert.fingerprint}:${isFiring(alert, now) ? 'firing' : 'resolved'}`)) continue;
+    state.record({
+      id: `${group.incarnation}/${seq}/${alert.fingerprint}`,
+      teamId: group.teamId,
+      fingerprint: alert.fingerprint,
+      at,
+      kind: 'notified',
+      policyId: group.policyId,
+      groupKey: group.groupKey,
+      objectIds: [...policy.objectIds],
+      detail: status,
+    });
+  }
+}

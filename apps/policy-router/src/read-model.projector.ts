@@ -1,0 +1,93 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Registry, type Counter } from 'prom-client';
+import { EVENTS, type AlertHistoryEvent, type RoutedAlert } from '@alertlark/contracts';
+import { BatchConsumer, ConfigFeed, EventPublisher, type ConsumedBatch } from '@alertlark/kafka';
+import { AlertStateRepository, alertStateId, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
+import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
+import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
+
+type Projected = typeof EVENTS.routerState | typeof EVENTS.alertHistory;
+
+export function alertStateOf(alert: RoutedAlert): AlertState {
+  return {
+    _id: alertStateId(alert.teamId, alert.fingerprint),
+    teamId: alert.teamId,
+    fingerprint: alert.fingerprint,
+    status: alert.status,
+    labels: alert.labels,
+    annotations: alert.annotations,
+    startsAt: new Date(alert.startsAt),
+    endsAt: alert.endsAt === null ? null : new Date(alert.endsAt),
+    ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
+    source: alert.source,
+    lastEventId: alert.lastEventId,
+    lastReceivedAt: new Date(alert.lastReceivedAt),
+    groupKeys: alert.groupKeys,
+  };
+}
+
+export function historyEntryOf(event: AlertHistoryEvent): AlertHistoryEntry {
+  const { id, at, ...rest } = event;
+  return { _id: id, at: new Date(at), ...rest };
+}
+
+/**
+ * Projects the router's changelog and alert history into MongoDB for the console, off the
+ * routing path: one unordered bulk write per batch, latest state per alert. Tombstones are not
+ * projected (the router forgets resolved alerts; the console still lists them), nor are alerts of
+ * a deleted team (the console removed its rows).
+ */
+@Injectable()
+export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: BatchConsumer<Projected>;
+  private readonly projected: Counter;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(POLICY_ROUTER_ENV) env: PolicyRouterEnv,
+    publisher: EventPublisher,
+    private readonly alerts: AlertStateRepository,
+    private readonly config: ConfigFeed,
+    logger: JsonLogger,
+    registry: Registry,
+  ) {
+    this.projected = counter(registry, 'alertlark_router_read_model_writes_total', 'Alert states and history entries written to the read model', ['kind']);
+    this.consumer = new BatchConsumer<Projected>(kafka, {
+      name: 'policy-router.read-model',
+      groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.policy-router.read-model`,
+      contracts: [EVENTS.routerState, EVENTS.alertHistory],
+      fromBeginning: true,
+      publisher,
+      log: (level, message, fields) => logger.event(level, message, fields),
+      partitionsConsumedConcurrently: 4,
+      handleBatch: (batch) => this.project(batch),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private async project(batch: ConsumedBatch<unknown>): Promise<void> {
+    const deleted = (teamId: string) => this.config.view.isDeletedTeam(teamId);
+    if (batch.topic === EVENTS.alertHistory.topic) {
+      const entries = (batch.events as ConsumedBatch<AlertHistoryEvent>['events']).map((event) => event.value).filter((event) => !deleted(event.teamId));
+      await this.alerts.recordHistory(entries.map(historyEntryOf));
+      this.projected.inc({ kind: 'history' }, entries.length);
+      return;
+    }
+    const latest = new Map<string, AlertState>();
+    for (const { value } of batch.events as ConsumedBatch<RoutedAlert | null>['events']) {
+      if (value?.kind !== 'alert' || deleted(value.teamId)) continue;
+      const state = alertStateOf(value);
+      latest.set(state._id, state);
+    }
+    await this.alerts.saveMany([...latest.values()]);
+    this.projected.inc({ kind: 'alert' }, latest.size);
+  }
+}

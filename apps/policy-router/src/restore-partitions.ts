@@ -1,0 +1,37 @@
+import type { Kafka } from 'kafkajs';
+import { EVENTS } from '@alertlark/contracts';
+import { BatchConsumer, type EventPublisher } from '@alertlark/kafka';
+import { PartitionState } from './partition-state';
+
+/**
+ * Rebuilds the state of the given partitions from the router's changelog: the live consumer run to
+ * the end offsets present now. A record that fails its contract is dead-lettered by the consumer
+ * and restores nothing; a record under a key of the wrong shape is logged and skipped.
+ */
+export async function restorePartitions(
+  kafka: Kafka,
+  publisher: EventPublisher,
+  partitions: ReadonlySet<number>,
+  log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void,
+): Promise<Map<number, PartitionState>> {
+  const states = new Map([...partitions].map((partition) => [partition, new PartitionState(partition)]));
+  const restore = new BatchConsumer(kafka, {
+    name: 'policy-router.restore',
+    groupId: 'alertlark.policy-router.restore',
+    contracts: [EVENTS.routerState],
+    fromBeginning: true,
+    publisher,
+    log,
+    untilEnd: { partitions },
+    handleBatch: async (batch) => {
+      const state = states.get(batch.partition);
+      if (!state) return;
+      for (const event of batch.events) {
+        if (event.key === null || !state.restore(event.key, event.value)) log('warn', 'changelog record skipped: its key does not fit', { partition: batch.partition, offset: event.offset, key: event.key });
+      }
+    },
+  });
+  await restore.run();
+  for (const state of states.values()) state.dropOrphans();
+  return states;
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { alertStatusSchema } from './alert.event';
+import { labelPairsSchema } from './labels';
+
+const fingerprintSchema = z.string().regex(/^[0-9a-f]{16}$/);
+const isoSchema = z.iso.datetime({ offset: true });
+
+/** What policy-router remembers of one alert (its last event, and the groups it is in). */
+export const routedAlertSchema = z.object({
+  kind: z.literal('alert'),
+  teamId: z.string().min(1),
+  fingerprint: fingerprintSchema,
+  status: alertStatusSchema,
+  labels: labelPairsSchema,
+  annotations: labelPairsSchema,
+  startsAt: isoSchema,
+  /** Epoch ms; null: no end known (Alertmanager's firing alerts). */
+  endsAt: z.number().int().nullable(),
+  generatorURL: z.string().optional(),
+  source: z.enum(['alertmanager', 'prometheus']),
+  lastEventId: z.string().min(1),
+  lastReceivedAt: isoSchema,
+  /** The input offset of the last event applied: an older event replayed after a restore is skipped. */
+  offset: z.number().int().nonnegative(),
+  groupKeys: z.array(z.string().min(1)),
+});
+export type RoutedAlert = z.infer<typeof routedAlertSchema>;
+
+const notificationLogSchema = z.object({ at: z.number().int(), firing: z.array(fingerprintSchema), resolved: z.array(fingerprintSchema) });
+
+/** One policy's group: its timer and notification log. Members are records of their own. */
+export const routedGroupSchema = z.object({
+  kind: z.literal('group'),
+  groupKey: z.string().min(1),
+  teamId: z.string().min(1),
+  policyId: z.string().min(1),
+  groupLabels: labelPairsSchema,
+  /** Changes when a group is dropped and created again, so its notification ids never repeat. */
+  incarnation: z.string().min(1),
+  flushAt: z.number().int().nullable(),
+  lastFlushAt: z.number().int().nullable(),
+  notificationSeq: z.number().int().nonnegative(),
+  lastNotification: notificationLogSchema.nullable(),
+});
+export type RoutedGroup = z.infer<typeof routedGroupSchema>;
+
+/** An alert's membership of a group; `eventId` tells a flush whether it changed meanwhile. */
+export const groupMemberSchema = z.object({
+  kind: z.literal('member'),
+  groupKey: z.string().min(1),
+  fingerprint: fingerprintSchema,
+  status: alertStatusSchema,
+  eventId: z.string().min(1),
+});
+export type GroupMember = z.infer<typeof groupMemberSchema>;
+
+/**
+ * policy-router's changelog, `alertlark.router-state.v1` (compacted): every change of its
+ * in-memory state, one record per alert, group header and group member, so a change costs O(1)
+ * bytes whatever the group's size. Partition p holds the state of partition p of the alerts topic;
+ * a replica assigned that partition restores it from here. A null value (tombstone) removes the key.
+ */
+export const routerStateSchema = z.discriminatedUnion('kind', [routedAlertSchema, routedGroupSchema, groupMemberSchema]);
+export type RouterStateRecord = z.infer<typeof routerStateSchema>;
+
+/** Changelog keys: the kind first, so a tombstone says what it removes. */
+export const routerStateKey = {
+  alert: (teamId: string, fingerprint: string) => `a|${teamId}/${fingerprint}`,
+  group: (groupKey: string) => `g|${groupKey}`,
+  /** The fingerprint has a fixed length, so the group key after it needs no escaping. */
+  member: (groupKey: string, fingerprint: string) => `m|${fingerprint}|${groupKey}`,
+} as const;
+
+export type RouterStateKey =
+  | { kind: 'alert'; alertId: string }
+  | { kind: 'group'; groupKey: string }
+  | { kind: 'member'; groupKey: string; fingerprint: string };
+
+export function parseRouterStateKey(key: string): RouterStateKey | null {
+  if (key.startsWith('a|')) return { kind: 'alert', alertId: key.slice(2) };
+  if (key.startsWith('g|') && key.length > 2) return { kind: 'group', groupKey: key.slice(2) };
+  if (key.startsWith('m|') && key[18] === '|' && key.length > 19) return { kind: 'member', fingerprint: key.slice(2, 18), groupKey: key.slice(19) };
+  return null;
+}
+
+/** What happened to an alert, on `alertlark.alert-history.v1`: it fired, it resolved, or a notification carried it. */
+export const alertHistoryEventSchema = z.object({
+  /** Deterministic, so a replayed batch records nothing twice. */
+  id: z.string().min(1),
+  teamId: z.string().min(1),
+  fingerprint: fingerprintSchema,
+  at: isoSchema,
+  kind: z.enum(['firing', 'resolved', 'notified']),
+  policyId: z.string().optional(),
+  groupKey: z.string().optional(),
+  objectIds: z.array(z.string()).optional(),
+  detail: z.string().optional(),
+});
+export type AlertHistoryEvent = z.infer<typeof alertHistoryEventSchema>;

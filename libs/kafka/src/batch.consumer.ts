@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { z } from 'zod';
+import { EVENTS, type EventContract } from '@alertlark/contracts';
+import { decodeEvent } from './decode';
+import { PermanentEventError } from './event.consumer';
+import type { EventPublisher } from './event.publisher';
+
+
+/** One decoded message. `value` is null only for a tombstone on a compacted topic. */
+export interface ConsumedEvent<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: T;
+}
+
+export interface ConsumedBatch<T> {
+  topic: string;
+  partition: number;
+  /** The batch's messages that passed their contract, in offset order; the others are dead-lettered already. */
+  events: ConsumedEvent<T>[];
+  /** Sends one message to the dead-letter topic with the reason, before the batch's offsets are committed. */
+  deadLetter(event: ConsumedEvent<T>, reason: string): void;
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or lost the partition: long work should give up. */
+  isRunning(): boolean;
+}
+
+type ValueOf<C extends EventContract> = C extends { compacted: true } ? z.output<C['schema']> | null : z.output<C['schema']>;
+
+export interface ConsumerDeclaration<C extends EventContract> {
+  /** Names the consumer in logs and dead-letter entries. */
+  name: string;
+  groupId: string;
+  contracts: readonly C[];
+  fromBeginning: boolean;
+  publisher: EventPublisher;
+  log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+  /**
+   * Called with each batch of one partition. It resolves once the batch's effects are durable
+   * (its outputs acknowledged); only then are its offsets committed. A throw is retried with
+   * backoff on the same batch, holding that partition only; `PermanentEventError` dead-letters
+   * the whole batch instead.
+   */
+  handleBatch: (batch: ConsumedBatch<ValueOf<C>>) => Promise<void>;
+  /** Told the partitions of the first contract's topic this member owns after each rebalance. */
+  onAssignment?: (partitions: ReadonlySet<number>) => void;
+  /** Told when a rebalance starts or the consumer stops: from now on it owns nothing. */
+  onRevocation?: () => void;
+  /** How fast a dead member's partitions move to a live one (default 10 s). */
+  sessionTimeoutMs?: number;
+  /** Offsets are committed on this interval, off the batch path (default 1 s). */
+  commitIntervalMs?: number;
+  partitionsConsumedConcurrently?: number;
+  /**
+   * Read to the end offsets present at start, then stop: a rebuild or a restore is the live
+   * consumer run to the end. With `partitions`, only those partitions of the first topic are read.
+   * Such a run uses a throwaway group and commits nothing.
+   */
+  untilEnd?: { partitions?: ReadonlySet<number> };
+  maxBackoffMs?: number;
+}
+
+const text = (value: Buffer | string | null): string | null => (value === null ? null : value.toString());
+
+/**
+ * The one way every Alertlark service consumes Kafka: the group, the contracts, the batch handler,
+ * dead-lettering, rebalance settings, commits and graceful shutdown, declared together. Messages
+ * are decoded against their topic's contract; one that fails goes to the dead-letter topic with
+ * the reason and never reaches the handler or stops the partition.
+ */
+export class BatchConsumer<C extends EventContract> {
+  private readonly consumer: Consumer;
+  private readonly contracts: Map<string, C>;
+  private readonly pending = new Map<string, { topic: string; partition: number; offset: string }>();
+  private commitTimer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> = Promise.resolve();
+  private joined = false;
+  private stopping = false;
+  private owned: ReadonlySet<number> = new Set();
+  private endOffsets: Map<number, number> | undefined;
+  private finished: (() => void) | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly declaration: ConsumerDeclaration<C>,
+  ) {
+    this.contracts = new Map(declaration.contracts.map((contract) => [contract.topic, contract]));
+    const sessionTimeout = declaration.sessionTimeoutMs ?? 10_000;
+    this.consumer = kafka.consumer({
+      groupId: declaration.untilEnd ? `${declaration.groupId}.${randomUUID()}` : declaration.groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
+      // How long a rebalance waits for members to rejoin: kafkajs' 60 s default let a killed
+      // member, still listed when its restart joined, hold every partition for a minute.
+      rebalanceTimeout: Math.max(10_000, 2 * sessionTimeout),
+      maxWaitTimeInMs: 100,
+    });
+    const firstTopic = declaration.contracts[0]!.topic;
+    const { GROUP_JOIN, REBALANCING, STOP, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (event) => {
+      this.joined = true;
+      const assigned = new Set(event.payload.memberAssignment[firstTopic] ?? []);
+      for (const [key, entry] of this.pending) if (!(event.payload.memberAssignment[entry.topic] ?? []).includes(entry.partition)) this.pending.delete(key);
+      this.owned = assigned;
+      if (this.declaration.untilEnd) this.pauseUnwanted(assigned);
+      else this.declaration.onAssignment?.(assigned);
+    });
+    for (const lost of [REBALANCING, STOP, CRASH])
+      this.consumer.on(lost, () => {
+        this.owned = new Set();
+        this.declaration.onRevocation?.();
+      });
+  }
+
+  /** The group has been joined once: consuming has really begun. */
+  hasJoined(): boolean {
+    return this.joined;
+  }
+
+  ownedPartitions(): ReadonlySet<number> {
+    return this.owned;
+  }
+
+  /** Starts consuming; for an `untilEnd` run, resolves once everything present at start was handled. */
+  async run(): Promise<void> {
+    const end = this.declaration.untilEnd ? await this.prepareEnd() : undefined;
+    await this.consumer.connect();
+    for (const contract of this.declaration.contracts) await this.consumer.subscribe({ topic: contract.topic, fromBeginning: this.declaration.untilEnd ? true : this.declaration.fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.declaration.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    if (!this.declaration.untilEnd) this.scheduleCommit();
+    if (end) {
+      await end.reached;
+      // Not from inside a batch: stopping waits for the running batch to finish.
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.stop();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.commitTimer);
+    await this.consumer.stop().catch(() => undefined);
+    await this.committing;
+    if (!this.declaration.untilEnd) await this.commitPending();
+    await this.consumer.disconnect();
+  }
+
+  /** Reads the end offsets to reach; `reached` resolves when they are. */
+  private async prepareEnd(): Promise<{ reached: Promise<void> }> {
+    const topic = this.declaration.contracts[0]!.topic;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const wanted = this.declaration.untilEnd?.partitions;
+      this.endOffsets = new Map(
+        offsets
+          .filter((entry) => (wanted ? wanted.has(entry.partition) : true) && Number(entry.high) > Number(entry.low))
+          .map((entry) => [entry.partition, Number(entry.high)]),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    if (this.endOffsets.size === 0) return { reached: Promise.resolve() };
+    return { reached: new Promise<void>((resolve) => (this.finished = resolve)) };
+  }
+
+  private pauseUnwanted(assigned: ReadonlySet<number>): void {
+    const wanted = this.endOffsets;
+    if (!wanted) return;
+    const topic = this.declaration.contracts[0]!.topic;
+    const idle = [...assigned].filter((partition) => !wanted.has(partition));
+    if (idle.length > 0) this.consumer.pause([{ topic, partitions: idle }]);
+  }
+
+  private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const contract = this.contracts.get(batch.topic);
+    if (!contract || batch.messages.length === 0) return;
+    if (this.endOffsets && !this.endOffsets.has(batch.partition)) return;
+    const events: ConsumedEvent<ValueOf<C>>[] = [];
+    const deadLetters: { message: KafkaMessage; reason: string }[] = [];
+    for (const message of batch.messages) {
+      if (message.value === null && contract.compacted) {
+        events.push({ topic: batch.topic, partition: batch.partition, offset: message.offset, key: text(message.key), value: null as ValueOf<C> });
+        continue;
+      }
+      const decoded = decodeEvent(contract.schema, message.value);
+      if (decoded.ok) events.push({ topic: batch.topic, partition: batch.partition, offset: message.offset, key: text(message.key), value: decoded.value as ValueOf<C> });
+      else deadLetters.push({ message, reason: decoded.reason });
+    }
+    const running = () => isRunning() && !isStale() && !this.stopping;
+    await this.retrying(batch.topic, batch.partition, heartbeat, running, async () => {
+      const rejected: { message: KafkaMessage; reason: string }[] = [];
+      const byOffset = new Map(batch.messages.map((message) => [message.offset, message]));
+      try {
+        await this.declaration.handleBatch({
+          topic: batch.topic,
+          partition: batch.partition,
+          events,
+          deadLetter: (event, reason) => rejected.push({ message: byOffset.get(event.offset)!, reason }),
+          heartbeat,
+          isRunning: running,
+        });
+      } catch (error) {
+        if (!(error instanceof PermanentEventError)) throw error;
+        for (const event of events) rejected.push({ message: byOffset.get(event.offset)!, reason: error.message });
+      }
+      await this.deadLetter(batch.topic, batch.partition, [...deadLetters, ...rejected]);
+    });
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    this.pending.set(`${batch.topic}/${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) });
+    this.checkEnd(batch.partition, Number(last));
+  }
+
+  private checkEnd(partition: number, lastOffset: number): void {
+    const ends = this.endOffsets;
+    if (!ends) return;
+    const end = ends.get(partition);
+    if (end !== undefined && lastOffset + 1 >= end) ends.delete(partition);
+    if (ends.size === 0) this.finished?.();
+  }
+
+  /** Retries the batch with backoff, heartbeating, until it succeeds or the partition is lost. */
+  private async retrying(topic: string, partition: number, heartbeat: () => Promise<void>, running: () => boolean, work: () => Promise<void>): Promise<void> {
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await work();
+          return;
+        } catch (error) {
+          this.declaration.log('error', 'batch failed; retrying', { consumer: this.declaration.name, topic, partition, attempt, error: String(error) });
+          if (!running()) throw error;
+          const delay = Math.min(this.declaration.maxBackoffMs ?? 10_000, 100 * 2 ** Math.min(attempt, 10));
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async deadLetter(topic: string, partition: number, entries: readonly { message: KafkaMessage; reason: string }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const at = new Date().toISOString();
+    for (const { message, reason } of entries) this.declaration.log('warn', 'message sent to the dead-letter topic', { consumer: this.declaration.name, topic, partition, offset: message.offset, reason });
+    await this.declaration.publisher.publish(
+      EVENTS.deadLetter,
+      entries.map(({ message, reason }) => ({
+        key: `${topic}/${partition}/${message.offset}`,
+        value: { sourceTopic: topic, partition, offset: message.offset, key: text(message.key), value: text(message.value), reason, consumer: this.declaration.name, at },
+      })),
+    );
+  }
+
+  private scheduleCommit(): void {
+    if (this.stopping) return;
+    this.commitTimer = setTimeout(() => {
+      this.committing = this.commitPending().finally(() => this.scheduleCommit());
+    }, this.declaration.commitIntervalMs ?? 1_000);
+  }
+
+  private async commitPending(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const offsets = [...this.pending.values()];
+    try {
+      await this.consumer.commitOffsets(offsets);
+      for (const entry of offsets) {
+        const key = `${entry.topic}/${entry.partition}`;
+        if (this.pending.get(key) === entry) this.pending.delete(key);
+      }
+    } catch (error) {
+      // A rebalance is under way: the offsets are committed by the next pass, or redelivered.
+      this.declaration.log('warn', 'offset commit failed; retrying', { consumer: this.declaration.name, error: String(error) });
+    }
+  }
+}
