@@ -208,3 +208,6 @@ export class EventPublisher {
     return this.kafka.producer({ allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } });
   }
 }
+
+// Exported from here so `@alertlark/kafka` offers it without touching the library's index.
+export { ProduceBatcher, ProduceBacklogFullError, type ProduceBatcherOptions } from './produce-batcher';
