@@ -1,0 +1,148 @@
+import { routerStateKey, type NotificationPolicyConfig, type RoutedAlert } from '@alertlark/contracts';
+import { compileInhibitionRule, compilePolicy, compileSilence, type CompiledInhibitionRule, type CompiledSilence } from '@alertlark/routing';
+import { flushGroup, InhibitionIndexes, MAX_ALERTS_PER_NOTIFICATION, type FlushCatalog } from './flush-group';
+import { PartitionState } from './partition-state';
+
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+const GROUP = 'p1:{"alertname"="Disk"}';
+
+const policy = (overrides: Partial<NotificationPolicyConfig> = {}) =>
+  compilePolicy({ id: 'p1', teamId: 't', name: 'p1', matchers: [], objectIds: ['o1', 'o2'], groupBy: ['alertname'], groupWait: '30s', groupInterval: '1m', repeatInterval: '4h', sendResolved: true, enabled: true, ...overrides } as NotificationPolicyConfig);
+
+function catalog(options: { policy?: ReturnType<typeof policy> | undefined; silences?: CompiledSilence[]; rules?: CompiledInhibitionRule[] } = {}): FlushCatalog {
+  const found = 'policy' in options ? options.policy : policy();
+  return { policy: () => found, silencesOf: () => options.silences ?? [], inhibitionRulesOf: () => options.rules ?? [] };
+}
+
+const fp = (i: number) => i.toString(16).padStart(16, '0');
+
+function alert(i: number, labels: Record<string, string> = {}, overrides: Partial<RoutedAlert> = {}): RoutedAlert {
+  return {
+    kind: 'alert',
+    teamId: 't',
+    fingerprint: fp(i),
+    status: 'firing',
+    labels: Object.entries({ alertname: 'Disk', instance: `web-${i}`, ...labels }).map(([name, value]) => ({ name, value })),
+    annotations: [],
+    startsAt: new Date(T0 - 60_000).toISOString(),
+    endsAt: null,
+    source: 'alertmanager',
+    lastEventId: `e${i}`,
+    lastReceivedAt: new Date(T0).toISOString(),
+    offset: i,
+    groupKeys: [GROUP],
+    ...overrides,
+  };
+}
+
+function groupOf(state: PartitionState, alerts: RoutedAlert[], flushAt = T0): void {
+  state.putGroup({ kind: 'group', groupKey: GROUP, teamId: 't', policyId: 'p1', groupLabels: [{ name: 'alertname', value: 'Disk' }], incarnation: 'inc', flushAt, lastFlushAt: null, notificationSeq: 0, lastNotification: null });
+  for (const entry of alerts) {
+    state.putAlert(entry);
+    state.putMember({ kind: 'member', groupKey: GROUP, fingerprint: entry.fingerprint, status: entry.status, eventId: entry.lastEventId });
+  }
+  state.takeChanges();
+}
+
+describe('flushGroup', () => {
+  it('sends one notification per chatbot with deterministic ids, then ticks every group interval', () => {
+    const state = new PartitionState(0);
+    groupOf(state, [alert(1), alert(2)]);
+    const first = flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0);
+    expect(first.outcome).toBe('sent');
+    expect(first.notifications.map((notification) => notification.objectId)).toEqual(['o1', 'o2']);
+    expect(first.notifications[0]).toMatchObject({ status: 'firing', totals: { firing: 2, resolved: 0 }, groupKey: GROUP });
+    expect(first.flushAt).toBe(T0 + 60_000);
+    // The same state flushed again (a replay after a crash) gives the same ids.
+    const again = new PartitionState(0);
+    groupOf(again, [alert(1), alert(2)]);
+    expect(flushGroup(again, GROUP, catalog(), new InhibitionIndexes(), T0).notifications.map((notification) => notification.notificationId)).toEqual(first.notifications.map((notification) => notification.notificationId));
+    const { records, history } = state.takeChanges();
+    expect(records).toEqual([{ key: routerStateKey.group(GROUP), value: expect.objectContaining({ notificationSeq: 1, flushAt: T0 + 60_000, lastFlushAt: T0 }) }]);
+    expect(history.map((entry) => [entry.kind, entry.fingerprint])).toEqual([
+      ['notified', fp(1)],
+      ['notified', fp(2)],
+    ]);
+  });
+
+  it('a quiet tick moves the timer in memory only', () => {
+    const state = new PartitionState(0);
+    groupOf(state, [alert(1)]);
+    flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0);
+    state.takeChanges();
+    const quiet = flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0 + 60_000);
+    expect(quiet).toMatchObject({ outcome: 'quiet', notifications: [], flushAt: T0 + 120_000 });
+    expect(state.group(GROUP)?.flushAt).toBe(T0 + 120_000);
+    expect(state.takeChanges().records).toEqual([]);
+  });
+
+  it('announces a resolve, lets the resolved alert go, and drops the emptied group with tombstones', () => {
+    const state = new PartitionState(0);
+    groupOf(state, [alert(1)]);
+    flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0);
+    state.putAlert(alert(1, {}, { status: 'resolved', endsAt: T0 + 10_000 }));
+    state.takeChanges();
+    const resolved = flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0 + 60_000);
+    expect(resolved.notifications[0]).toMatchObject({ status: 'resolved', totals: { firing: 0, resolved: 1 } });
+    expect(resolved.flushAt).toBeNull();
+    expect(state.group(GROUP)).toBeUndefined();
+    expect(state.takeChanges().records).toEqual(
+      expect.arrayContaining([
+        { key: routerStateKey.group(GROUP), value: null },
+        { key: routerStateKey.member(GROUP, fp(1)), value: null },
+      ]),
+    );
+  });
+
+  it('a firing alert whose endsAt passed counts as resolved (resolve timeout)', () => {
+    const state = new PartitionState(0);
+    groupOf(state, [alert(1, {}, { endsAt: T0 + 30_000 })]);
+    flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0);
+    expect(flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0 + 60_000).notifications[0]?.status).toBe('resolved');
+  });
+
+  it('silenced and inhibited alerts are left out', () => {
+    const state = new PartitionState(0);
+    const source = alert(9, { alertname: 'NodeDown', instance: 'web-2', severity: 'critical' }, { groupKeys: [] });
+    state.putAlert(source);
+    groupOf(state, [alert(1, { severity: 'warning' }), alert(2, { severity: 'warning' }), alert(3, { severity: 'warning' })]);
+    const silences = [compileSilence({ id: 's', teamId: 't', matchers: ['instance="web-1"'], startsAt: new Date(T0 - 1).toISOString(), endsAt: new Date(T0 + 3_600_000).toISOString(), comment: 'c', createdBy: 'me' })];
+    const rules = [compileInhibitionRule({ id: 'r', teamId: 't', name: 'r', sourceMatchers: ['alertname="NodeDown"'], targetMatchers: ['severity="warning"'], equal: ['instance'] })];
+    const outcome = flushGroup(state, GROUP, catalog({ silences, rules }), new InhibitionIndexes(), T0);
+    expect(outcome.notifications[0]?.alerts.map((entry) => entry.fingerprint)).toEqual([fp(3)]);
+  });
+
+  it('drops the group of a deleted or disabled policy without notifying', () => {
+    const state = new PartitionState(0);
+    groupOf(state, [alert(1)]);
+    expect(flushGroup(state, GROUP, catalog({ policy: policy({ enabled: false }) }), new InhibitionIndexes(), T0)).toMatchObject({ outcome: 'dropped', notifications: [] });
+    expect(state.group(GROUP)).toBeUndefined();
+    groupOf(state, [alert(1)]);
+    expect(flushGroup(state, GROUP, catalog({ policy: undefined }), new InhibitionIndexes(), T0).outcome).toBe('dropped');
+  });
+
+  it('a large group carries at most the cap of alerts but counts them all', () => {
+    const state = new PartitionState(0);
+    groupOf(state, Array.from({ length: MAX_ALERTS_PER_NOTIFICATION + 20 }, (_, i) => alert(i + 1)));
+    const [notification] = flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0).notifications;
+    expect(notification?.alerts).toHaveLength(MAX_ALERTS_PER_NOTIFICATION);
+    expect(notification?.totals).toEqual({ firing: MAX_ALERTS_PER_NOTIFICATION + 20, resolved: 0 });
+  });
+
+  it('records history only for what a notification newly tells (no O(n²) history for a growing group)', () => {
+    const state = new PartitionState(0);
+    groupOf(state, [alert(1)]);
+    flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0);
+    state.takeChanges();
+    state.putAlert(alert(2));
+    state.putMember({ kind: 'member', groupKey: GROUP, fingerprint: fp(2), status: 'firing', eventId: 'e2' });
+    flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0 + 60_000);
+    expect(state.takeChanges().history.map((entry) => entry.fingerprint)).toEqual([fp(2)]);
+  });
+
+  it('is not due before its timer', () => {
+    const state = new PartitionState(0);
+    groupOf(state, [alert(1)], T0 + 1);
+    expect(flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0)).toMatchObject({ outcome: 'not-due', flushAt: T0 + 1 });
+  });
+});
