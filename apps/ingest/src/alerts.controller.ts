@@ -1,34 +1,19 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import { Registry, type Counter } from 'prom-client';
-import {
-  EVENTS,
-  alertEventKey,
-  alertmanagerWebhookSchema,
-  prometheusAlertsSchema,
-  type AlertEvent,
-  type AlertmanagerWebhook,
-  type PrometheusAlerts,
-} from '@alertlark/contracts';
-import { EventPublisher } from '@alertlark/kafka';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { alertmanagerWebhookSchema, prometheusAlertsSchema, type AlertmanagerWebhook, type PrometheusAlerts } from '@alertlark/contracts';
 import { alertEventsFromPrometheus, alertEventsFromWebhook } from '@alertlark/routing';
-import { ZodPipe, counter } from '@alertlark/service-kit';
+import { ZodPipe } from '@alertlark/service-kit';
+import { AcceptAlerts } from './accept-alerts.usecase';
 import { IngestTokenGuard, type IngestRequest } from './ingest-token.guard';
 
 /**
  * Accepts alerts and answers 2xx only after Kafka acknowledged every event (acks=all), so an
- * accepted alert is never lost; a rejected request publishes nothing.
+ * accepted alert is never lost; a rejected request publishes nothing. The request schema is the
+ * one validation: the events made of a valid request satisfy their contract (libs/routing intake).
  */
 @Controller('api')
 @UseGuards(IngestTokenGuard)
 export class AlertsController {
-  private readonly accepted: Counter;
-
-  constructor(
-    private readonly publisher: EventPublisher,
-    @Inject(Registry) registry: Registry,
-  ) {
-    this.accepted = counter(registry, 'alertlark_ingest_alerts_total', 'Alerts accepted and published', ['source', 'status']);
-  }
+  constructor(private readonly alerts: AcceptAlerts) {}
 
   @Post('v1/alerts/alertmanager')
   @HttpCode(202)
@@ -36,7 +21,8 @@ export class AlertsController {
     @Req() request: IngestRequest,
     @Body(new ZodPipe(alertmanagerWebhookSchema)) webhook: AlertmanagerWebhook,
   ): Promise<{ accepted: number }> {
-    return this.publish(alertEventsFromWebhook({ teamId: request.teamId!, now: new Date() }, webhook));
+    const teamId = request.teamId!;
+    return this.alerts.accept(teamId, alertEventsFromWebhook({ teamId, now: new Date() }, webhook));
   }
 
   /** Same path and answer as Alertmanager's API, so Prometheus can send to ingest directly. */
@@ -46,12 +32,7 @@ export class AlertsController {
     @Req() request: IngestRequest,
     @Body(new ZodPipe(prometheusAlertsSchema)) alerts: PrometheusAlerts,
   ): Promise<{ accepted: number }> {
-    return this.publish(alertEventsFromPrometheus({ teamId: request.teamId!, now: new Date() }, alerts));
-  }
-
-  private async publish(events: AlertEvent[]): Promise<{ accepted: number }> {
-    await this.publisher.publish(EVENTS.alerts, events.map((event) => ({ key: alertEventKey(event), value: event })));
-    for (const event of events) this.accepted.inc({ source: event.source, status: event.status });
-    return { accepted: events.length };
+    const teamId = request.teamId!;
+    return this.alerts.accept(teamId, alertEventsFromPrometheus({ teamId, now: new Date() }, alerts));
   }
 }

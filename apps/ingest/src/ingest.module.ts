@@ -1,9 +1,20 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { parseBrokers } from '@alertlark/kafka';
+import { Injectable, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
+import { EventPublisher, ProduceBatcher, parseBrokers } from '@alertlark/kafka';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { AcceptAlerts } from './accept-alerts.usecase';
 import { AlertsController } from './alerts.controller';
 import type { IngestEnv } from './ingest.env';
 import { IngestTokenGuard } from './ingest-token.guard';
+
+/** On shutdown, what requests are waiting for is sent at once (no linger) before the producer disconnects. */
+@Injectable()
+class BatcherShutdown implements BeforeApplicationShutdown {
+  constructor(private readonly batcher: ProduceBatcher) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher.drain();
+  }
+}
 
 @Module({})
 export class IngestModule {
@@ -15,7 +26,17 @@ export class IngestModule {
         MessagingModule.forService({ service: 'ingest', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
       ],
       controllers: [AlertsController],
-      providers: [IngestTokenGuard],
+      providers: [
+        IngestTokenGuard,
+        AcceptAlerts,
+        BatcherShutdown,
+        {
+          provide: ProduceBatcher,
+          inject: [EventPublisher],
+          useFactory: (publisher: EventPublisher) =>
+            new ProduceBatcher(publisher, { lingerMs: env.INGEST_PRODUCE_LINGER_MS, maxPendingMessages: env.INGEST_MAX_PENDING_ALERTS }),
+        },
+      ],
     };
   }
 }
