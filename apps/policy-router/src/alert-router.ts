@@ -1,8 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Gauge, Registry, type Counter } from 'prom-client';
-import { EVENTS, type AlertEvent, type NotificationEvent } from '@alertlark/contracts';
-import { BatchConsumer, ConfigFeed, EventPublisher, alertPartition, type ConsumedBatch } from '@alertlark/kafka';
+import { EVENTS, routerStateContract, type AlertEvent, type NotificationEvent } from '@alertlark/contracts';
+import { BatchConsumer, ConfigFeed, EventPublisher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
 import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
 import { applyAlertEvent } from './apply-alert';
 import { flushGroup, InhibitionIndexes, isFiring } from './flush-group';
@@ -38,6 +38,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private configRevision = -1;
   private readonly events: Counter;
   private readonly flushes: Counter;
+  private readonly changelog: ReturnType<typeof routerStateContract>;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -49,6 +50,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly readiness: Readiness,
     registry: Registry,
   ) {
+    this.changelog = routerStateContract(env.ALERTLARK_CONSUMER_GROUP_PREFIX);
     this.events = counter(registry, 'alertlark_router_alert_events_total', 'Alert events taken in, by whether they changed anything', ['outcome']);
     this.flushes = counter(registry, 'alertlark_router_group_flushes_total', 'Group flushes, by outcome', ['outcome']);
     new Gauge({ name: 'alertlark_router_alerts', help: 'Alerts held in memory', registers: [registry], collect: this.gaugeOf('alerts') });
@@ -85,6 +87,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     this.readiness.register('alerts-consumer', () => this.consumer.hasJoined() && [...this.owned].every((partition) => this.states.has(partition)));
+    await ensureTopics(this.kafka, [this.changelog]);
     await this.consumer.run();
     this.sweepTimer = setInterval(() => this.sweepAll(), SWEEP_EVERY_MS);
   }
@@ -115,7 +118,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     for (let attempt = 1; assignment === this.assignment; attempt++) {
       const started = Date.now();
       try {
-        const states = await restorePartitions(this.kafka, this.publisher, partitions, (level, message, fields) => this.logger.event(level, message, fields));
+        const states = await restorePartitions(this.kafka, this.publisher, this.changelog, partitions, (level, message, fields) => this.logger.event(level, message, fields));
         if (assignment !== this.assignment) return;
         for (const [partition, state] of states) {
           this.states.set(partition, state);
@@ -214,7 +217,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     const { records, history } = state.takeChanges();
     if (notifications.length > 0) await this.publisher.publish(EVENTS.notifications, notifications.map((notification) => ({ key: notification.objectId, value: notification })));
     await this.publisher.publishAll([
-      { contract: EVENTS.routerState, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },
+      { contract: this.changelog, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },
       { contract: EVENTS.alertHistory, events: history.map((entry) => ({ key: `${entry.teamId}/${entry.fingerprint}`, value: entry })) },
     ]);
   }

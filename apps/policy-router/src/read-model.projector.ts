@@ -1,13 +1,13 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, type AlertHistoryEvent, type RoutedAlert } from '@alertlark/contracts';
-import { BatchConsumer, ConfigFeed, EventPublisher, type ConsumedBatch } from '@alertlark/kafka';
+import { EVENTS, routerStateContract, type AlertHistoryEvent, type RoutedAlert } from '@alertlark/contracts';
+import { BatchConsumer, ConfigFeed, EventPublisher, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
 import { AlertStateRepository, alertStateId, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 
-type Projected = typeof EVENTS.routerState | typeof EVENTS.alertHistory;
+type Projected = ReturnType<typeof routerStateContract> | typeof EVENTS.alertHistory;
 
 export function alertStateOf(alert: RoutedAlert): AlertState {
   return {
@@ -42,9 +42,10 @@ export function historyEntryOf(event: AlertHistoryEvent): AlertHistoryEntry {
 export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: BatchConsumer<Projected>;
   private readonly projected: Counter;
+  private readonly changelog: ReturnType<typeof routerStateContract>;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(POLICY_ROUTER_ENV) env: PolicyRouterEnv,
     publisher: EventPublisher,
     private readonly alerts: AlertStateRepository,
@@ -52,12 +53,13 @@ export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplica
     logger: JsonLogger,
     registry: Registry,
   ) {
+    this.changelog = routerStateContract(env.ALERTLARK_CONSUMER_GROUP_PREFIX);
     this.projected = counter(registry, 'alertlark_router_read_model_writes_total', 'Alert states and history entries written to the read model', ['kind']);
     this.consumer = new BatchConsumer<Projected>(kafka, {
       name: 'policy-router.read-model',
       groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.policy-router.read-model`,
-      contracts: [EVENTS.routerState, EVENTS.alertHistory],
-      fromBeginning: true,
+      contracts: [this.changelog, EVENTS.alertHistory],
+      fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest',
       publisher,
       log: (level, message, fields) => logger.event(level, message, fields),
       partitionsConsumedConcurrently: 4,
@@ -66,6 +68,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplica
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await ensureTopics(this.kafka, [this.changelog]);
     await this.consumer.run();
   }
 

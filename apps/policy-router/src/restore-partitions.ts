@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { EVENTS } from '@alertlark/contracts';
+import type { routerStateContract } from '@alertlark/contracts';
 import { BatchConsumer, type EventPublisher } from '@alertlark/kafka';
 import { PartitionState } from './partition-state';
 
@@ -11,14 +11,15 @@ import { PartitionState } from './partition-state';
 export async function restorePartitions(
   kafka: Kafka,
   publisher: EventPublisher,
+  changelog: ReturnType<typeof routerStateContract>,
   partitions: ReadonlySet<number>,
   log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void,
 ): Promise<Map<number, PartitionState>> {
   const states = new Map([...partitions].map((partition) => [partition, new PartitionState(partition)]));
   const restore = new BatchConsumer(kafka, {
     name: 'policy-router.restore',
-    groupId: 'alertlark.policy-router.restore',
-    contracts: [EVENTS.routerState],
+    groupId: `${changelog.topic}.restore`,
+    contracts: [changelog],
     fromBeginning: true,
     publisher,
     log,

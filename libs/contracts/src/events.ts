@@ -23,7 +23,15 @@ export const EVENTS = {
   deliveries: { topic: TOPICS.deliveries, schema: deliveryEventSchema, partitions: 6 },
   config: { topic: TOPICS.config, schema: configEventSchema, partitions: 1, compacted: true },
   deadLetter: { topic: TOPICS.deadLetter, schema: deadLetterEventSchema, partitions: 1 },
-  /** Co-partitioned with `alerts`: partition p restores the router state of alerts partition p. */
-  routerState: { topic: TOPICS.routerState, schema: routerStateSchema, partitions: 12, compacted: true },
   alertHistory: { topic: TOPICS.alertHistory, schema: alertHistoryEventSchema, partitions: 6 },
 } as const satisfies Record<string, EventContract>;
+
+/**
+ * policy-router's changelog, one per deployment like its consumer groups (Kafka Streams names its
+ * changelogs after the application id): two deployments, or two test runs, on one Kafka cluster
+ * must never restore each other's state. Co-partitioned with `alerts`: partition p holds the
+ * state of alerts partition p.
+ */
+export function routerStateContract(consumerGroupPrefix: string) {
+  return { topic: `${consumerGroupPrefix}.router-state.v1`, schema: routerStateSchema, partitions: EVENTS.alerts.partitions, compacted: true } as const satisfies EventContract;
+}

@@ -55,7 +55,7 @@ export const groupMemberSchema = z.object({
 export type GroupMember = z.infer<typeof groupMemberSchema>;
 
 /**
- * policy-router's changelog, `alertlark.router-state.v1` (compacted): every change of its
+ * policy-router's changelog, `<consumer group prefix>.router-state.v1` (compacted): every change of its
  * in-memory state, one record per alert, group header and group member, so a change costs O(1)
  * bytes whatever the group's size. Partition p holds the state of partition p of the alerts topic;
  * a replica assigned that partition restores it from here. A null value (tombstone) removes the key.

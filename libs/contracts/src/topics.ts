@@ -5,8 +5,6 @@ export const TOPICS = {
   deliveries: 'alertlark.deliveries.v1',
   config: 'alertlark.config.v1',
   deadLetter: 'alertlark.dead-letter.v1',
-  /** Internal to policy-router: the changelog of its in-memory state (compacted). */
-  routerState: 'alertlark.router-state.v1',
   /** What happened to each alert, for the console's history (projected into MongoDB). */
   alertHistory: 'alertlark.alert-history.v1',
 } as const;

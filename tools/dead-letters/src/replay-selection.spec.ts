@@ -64,7 +64,6 @@ describe('selectForReplay', () => {
       expect(selectForReplay(message({ sourceTopic }), {})).toMatchObject({ replay: false, reason: expect.stringContaining('not replayable') });
     }
     expect(REPLAYABLE_TOPICS).toEqual(expect.arrayContaining([TOPICS.alerts, TOPICS.notifications, TOPICS.deliveries, TOPICS.alertHistory]));
-    expect(REPLAYABLE_TOPICS).not.toContain(TOPICS.routerState);
     expect(REPLAYABLE_TOPICS).not.toContain(TOPICS.config);
   });
 
