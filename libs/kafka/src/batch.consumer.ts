@@ -3,8 +3,10 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { EVENTS, type EventContract } from '@alertlark/contracts';
 import { decodeEvent } from './decode';
-import { PermanentEventError } from './event.consumer';
 import type { EventPublisher } from './event.publisher';
+
+/** Thrown by a handler for input that will never succeed; the message goes to the dead-letter topic. */
+export class PermanentEventError extends Error {}
 
 
 /** One decoded message. `value` is null only for a tombstone on a compacted topic. */
@@ -21,6 +23,8 @@ export interface ConsumedBatch<T> {
   partition: number;
   /** The batch's messages that passed their contract, in offset order; the others are dead-lettered already. */
   events: ConsumedEvent<T>[];
+  /** How many of the batch's messages failed their contract: they are not in `events`. */
+  invalid: number;
   /** Sends one message to the dead-letter topic with the reason, before the batch's offsets are committed. */
   deadLetter(event: ConsumedEvent<T>, reason: string): void;
   heartbeat(): Promise<void>;
@@ -36,7 +40,12 @@ export interface ConsumerDeclaration<C extends EventContract> {
   groupId: string;
   contracts: readonly C[];
   fromBeginning: boolean;
-  publisher: EventPublisher;
+  /**
+   * Where dead letters go. `null`: a message that fails its contract or that the handler rejects is
+   * logged and skipped, for a reader that reads a topic again at every start and would dead-letter
+   * the same message each time (the config feed, a rebuild whose live consumer dead-lettered it).
+   */
+  publisher: EventPublisher | null;
   log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
   /**
    * Called with each batch of one partition. It resolves once the batch's effects are durable
@@ -56,10 +65,17 @@ export interface ConsumerDeclaration<C extends EventContract> {
   partitionsConsumedConcurrently?: number;
   /**
    * Read to the end offsets present at start, then stop: a rebuild or a restore is the live
-   * consumer run to the end. With `partitions`, only those partitions of the first topic are read.
+   * consumer run to the end. With `partitions`, only those partitions of the first topic are read;
+   * without, every topic. Messages past the end are left out, and so are refetched ones already handled.
    * Such a run uses a throwaway group and commits nothing.
    */
   untilEnd?: { partitions?: ReadonlySet<number> };
+  /**
+   * Read every topic from its beginning in a throwaway group that commits nothing, and keep
+   * following: `onCaughtUp` is called once the end offsets present at start are handled (at once
+   * when there were none). For state every member folds into memory at each start (the config feed).
+   */
+  catchUp?: { onCaughtUp: () => void };
   maxBackoffMs?: number;
 }
 
@@ -72,6 +88,8 @@ const text = (value: Buffer | string | null): string | null => (value === null ?
  * the reason and never reaches the handler or stops the partition.
  */
 export class BatchConsumer<C extends EventContract> {
+  /** The group joined: the declared one, or for `untilEnd` and `catchUp` a throwaway one named after it. */
+  readonly groupId: string;
   private readonly consumer: Consumer;
   private readonly contracts: Map<string, C>;
   private readonly pending = new Map<string, { topic: string; partition: number; offset: string }>();
@@ -80,7 +98,8 @@ export class BatchConsumer<C extends EventContract> {
   private joined = false;
   private stopping = false;
   private owned: ReadonlySet<number> = new Set();
-  private endOffsets: Map<number, number> | undefined;
+  /** `topic/partition` → the end offset to reach, while it is not reached. */
+  private endOffsets: Map<string, number> | undefined;
   private finished: (() => void) | undefined;
 
   constructor(
@@ -89,8 +108,9 @@ export class BatchConsumer<C extends EventContract> {
   ) {
     this.contracts = new Map(declaration.contracts.map((contract) => [contract.topic, contract]));
     const sessionTimeout = declaration.sessionTimeoutMs ?? 10_000;
+    this.groupId = this.throwaway() ? `${declaration.groupId}.${randomUUID()}` : declaration.groupId;
     this.consumer = kafka.consumer({
-      groupId: declaration.untilEnd ? `${declaration.groupId}.${randomUUID()}` : declaration.groupId,
+      groupId: this.groupId,
       sessionTimeout,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
       // How long a rebalance waits for members to rejoin: kafkajs' 60 s default let a killed
@@ -105,7 +125,7 @@ export class BatchConsumer<C extends EventContract> {
       const assigned = new Set(event.payload.memberAssignment[firstTopic] ?? []);
       for (const [key, entry] of this.pending) if (!(event.payload.memberAssignment[entry.topic] ?? []).includes(entry.partition)) this.pending.delete(key);
       this.owned = assigned;
-      if (this.declaration.untilEnd) this.pauseUnwanted(assigned);
+      if (this.declaration.untilEnd) this.pauseUnwanted(event.payload.memberAssignment);
       else this.declaration.onAssignment?.(assigned);
     });
     for (const lost of [REBALANCING, STOP, CRASH])
@@ -124,19 +144,25 @@ export class BatchConsumer<C extends EventContract> {
     return this.owned;
   }
 
-  /** Starts consuming; for an `untilEnd` run, resolves once everything present at start was handled. */
+  /**
+   * Starts consuming; for an `untilEnd` run, resolves once everything present at start was handled
+   * (or `stop()` was called first).
+   */
   async run(): Promise<void> {
-    const end = this.declaration.untilEnd ? await this.prepareEnd() : undefined;
+    const end = this.throwaway() ? await this.prepareEnd() : undefined;
     await this.consumer.connect();
-    for (const contract of this.declaration.contracts) await this.consumer.subscribe({ topic: contract.topic, fromBeginning: this.declaration.untilEnd ? true : this.declaration.fromBeginning });
+    for (const contract of this.declaration.contracts) await this.consumer.subscribe({ topic: contract.topic, fromBeginning: this.throwaway() ? true : this.declaration.fromBeginning });
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: this.declaration.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    if (!this.declaration.untilEnd) this.scheduleCommit();
-    if (end) {
+    if (!this.throwaway()) this.scheduleCommit();
+    const catchUp = this.declaration.catchUp;
+    if (end && catchUp) void end.reached.then(() => catchUp.onCaughtUp());
+    if (end && this.declaration.untilEnd) {
       await end.reached;
+      if (this.stopping) return;
       // Not from inside a batch: stopping waits for the running batch to finish.
       await new Promise((resolve) => setImmediate(resolve));
       await this.stop();
@@ -145,26 +171,32 @@ export class BatchConsumer<C extends EventContract> {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // An `untilEnd` run waiting for its end returns.
+    if (this.declaration.untilEnd) this.finished?.();
     clearTimeout(this.commitTimer);
     await this.consumer.stop().catch(() => undefined);
     await this.committing;
-    if (!this.declaration.untilEnd) await this.commitPending();
+    if (!this.throwaway()) await this.commitPending();
     await this.consumer.disconnect();
+  }
+
+  private throwaway(): boolean {
+    return this.declaration.untilEnd !== undefined || this.declaration.catchUp !== undefined;
   }
 
   /** Reads the end offsets to reach; `reached` resolves when they are. */
   private async prepareEnd(): Promise<{ reached: Promise<void> }> {
-    const topic = this.declaration.contracts[0]!.topic;
+    const wanted = this.declaration.untilEnd?.partitions;
+    const topics = wanted ? [this.declaration.contracts[0]!.topic] : this.declaration.contracts.map((contract) => contract.topic);
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      const wanted = this.declaration.untilEnd?.partitions;
-      this.endOffsets = new Map(
-        offsets
-          .filter((entry) => (wanted ? wanted.has(entry.partition) : true) && Number(entry.high) > Number(entry.low))
-          .map((entry) => [entry.partition, Number(entry.high)]),
-      );
+      this.endOffsets = new Map();
+      for (const topic of topics) {
+        for (const entry of await admin.fetchTopicOffsets(topic)) {
+          if ((wanted ? wanted.has(entry.partition) : true) && Number(entry.high) > Number(entry.low)) this.endOffsets.set(`${topic}/${entry.partition}`, Number(entry.high));
+        }
+      }
     } finally {
       await admin.disconnect();
     }
@@ -172,21 +204,24 @@ export class BatchConsumer<C extends EventContract> {
     return { reached: new Promise<void>((resolve) => (this.finished = resolve)) };
   }
 
-  private pauseUnwanted(assigned: ReadonlySet<number>): void {
+  private pauseUnwanted(assignment: Record<string, number[]>): void {
     const wanted = this.endOffsets;
     if (!wanted) return;
-    const topic = this.declaration.contracts[0]!.topic;
-    const idle = [...assigned].filter((partition) => !wanted.has(partition));
-    if (idle.length > 0) this.consumer.pause([{ topic, partitions: idle }]);
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const idle = partitions.filter((partition) => !wanted.has(`${topic}/${partition}`));
+      if (idle.length > 0) this.consumer.pause([{ topic, partitions: idle }]);
+    }
   }
 
   private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const contract = this.contracts.get(batch.topic);
-    if (!contract || batch.messages.length === 0) return;
-    if (this.endOffsets && !this.endOffsets.has(batch.partition)) return;
+    const key = `${batch.topic}/${batch.partition}`;
+    if (!contract || (this.declaration.untilEnd && !this.endOffsets?.has(key))) return;
+    const messages = this.declaration.untilEnd ? this.belowEnd(key, batch.messages) : batch.messages;
+    if (messages.length === 0) return;
     const events: ConsumedEvent<ValueOf<C>>[] = [];
     const deadLetters: { message: KafkaMessage; reason: string }[] = [];
-    for (const message of batch.messages) {
+    for (const message of messages) {
       if (message.value === null && contract.compacted) {
         events.push({ topic: batch.topic, partition: batch.partition, offset: message.offset, key: text(message.key), value: null as ValueOf<C> });
         continue;
@@ -198,12 +233,13 @@ export class BatchConsumer<C extends EventContract> {
     const running = () => isRunning() && !isStale() && !this.stopping;
     await this.retrying(batch.topic, batch.partition, heartbeat, running, async () => {
       const rejected: { message: KafkaMessage; reason: string }[] = [];
-      const byOffset = new Map(batch.messages.map((message) => [message.offset, message]));
+      const byOffset = new Map(messages.map((message) => [message.offset, message]));
       try {
         await this.declaration.handleBatch({
           topic: batch.topic,
           partition: batch.partition,
           events,
+          invalid: deadLetters.length,
           deadLetter: (event, reason) => rejected.push({ message: byOffset.get(event.offset)!, reason }),
           heartbeat,
           isRunning: running,
@@ -214,16 +250,23 @@ export class BatchConsumer<C extends EventContract> {
       }
       await this.deadLetter(batch.topic, batch.partition, [...deadLetters, ...rejected]);
     });
-    const last = batch.messages[batch.messages.length - 1]!.offset;
-    this.pending.set(`${batch.topic}/${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) });
-    this.checkEnd(batch.partition, Number(last));
+    const last = messages[messages.length - 1]!.offset;
+    this.pending.set(key, { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) });
+    this.checkEnd(key, Number(last));
   }
 
-  private checkEnd(partition: number, lastOffset: number): void {
+  /** An `untilEnd` batch without what lies past the end or was handled already (a refetch). */
+  private belowEnd(key: string, messages: KafkaMessage[]): KafkaMessage[] {
+    const end = this.endOffsets?.get(key) ?? 0;
+    const next = Number(this.pending.get(key)?.offset ?? 0);
+    return messages.filter((message) => Number(message.offset) < end && Number(message.offset) >= next);
+  }
+
+  private checkEnd(key: string, lastOffset: number): void {
     const ends = this.endOffsets;
     if (!ends) return;
-    const end = ends.get(partition);
-    if (end !== undefined && lastOffset + 1 >= end) ends.delete(partition);
+    const end = ends.get(key);
+    if (end !== undefined && lastOffset + 1 >= end) ends.delete(key);
     if (ends.size === 0) this.finished?.();
   }
 
@@ -249,9 +292,14 @@ export class BatchConsumer<C extends EventContract> {
 
   private async deadLetter(topic: string, partition: number, entries: readonly { message: KafkaMessage; reason: string }[]): Promise<void> {
     if (entries.length === 0) return;
+    const publisher = this.declaration.publisher;
+    if (!publisher) {
+      for (const { message, reason } of entries) this.declaration.log('warn', 'message skipped', { consumer: this.declaration.name, topic, partition, offset: message.offset, reason });
+      return;
+    }
     const at = new Date().toISOString();
     for (const { message, reason } of entries) this.declaration.log('warn', 'message sent to the dead-letter topic', { consumer: this.declaration.name, topic, partition, offset: message.offset, reason });
-    await this.declaration.publisher.publish(
+    await publisher.publish(
       EVENTS.deadLetter,
       entries.map(({ message, reason }) => ({
         key: `${topic}/${partition}/${message.offset}`,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { EVENTS, type EventContract } from '@alertlark/contracts';
+import { PermanentEventError } from './batch.consumer';
 import { decodeEvent } from './decode';
 import type { EventPublisher } from './event.publisher';
 
@@ -12,8 +13,6 @@ export interface ReceivedMessage {
   value: Buffer | string | null;
 }
 
-/** Thrown by a use-case for input that will never succeed; the message goes to the dead-letter topic. */
-export class PermanentEventError extends Error {}
 
 export interface ConsumeOptions {
   consumer: string;

@@ -9,3 +9,4 @@ export * from './nest-kafka.options';
 export * from './partition-owner.consumer';
 export * from './partitions';
 export * from './batch.consumer';
+export * from './each-event';
