@@ -6,7 +6,6 @@ export * from './event.consumer';
 export * from './config.view';
 export * from './config.feed';
 export * from './nest-kafka.options';
-export * from './partition-owner.consumer';
 export * from './partitions';
 export * from './batch.consumer';
 export * from './each-event';
