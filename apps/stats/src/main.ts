@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { parseBrokers } from '@alertlark/kafka';
 import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
 import { StatsModule } from './stats.module';
 import { statsEnvSchema } from './stats.env';
@@ -13,8 +12,6 @@ async function main(): Promise<void> {
     port: env.STATS_PORT,
     host: env.HOST,
     logger,
-    // The daily-statistics projection (`alertlark.notifications.v1`, `alertlark.deliveries.v1`) in its own group.
-    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.stats`, fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest' },
   });
 }
 

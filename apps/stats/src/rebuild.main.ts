@@ -3,7 +3,6 @@
  * Kafka and prints one JSON line of figures. See apps/stats/README.md.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { jsonKafkaLogCreator, parseBrokers } from '@alertlark/kafka';
@@ -58,7 +57,7 @@ async function main(): Promise<number> {
     const summary = await rebuildProjection({
       kafka,
       stats: new DailyStatsRepository(models.notices, models.cards),
-      groupId: `${env.data.ALERTLARK_CONSUMER_GROUP_PREFIX}.stats-rebuild.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`,
+      groupId: `${env.data.ALERTLARK_CONSUMER_GROUP_PREFIX}.stats-rebuild`,
       log: (message, fields) => stderr(message, fields),
       isStopping: () => stopping,
     });

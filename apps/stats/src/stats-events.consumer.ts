@@ -1,48 +1,49 @@
-import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
-import type { z } from 'zod';
-import { EVENTS, type EventContract } from '@alertlark/contracts';
-import { EventPublisher, consumeEvent } from '@alertlark/kafka';
-import { JsonLogger, ShutdownSignal } from '@alertlark/service-kit';
-import { ProjectStatsEventUseCase } from './project-stats-event.usecase';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { BatchConsumer, EventPublisher } from '@alertlark/kafka';
+import { JsonLogger, KAFKA, Readiness } from '@alertlark/service-kit';
+import { ProjectStatsBatchUseCase, STATS_SOURCES, type StatsSource } from './project-stats-batch.usecase';
+import { STATS_ENV, type StatsEnv } from './stats.env';
 
 /**
  * The daily-statistics projection's input, in the `<prefix>.stats` group: alert notifications
  * (`alertlark.notifications.v1`, daily summaries skipped) and lark-sender's attempts
- * (`alertlark.deliveries.v1`). A message that fails its schema is dead-lettered.
+ * (`alertlark.deliveries.v1`), a batch at a time through `ProjectStatsBatchUseCase`, the handler
+ * the rebuild runs too. A message that fails its schema, or whose timestamp is no time, is dead-lettered.
  */
-@Controller()
-export class StatsEventsConsumer {
+@Injectable()
+export class StatsEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: BatchConsumer<StatsSource>;
+
   constructor(
-    private readonly publisher: EventPublisher,
-    private readonly project: ProjectStatsEventUseCase,
-    private readonly logger: JsonLogger,
-    private readonly shutdown: ShutdownSignal,
-  ) {}
-
-  @EventPattern(EVENTS.notifications.topic)
-  onNotification(@Ctx() context: KafkaContext): Promise<void> {
-    return this.consume(context, EVENTS.notifications, (event) => this.project.notification(event));
-  }
-
-  @EventPattern(EVENTS.deliveries.topic)
-  onDelivery(@Ctx() context: KafkaContext): Promise<void> {
-    return this.consume(context, EVENTS.deliveries, (event) => this.project.delivery(event));
-  }
-
-  private consume<S extends z.ZodType>(context: KafkaContext, contract: EventContract<S>, handle: (event: z.output<S>) => Promise<void>): Promise<void> {
-    const message = context.getMessage();
-    return consumeEvent(
-      this.publisher,
-      contract,
-      { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key, value: message.value },
-      handle,
-      {
-        consumer: 'stats',
-        log: (level, text, fields) => this.logger.event(level, text, fields),
-        heartbeat: context.getHeartbeat(),
-        isStopping: () => this.shutdown.isStopping(),
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(STATS_ENV) env: StatsEnv,
+    publisher: EventPublisher,
+    project: ProjectStatsBatchUseCase,
+    logger: JsonLogger,
+    private readonly readiness: Readiness,
+  ) {
+    this.consumer = new BatchConsumer(kafka, {
+      name: 'stats',
+      groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.stats`,
+      contracts: STATS_SOURCES,
+      fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest',
+      publisher,
+      log: (level, message, fields) => logger.event(level, message, fields),
+      // Partitions are independent: while one waits on MongoDB, others go on.
+      partitionsConsumedConcurrently: 3,
+      handleBatch: async (batch) => {
+        await project.execute(batch);
       },
-    );
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness.register('stats-consumer', () => this.consumer.hasJoined());
+    await this.consumer.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
   }
 }

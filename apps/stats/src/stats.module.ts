@@ -4,7 +4,7 @@ import { parseBrokers } from '@alertlark/kafka';
 import { DailyStatsDataModule, MongoReadiness, SummaryPostModule } from '@alertlark/persistence';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { DailySummaryScheduler } from './daily-summary.scheduler';
-import { ProjectStatsEventUseCase } from './project-stats-event.usecase';
+import { ProjectStatsBatchUseCase } from './project-stats-batch.usecase';
 import { STATS_ENV, type StatsEnv } from './stats.env';
 import { StatsEventsConsumer } from './stats-events.consumer';
 
@@ -24,8 +24,7 @@ export class StatsModule {
         DailyStatsDataModule,
         SummaryPostModule,
       ],
-      controllers: [StatsEventsConsumer],
-      providers: [{ provide: STATS_ENV, useValue: env }, MongoReadiness, ProjectStatsEventUseCase, DailySummaryScheduler],
+      providers: [{ provide: STATS_ENV, useValue: env }, MongoReadiness, ProjectStatsBatchUseCase, StatsEventsConsumer, DailySummaryScheduler],
     };
   }
 }
