@@ -31,7 +31,6 @@ export const CONSOLE_CONTROLLERS = [
   InhibitionRulesController,
   AlertsController,
   DeliveriesController,
-  DeliveriesConsumer,
   StatsController,
   DocsController,
 ];
@@ -57,6 +56,7 @@ export class ConsoleModule {
         TeamGuard,
         MongoReadiness,
         ProjectDeliveryUseCase,
+        DeliveriesConsumer,
         TokenRotationUseCase,
         ConfigResync,
       ],

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { parseBrokers } from '@alertlark/kafka';
 import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
 import { ConsoleModule } from './console.module';
 import { consoleEnvSchema } from './console.env';
@@ -15,8 +14,6 @@ async function main(): Promise<void> {
     port: env.CONSOLE_PORT,
     host: env.HOST,
     logger,
-    // The delivery audit (`alertlark.deliveries.v1`) in the console's own group.
-    kafkaConsumer: { brokers: parseBrokers(env.KAFKA_BROKERS), groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.console`, fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest' },
   });
 }
 

@@ -4,7 +4,7 @@ import type { DeliveryEvent } from '@alertlark/contracts';
 import { DeliveryAuditRepository, deliveryAuditRecord } from '@alertlark/persistence';
 import { counter } from '@alertlark/service-kit';
 
-/** Writes one delivery event into the console's audit; a redelivered event changes nothing. */
+/** Writes delivery events into the console's audit, one insert for all; a redelivered event changes nothing. */
 @Injectable()
 export class ProjectDeliveryUseCase {
   private readonly projected: Counter;
@@ -16,8 +16,8 @@ export class ProjectDeliveryUseCase {
     this.projected = counter(registry, 'alertlark_console_deliveries_projected_total', 'Delivery events written to the console audit, by outcome', ['outcome']);
   }
 
-  async execute(event: DeliveryEvent): Promise<void> {
-    await this.deliveries.record(deliveryAuditRecord(event));
-    this.projected.inc({ outcome: event.outcome });
+  async execute(events: readonly DeliveryEvent[]): Promise<void> {
+    await this.deliveries.recordMany(events.map(deliveryAuditRecord));
+    for (const event of events) this.projected.inc({ outcome: event.outcome });
   }
 }

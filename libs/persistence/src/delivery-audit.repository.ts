@@ -38,9 +38,9 @@ export function deliveryAuditRecord(event: DeliveryEvent): DeliveryAuditRecord {
 export class DeliveryAuditRepository {
   constructor(@InjectModel(DELIVERY_AUDIT_MODEL) private readonly deliveries: Model<DeliveryAuditDocument>) {}
 
-  /** Records an attempt once; a redelivered event (same deliveryId) is skipped. */
-  async record(record: DeliveryAuditRecord): Promise<void> {
-    await insertOnce(this.deliveries, [record]);
+  /** Records each attempt once, in one insert; a redelivered event (same deliveryId) is skipped. */
+  async recordMany(records: readonly DeliveryAuditRecord[]): Promise<void> {
+    await insertOnce(this.deliveries, records);
   }
 
   /** Newest first (ties by id, descending, so pages never overlap). */
