@@ -1,7 +1,6 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { kafkaMicroserviceOptions } from '@alertlark/kafka';
 import { ApiExceptionFilter, bodyErrorMiddleware } from './api-exception.filter';
 import { JsonLogger } from './json.logger';
 import { redact } from './redact';
@@ -13,8 +12,6 @@ export interface ServiceBootstrap {
   host: string;
   logger: JsonLogger;
   bodyLimit?: string;
-  /** Starts @EventPattern consumers in this consumer group. */
-  kafkaConsumer?: { brokers: string[]; groupId: string; fromBeginning: boolean };
 }
 
 /** Process warnings become JSON log lines like everything else. */
@@ -28,7 +25,7 @@ function logProcessWarnings(logger: JsonLogger): void {
   });
 }
 
-/** One way every service starts: JSON logs, one error shape, graceful shutdown, HTTP plus consumers. */
+/** One way every service starts: JSON logs, one error shape, graceful shutdown, HTTP. */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
   const { logger } = options;
   logProcessWarnings(logger);
@@ -38,15 +35,9 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.enableShutdownHooks();
   // Module init hooks (producer connected, config caught up, database open) finish before any
-  // consumer takes a message.
+  // consumer takes a message: consumers (libs/kafka's BatchConsumer) start in application
+  // bootstrap hooks, which finish before the HTTP port opens.
   await app.init();
-  if (options.kafkaConsumer) {
-    app.connectMicroservice(
-      kafkaMicroserviceOptions({ clientId: options.name, brokers: options.kafkaConsumer.brokers, groupId: options.kafkaConsumer.groupId, fromBeginning: options.kafkaConsumer.fromBeginning }),
-      { inheritAppConfig: true },
-    );
-    await app.startAllMicroservices();
-  }
   await app.listen(options.port, options.host);
   logger.event('info', 'listening', { url: `http://${options.host}:${options.port}` });
   return app;
