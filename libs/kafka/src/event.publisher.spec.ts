@@ -58,7 +58,7 @@ describe('EventPublisher', () => {
     await publisher.connect();
     await publisher.publish(numbers, [{ key: 'k', value: { n: 1 } }]);
     expect(producers[0]!.config).toMatchObject({ idempotent: true, maxInFlightRequests: 1 });
-    expect(sent()[0]).toMatchObject({ acks: -1, topicMessages: [{ topic: numbers.topic, messages: [{ key: 'k', value: '{"n":1}' }] }] });
+    expect(sent()[0]).toMatchObject({ acks: -1, topicMessages: [{ topic: numbers.topic, messages: [{ key: 'k', value: Buffer.from('{"n":1}') }] }] });
   });
 
   it('parses every value against its contract and sends nothing when one fails', async () => {
@@ -112,8 +112,8 @@ describe('EventPublisher', () => {
   });
 
   it('sends one message larger than the limit in a request of its own', () => {
-    const small = { key: 'a', value: 'x' };
-    const huge = { key: 'b', value: 'y'.repeat(PRODUCE_LIMITS.maxBytes) };
+    const small = { key: 'a', value: Buffer.from('x') };
+    const huge = { key: 'b', value: Buffer.alloc(PRODUCE_LIMITS.maxBytes) };
     const requests = planProduceRequests([{ topic: 't', messages: [small, huge, small] }]);
     expect(requests.map((request) => request[0]!.messages)).toEqual([[small], [huge], [small]]);
   });
@@ -166,7 +166,7 @@ describe('EventPublisher', () => {
     ]);
     expect(sent()[0]!.topicMessages![0]!.messages).toEqual([
       { key: 'gone', value: null },
-      { key: 'kept', value: '{"n":1}' },
+      { key: 'kept', value: Buffer.from('{"n":1}') },
     ]);
     // @ts-expect-error a tombstone on a topic that is not compacted does not typecheck either
     await expect(publisher.publish(numbers, [{ key: 'x', value: null }])).rejects.toThrow(/not compacted/);
@@ -228,8 +228,8 @@ describe('planProduceRequests', () => {
 
   it('packs messages of several topics greedily, in the order given', () => {
     const topics: TopicMessages[] = [
-      { topic: 'a', messages: [{ key: '1', value: 'x' }, { key: '2', value: 'x' }] },
-      { topic: 'b', messages: [{ key: '3', value: 'x' }] },
+      { topic: 'a', messages: [{ key: '1', value: Buffer.from('x') }, { key: '2', value: Buffer.from('x') }] },
+      { topic: 'b', messages: [{ key: '3', value: Buffer.from('x') }] },
     ];
     expect(planProduceRequests(topics, { maxMessages: 2, maxBytes: 1_000_000 })).toEqual([[{ topic: 'a', messages: topics[0]!.messages }], [{ topic: 'b', messages: topics[1]!.messages }]]);
   });

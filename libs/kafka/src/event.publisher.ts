@@ -41,7 +41,8 @@ export const RECORD_OVERHEAD_BYTES = 24;
 
 export interface WireMessage {
   key: string;
-  value: string | null;
+  /** UTF-8 JSON, serialized once: kafkajs would measure and encode a string three times over. */
+  value: Buffer | null;
   partition?: number;
 }
 
@@ -51,7 +52,7 @@ export interface TopicMessages {
 }
 
 export function wireBytes(message: WireMessage): number {
-  return Buffer.byteLength(message.key, 'utf8') + (message.value === null ? 0 : Buffer.byteLength(message.value, 'utf8')) + RECORD_OVERHEAD_BYTES;
+  return Buffer.byteLength(message.key, 'utf8') + (message.value === null ? 0 : message.value.length) + RECORD_OVERHEAD_BYTES;
 }
 
 /**
@@ -90,12 +91,12 @@ export function planProduceRequests(topics: readonly TopicMessages[], limits: Pr
 export function encodeSend(send: PublishSend): TopicMessages {
   const { contract, events, valid } = send;
   const messages = events.map((event): WireMessage => {
-    let value: string | null;
+    let value: Buffer | null;
     if (event.value === null) {
       if (!contract.compacted) throw new TypeError(`${contract.topic} is not compacted: a null value (tombstone) is only for compacted topics`);
       value = null;
     } else {
-      value = JSON.stringify(valid ? event.value : contract.schema.parse(event.value));
+      value = Buffer.from(JSON.stringify(valid ? event.value : contract.schema.parse(event.value)), 'utf8');
     }
     return event.partition === undefined ? { key: event.key, value } : { key: event.key, value, partition: event.partition };
   });
