@@ -1,4 +1,12 @@
-import { alertEventSchema, alertmanagerWebhookSchema, prometheusAlertsSchema, type AlertEvent } from '@alertlark/contracts';
+import {
+  alertEventSchema,
+  alertmanagerWebhookSchema,
+  fastAlertmanagerWebhook,
+  fastPrometheusAlerts,
+  prometheusAlertsSchema,
+  toLabelPairs,
+  type AlertEvent,
+} from '@alertlark/contracts';
 import { alertEventsFromPrometheus, alertEventsFromWebhook } from './intake';
 
 const now = new Date('2026-11-24T10:00:00Z');
@@ -60,6 +68,12 @@ describe('alertEventsFromPrometheus', () => {
     expect(events[2]?.startsAt).toBe(now.toISOString());
   });
 
+  it("treats Alertmanager's zero endsAt as not ended, from Prometheus too", () => {
+    const [event] = alertEventsFromPrometheus(context, [{ labels: { a: '1' }, annotations: {}, endsAt: '0001-01-01T00:00:00Z' }]);
+    expect(event).toMatchObject({ status: 'firing' });
+    expect(event?.endsAt).toBeUndefined();
+  });
+
   it('gives the same alert the same fingerprint from either source', () => {
     const [fromPrometheus] = alertEventsFromPrometheus(context, [{ labels: { b: '2', a: '1' }, annotations: {} }]);
     const [fromWebhook] = alertEventsFromWebhook(context, {
@@ -116,47 +130,118 @@ describe('the request schemas imply the event contract', () => {
   });
 
   it('holds for generated requests built from edge values', () => {
-    const random = seeded(20261125);
-    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
-    // Mostly ordinary values, so most requests pass and the claim is tested on many; edge values often enough to matter.
-    const often = <T>(usual: readonly T[], edge: readonly T[]): T => (random() < 0.85 ? pick(usual) : pick(edge));
-    const name = () => often(['alertname', 'instance', 'job', 'k8s.pod', '日本'], ['', 'with space', '__name__', '__proto__', 'constructor', '\u0000', '\uD83D', 'x'.repeat(300)]);
-    const value = () => often(['web-1', 'critical', 'é', ''], ['e\u0301', '\uD83D', '\n', '"quoted"', 'y'.repeat(2000)]);
-    const instant = () =>
-      often(
-        ['2026-11-24T10:00:00Z', '2026-11-24T10:00:00.123456789Z', '2026-11-24T10:00:00-00:00', '2024-02-29T00:00:00+14:00', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', undefined],
-        ['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00', '2026-02-29T00:00:00Z', '2026-11-24T10:00:00', '2026-11-24', 'Tue, 24 Nov 2026 10:00:00 GMT', '+275760-09-13T00:00:00Z', '0001-01-01T00:00:00Z', 'not a time', ''],
-      );
-    const map = (least: number) => Object.fromEntries(Array.from({ length: least + Math.floor(random() * 4) }, () => [name(), value()]));
-    const alert = () => {
-      const fields: Record<string, unknown> = { labels: map(random() < 0.97 ? 1 : 0) };
-      if (random() < 0.8) fields.annotations = map(0);
-      for (const key of ['startsAt', 'endsAt']) {
-        const at = instant();
-        if (at !== undefined) fields[key] = at;
-      }
-      const url = pick([undefined, '', 'http://p:9090/graph']);
-      if (url !== undefined) fields.generatorURL = url;
-      return fields;
-    };
     let accepted = 0;
     let refused = 0;
-    for (let i = 0; i < 3000; i++) {
-      const alerts = Array.from({ length: 1 + Math.floor(random() * 2) }, alert);
-      // Through JSON, as a request body arrives (`__proto__` stays an own key).
-      const webhook = alertmanagerWebhookSchema.safeParse(JSON.parse(JSON.stringify({ version: '4', status: 'firing', alerts: alerts.map((each) => ({ status: pick(['firing', 'resolved']), ...each })) })));
-      const prometheus = prometheusAlertsSchema.safeParse(JSON.parse(JSON.stringify(alerts)));
+    for (const body of generatedBodies(20261125, 3000, false)) {
+      const webhook = alertmanagerWebhookSchema.safeParse(JSON.parse(body.webhook));
+      const prometheus = prometheusAlertsSchema.safeParse(JSON.parse(body.prometheus));
       for (const outcome of [webhook, prometheus]) {
         if (outcome.success) accepted += 1;
         else refused += 1;
       }
-      if (webhook.success) contractHolds(alertEventsFromWebhook(context, webhook.data));
+      if (webhook.success) {
+        const events = alertEventsFromWebhook(context, webhook.data);
+        contractHolds(events);
+        expect(events.map((event) => [event.labels, event.annotations])).toEqual(webhook.data.alerts.map((each) => [toLabelPairs(each.labels), toLabelPairs(each.annotations)]));
+      }
       if (prometheus.success) contractHolds(alertEventsFromPrometheus(context, prometheus.data));
     }
     expect(accepted).toBeGreaterThan(500);
     expect(refused).toBeGreaterThan(500);
   });
 });
+
+/**
+ * Ingest checks bodies without zod first (`fastPrometheusAlerts`, `fastAlertmanagerWebhook`) and asks
+ * the schema only when that says no. Safe only if the quick check never takes what the schema
+ * refuses, and gives back what the schema would.
+ */
+describe('the quick request checks agree with the schemas', () => {
+  const cases: [string, (value: unknown) => unknown, { safeParse(value: unknown): { success: boolean; data?: unknown } }, 'webhook' | 'prometheus'][] = [
+    ['fastPrometheusAlerts', fastPrometheusAlerts, prometheusAlertsSchema, 'prometheus'],
+    ['fastAlertmanagerWebhook', fastAlertmanagerWebhook, alertmanagerWebhookSchema, 'webhook'],
+  ];
+
+  it.each(cases)('%s takes only what its schema takes, and gives back what the schema would', (_name, fast, schema, kind) => {
+    let taken = 0;
+    let valid = 0;
+    for (const body of generatedBodies(7, 3000, true)) {
+      const text = body[kind];
+      const parsed = schema.safeParse(JSON.parse(text));
+      const quick = fast(JSON.parse(text));
+      if (parsed.success) valid += 1;
+      if (quick === undefined) continue;
+      taken += 1;
+      expect(parsed.success).toBe(true);
+      expect(quick).toStrictEqual(parsed.data);
+    }
+    // Not vacuous: most valid bodies take the quick path, and many bodies are not valid.
+    expect(taken).toBeGreaterThan(valid * 0.6);
+    expect(valid).toBeLessThan(2500);
+  });
+
+  it.each([
+    ['not an array', { labels: { a: '1' } }],
+    ['too many alerts', Array.from({ length: 10_001 }, () => ({ labels: { a: '1' } }))],
+    ['no labels', [{ labels: {} }]],
+    ['a __proto__ label (zod drops it)', JSON.parse('[{"labels":{"__proto__":"x","a":"1"}}]')],
+    ['an unknown key (zod strips it)', [{ labels: { a: '1' }, status: 'firing' }]],
+    ['a number as a label value', [{ labels: { a: 1 } }]],
+    ['null annotations', [{ labels: { a: '1' }, annotations: null }]],
+    ['an instant past year 9999 in UTC', [{ labels: { a: '1' }, endsAt: '9999-12-31T23:30:00-01:00' }]],
+  ])('leaves to the schema: %s', (_case, body) => {
+    expect(fastPrometheusAlerts(body)).toBeUndefined();
+  });
+
+  it('fills in the annotations default, as the schema does, and leaves a refused body as it came', () => {
+    expect(fastPrometheusAlerts([{ labels: { a: '1' } }])).toStrictEqual([{ labels: { a: '1' }, annotations: {} }]);
+    const refused = [{ labels: { a: '1' } }, { labels: { b: 2 } }];
+    expect(fastPrometheusAlerts(refused)).toBeUndefined();
+    expect(refused[0]).toStrictEqual({ labels: { a: '1' } });
+  });
+});
+
+/**
+ * Request bodies as JSON text (`__proto__` stays an own key, as in a request), built from ordinary
+ * values mostly and edge values often enough; with `wrongTypes`, also values of the wrong type and
+ * unknown keys.
+ */
+function generatedBodies(seed: number, count: number, wrongTypes: boolean): { webhook: string; prometheus: string }[] {
+  const random = seeded(seed);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+  const often = <T>(usual: readonly T[], edge: readonly T[]): T => (random() < 0.85 ? pick(usual) : pick(edge));
+  const odd = (): unknown => pick([1, null, true, {}, [], 'x']);
+  const wrong = () => wrongTypes && random() < 0.03;
+  const name = () => often(['alertname', 'instance', 'job', 'k8s.pod', '日本'], ['', 'with space', '__name__', '__proto__', 'constructor', 'toString', '\u0000', '\uD83D', 'x'.repeat(300)]);
+  const value = (): unknown => (wrong() ? odd() : often(['web-1', 'critical', 'é', ''], ['e\u0301', '\uD83D', '\n', '"quoted"', 'y'.repeat(2000)]));
+  const instant = (): unknown =>
+    wrong()
+      ? odd()
+      : often(
+          ['2026-11-24T10:00:00Z', '2026-11-24T10:00:00.123456789Z', '2026-11-24T10:00:00-00:00', '2024-02-29T00:00:00+14:00', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', undefined],
+          ['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00', '2026-02-29T00:00:00Z', '2026-11-24T10:00:00', '2026-11-24', 'Tue, 24 Nov 2026 10:00:00 GMT', '+275760-09-13T00:00:00Z', '0001-01-01T00:00:00Z', 'not a time', ''],
+        );
+  const map = (least: number): unknown => (wrong() ? odd() : Object.fromEntries(Array.from({ length: least + Math.floor(random() * 4) }, () => [name(), value()])));
+  const alert = () => {
+    const fields: Record<string, unknown> = { labels: map(random() < 0.97 ? 1 : 0) };
+    if (random() < 0.8) fields.annotations = map(0);
+    for (const key of ['startsAt', 'endsAt']) {
+      const at = instant();
+      if (at !== undefined) fields[key] = at;
+    }
+    const url = wrong() ? odd() : pick([undefined, '', 'http://p:9090/graph']);
+    if (url !== undefined) fields.generatorURL = url;
+    if (wrong()) fields[pick(['extra', 'status', 'fingerprint'])] = pick(['firing', 'x', 1]);
+    return fields;
+  };
+  return Array.from({ length: count }, () => {
+    const alerts = Array.from({ length: 1 + Math.floor(random() * 2) }, alert);
+    const envelope: Record<string, unknown> = { version: '4', status: 'firing', receiver: 'alertlark', groupLabels: { alertname: 'A' } };
+    if (wrong()) envelope[pick(['version', 'truncatedAlerts', 'receiver', 'extra', 'commonLabels'])] = odd();
+    const webhookAlerts = alerts.map((each) => ({ status: wrong() ? odd() : pick(['firing', 'resolved']), ...each }));
+    return { webhook: JSON.stringify({ ...envelope, alerts: webhookAlerts }), prometheus: JSON.stringify(alerts) };
+  });
+}
 
 /** A small deterministic PRNG (mulberry32), so a failure repeats. */
 function seeded(seed: number): () => number {
