@@ -1,14 +1,22 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { alertmanagerWebhookSchema, prometheusAlertsSchema, type AlertmanagerWebhook, type PrometheusAlerts } from '@alertlark/contracts';
+import {
+  alertmanagerWebhookSchema,
+  fastAlertmanagerWebhook,
+  fastPrometheusAlerts,
+  prometheusAlertsSchema,
+  type AlertmanagerWebhook,
+  type PrometheusAlerts,
+} from '@alertlark/contracts';
 import { alertEventsFromPrometheus, alertEventsFromWebhook } from '@alertlark/routing';
-import { ZodPipe } from '@alertlark/service-kit';
 import { AcceptAlerts } from './accept-alerts.usecase';
 import { IngestTokenGuard, type IngestRequest } from './ingest-token.guard';
+import { RequestBodyPipe } from './request-body.pipe';
 
 /**
  * Accepts alerts and answers 2xx only after Kafka acknowledged every event (acks=all), so an
- * accepted alert is never lost; a rejected request publishes nothing. The request schema is the
- * one validation: the events made of a valid request satisfy their contract (libs/routing intake).
+ * accepted alert is never lost; a rejected request publishes nothing. The request is validated once
+ * (its quick check, else its schema): the events made of a valid request satisfy their contract
+ * (libs/routing intake), so they are not parsed again.
  */
 @Controller('api')
 @UseGuards(IngestTokenGuard)
@@ -19,7 +27,7 @@ export class AlertsController {
   @HttpCode(202)
   async alertmanager(
     @Req() request: IngestRequest,
-    @Body(new ZodPipe(alertmanagerWebhookSchema)) webhook: AlertmanagerWebhook,
+    @Body(new RequestBodyPipe(fastAlertmanagerWebhook, alertmanagerWebhookSchema)) webhook: AlertmanagerWebhook,
   ): Promise<{ accepted: number }> {
     const teamId = request.teamId!;
     return this.alerts.accept(teamId, alertEventsFromWebhook({ teamId, now: new Date() }, webhook));
@@ -30,7 +38,7 @@ export class AlertsController {
   @HttpCode(200)
   async prometheus(
     @Req() request: IngestRequest,
-    @Body(new ZodPipe(prometheusAlertsSchema)) alerts: PrometheusAlerts,
+    @Body(new RequestBodyPipe(fastPrometheusAlerts, prometheusAlertsSchema)) alerts: PrometheusAlerts,
   ): Promise<{ accepted: number }> {
     const teamId = request.teamId!;
     return this.alerts.accept(teamId, alertEventsFromPrometheus({ teamId, now: new Date() }, alerts));
