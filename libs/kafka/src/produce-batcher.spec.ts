@@ -88,6 +88,25 @@ describe('ProduceBatcher', () => {
     expect(batcher.pendingMessages()).toBe(4);
   });
 
+  it('takes whole callers up to maxBatchMessages per batch; the rest leave next, and a full batch does not linger', async () => {
+    const publisher = fakePublisher();
+    const batcher = new ProduceBatcher(publisher, { lingerMs: 50, maxPendingMessages: 100, maxBatchMessages: 4 });
+    void batcher.add(send(1, 2));
+    void batcher.add(send(3));
+    expect(publisher.calls).toHaveLength(0); // 3 of 4: lingers
+    void batcher.add(send(4, 5)); // 5 waiting: full, leaves now with the callers that fit
+    expect(publisher.calls).toHaveLength(1);
+    expect(publisher.numbers(0)).toEqual([1, 2, 3]);
+    publisher.calls[0]!.resolve();
+    await tick();
+    expect(publisher.numbers(1)).toEqual([4, 5]);
+    // One caller larger than a batch still goes, alone.
+    publisher.calls[1]!.resolve();
+    await tick();
+    void batcher.add(send(6, 7, 8, 9, 10));
+    expect(publisher.numbers(2)).toEqual([6, 7, 8, 9, 10]);
+  });
+
   it('resolves a call with nothing to send at once', async () => {
     const publisher = fakePublisher();
     await new ProduceBatcher(publisher, { lingerMs: 5, maxPendingMessages: 3 }).add([{ contract, events: [] }]);

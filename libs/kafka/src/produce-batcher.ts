@@ -1,10 +1,16 @@
-import type { EventPublisher, PublishSend } from './event.publisher';
+import { PRODUCE_LIMITS, type EventPublisher, type PublishSend } from './event.publisher';
 
 export interface ProduceBatcherOptions {
   /** How long the first send of a batch waits for others to join it (kafkajs has no producer linger). */
   lingerMs: number;
   /** Messages waiting or in flight beyond which `add` is refused at once (Kafka is slower than the callers). */
   maxPendingMessages: number;
+  /**
+   * A batch takes whole callers up to this many messages (one at least), and leaves without
+   * lingering once that many wait. Batches of about one produce request keep callers' answers
+   * coming while the next batch is sent, and a failed request fails only the callers in it.
+   */
+  maxBatchMessages?: number;
 }
 
 /** Refused because too much is already waiting for Kafka; the caller should answer 503 and be retried. */
@@ -24,7 +30,7 @@ interface Waiting {
  * send goes out together through `publishAll`, and every caller's promise settles with its batch —
  * resolved once all of the batch is acknowledged, rejected with the batch's error if any part
  * failed. One batch is in flight at a time; what arrives meanwhile forms the next, which leaves as
- * soon as the first is done and its own linger has passed.
+ * soon as the first is done and its own linger has passed (or it is full).
  */
 export class ProduceBatcher {
   private waiting: Waiting[] = [];
@@ -34,11 +40,14 @@ export class ProduceBatcher {
   private timer: NodeJS.Timeout | undefined;
   private due = false;
   private draining = false;
+  private readonly maxBatchMessages: number;
 
   constructor(
     private readonly publisher: Pick<EventPublisher, 'publishAll'>,
     private readonly options: ProduceBatcherOptions,
-  ) {}
+  ) {
+    this.maxBatchMessages = options.maxBatchMessages ?? PRODUCE_LIMITS.maxMessages;
+  }
 
   /** Resolves when every message of `sends` has been acknowledged by Kafka. */
   add(sends: readonly PublishSend[]): Promise<void> {
@@ -52,6 +61,7 @@ export class ProduceBatcher {
       this.waiting.push({ sends, messages, resolve, reject });
       this.waitingMessages += messages;
       if (this.draining) this.due = true;
+      else if (this.waitingMessages >= this.maxBatchMessages) this.lingered();
       else if (!this.timer && !this.due) this.timer = setTimeout(() => this.lingered(), this.options.lingerMs);
       this.flush();
     });
@@ -84,11 +94,17 @@ export class ProduceBatcher {
 
   private flush(): void {
     if (this.inFlight || !this.due || this.waiting.length === 0) return;
-    const batch = this.waiting;
-    this.waiting = [];
-    this.due = false;
-    this.inFlightMessages = this.waitingMessages;
-    this.waitingMessages = 0;
+    let taken = 0;
+    let messages = 0;
+    while (taken < this.waiting.length && (taken === 0 || messages + this.waiting[taken]!.messages <= this.maxBatchMessages)) {
+      messages += this.waiting[taken]!.messages;
+      taken += 1;
+    }
+    const batch = this.waiting.splice(0, taken);
+    // Those left over waited through the same linger: they leave next.
+    this.due = this.waiting.length > 0;
+    this.inFlightMessages = messages;
+    this.waitingMessages -= messages;
     const sends = batch.flatMap((waiting) => waiting.sends);
     this.inFlight = this.publisher.publishAll(sends).then(
       () => this.settle(batch, (waiting) => waiting.resolve()),
@@ -100,8 +116,8 @@ export class ProduceBatcher {
     this.inFlight = undefined;
     this.inFlightMessages = 0;
     for (const waiting of batch) outcome(waiting);
-    // A batch that formed meanwhile leaves now if its linger has passed (or once it has).
-    if (this.draining && this.waiting.length > 0) this.due = true;
+    // A batch that formed meanwhile leaves now if its linger has passed or it is full (or once it is).
+    if ((this.draining || this.waitingMessages >= this.maxBatchMessages) && this.waiting.length > 0) this.due = true;
     this.flush();
   }
 }
