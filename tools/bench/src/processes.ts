@@ -21,12 +21,18 @@ export interface ServiceProcess {
   cpuSeconds(): number | undefined;
 }
 
-/** Starts a compiled app (`dist/apps/<app>/src/main.js`) with its own environment; output goes to a log file. */
-export function startApp(name: string, app: string, env: Record<string, string>, logDir: string): ServiceProcess {
+/**
+ * Starts a compiled app (`dist/apps/<app>/src/main.js`) with its own environment; output goes to a
+ * log file. With `cpus` (a `taskset -c` list) the process runs on those CPUs only.
+ */
+export function startApp(name: string, app: string, env: Record<string, string>, logDir: string, cpus?: string): ServiceProcess {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(nodeBinary(), [path.join(WORKSPACE_ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+  const command = [nodeBinary(), path.join(WORKSPACE_ROOT, 'dist', 'apps', app, 'src', 'main.js')];
+  // taskset execs the program, so the child's pid (and its CPU time) stays the app's.
+  const [file, ...args] = cpus ? ['taskset', '-c', cpus, ...command] : command;
+  const child = spawn(file!, args, {
     cwd: WORKSPACE_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,10 +8,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel, type Admin, type Consumer, type LogEntry } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { EVENTS, configEventKey } from '@alertlark/contracts';
 import { EventPublisher, ensureTopics, parseBrokers } from '@alertlark/kafka';
 import { WORKSPACE_ROOT, sleep, startApp, stopRequest, throwIfStopping, waitFor, type ServiceProcess } from './processes';
+import { caughtUp, committedOffsets, createBenchKafka, endOffsets, log, metricSum, presetGroup, total } from './router-bench-kit';
 import { buildAlertLoad, configEvents, lastPolicyKey, teamId, teardownEvents, type AlertLoad, type LoadShape } from './router-load';
 
 interface Options {
@@ -26,6 +27,10 @@ interface Options {
   brokers: string[];
   mongoUrl: string;
   batchSize: number;
+  /** Produce requests in flight while loading: the producer must outrun the routers. */
+  inFlight: number;
+  /** Per router, a `taskset -c` CPU list (router i takes entry i); empty: not pinned. */
+  routerCpus: string[];
   timeoutMs: number;
   logRoot: string;
 }
@@ -49,9 +54,6 @@ interface RunResult {
 
 /** How long after grouping caught up notifications still count (group wait + interval, and some). */
 const NOTIFICATION_WINDOW_MS = 10_000;
-
-const log = (message: string, fields: Record<string, unknown> = {}) =>
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 23)}] ${message}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}\n`);
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
@@ -79,46 +81,11 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     brokers: parseBrokers(env.KAFKA_BROKERS ?? '127.0.0.1:9092'),
     mongoUrl: mongo,
     batchSize: positiveInt('BENCH_BATCH', env.BENCH_BATCH, 1_000),
+    inFlight: positiveInt('BENCH_IN_FLIGHT', env.BENCH_IN_FLIGHT, 8),
+    routerCpus: (arg('router-cpus') ?? env.BENCH_ROUTER_CPUS ?? '').split(';').filter(Boolean),
     timeoutMs: positiveInt('BENCH_TIMEOUT_S', env.BENCH_TIMEOUT_S, 3_600) * 1_000,
     logRoot: env.BENCH_LOG_DIR ?? path.join(WORKSPACE_ROOT, 'test-artifacts', 'bench'),
   };
-}
-
-/** kafkajs logs go to stderr: stdout carries the one JSON line. */
-function createBenchKafka(brokers: string[]): Kafka {
-  return new Kafka({
-    clientId: 'bench-router-throughput',
-    brokers,
-    logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 10 },
-    logCreator:
-      () =>
-      ({ level, namespace, log: entry }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _logger, ...rest } = entry;
-        log(`kafkajs.${namespace} ${level === logLevel.ERROR ? 'error' : 'warn'}: ${message}`, rest);
-      },
-  });
-}
-
-type Offsets = Map<number, number>;
-
-async function endOffsets(admin: Admin, topic: string): Promise<Offsets> {
-  return new Map((await admin.fetchTopicOffsets(topic)).map((entry) => [entry.partition, Number(entry.offset)]));
-}
-
-async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Offsets> {
-  const [answer] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return new Map((answer?.partitions ?? []).map((entry) => [entry.partition, Number(entry.offset)]));
-}
-
-const caughtUp = (committed: Offsets, target: Offsets) => [...target].every(([partition, end]) => (committed.get(partition) ?? -1) >= end);
-const total = (offsets: Offsets) => [...offsets.values()].reduce((sum, offset) => sum + offset, 0);
-
-/** A fresh group starts exactly at these offsets, whatever the timing of its members' joins. */
-async function presetGroup(admin: Admin, groupId: string, topic: string, offsets: Offsets): Promise<void> {
-  await admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) })) });
-  const committed = await committedOffsets(admin, groupId, topic);
-  if (!caughtUp(committed, offsets)) throw new Error(`presetting ${groupId} on ${topic} did not take`);
 }
 
 /** Busy and total jiffies of all CPUs (Linux /proc/stat), for the machine's CPU use. */
@@ -132,17 +99,6 @@ function cpuTimes(): { busy: number; all: number } | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Sums the samples of a metric (by label filter) from a Prometheus text exposition. */
-function metricSum(text: string, name: string, label?: string): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || (line[name.length] !== '{' && line[name.length] !== ' ')) continue;
-    if (label && !line.includes(label)) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
-  }
-  return sum;
 }
 
 /** Counts this run's notifications on alertlark.notifications.v1 from the offsets taken before the load. */
@@ -230,7 +186,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
         POLICY_ROUTER_PORT: String(port),
         ALERTLARK_CONSUMER_GROUP_PREFIX: prefix,
         ALERTLARK_CONSUMER_START: 'latest',
-      }, logDir);
+      }, logDir, options.routerCpus[i]);
       processes.push(router);
       running.add(router);
     }
@@ -258,9 +214,16 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
     await producer.connect();
     const cpuBefore = cpuTimes();
     const t0 = performance.now();
-    for (let i = 0; i < load.messages.length; i += options.batchSize) {
-      await producer.send({ topic: EVENTS.alerts.topic, acks: -1, messages: load.messages.slice(i, i + options.batchSize) });
-    }
+    // Several requests in flight, so the load arrives faster than routers take it.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: options.inFlight }, async () => {
+        for (let i = next; i < load.messages.length; i = next) {
+          next += options.batchSize;
+          await producer.send({ topic: EVENTS.alerts.topic, acks: -1, messages: load.messages.slice(i, i + options.batchSize) });
+        }
+      }),
+    );
     const produced = performance.now();
     await producer.disconnect();
     const alertsTarget = await endOffsets(admin, EVENTS.alerts.topic);
@@ -376,6 +339,8 @@ async function main(): Promise<void> {
         groupInterval: options.groupInterval,
         mix: probe!.kinds,
         matchingShare: round(probe!.matching / options.alerts),
+        producerInFlight: options.inFlight,
+        routerCpus: options.routerCpus.length > 0 ? options.routerCpus : 'not pinned',
         runs,
         machine: { cpus: os.cpus().length, node: process.version, kafka: options.brokers.join(','), mongo: options.mongoUrl.replace(/\/[^/]*$/, '') },
       })}\n`,
