@@ -157,12 +157,18 @@ export class EventPublisher {
    * On failure, requests before the failed one may have been written (at-least-once).
    */
   publishAll<const T extends readonly EventContract[]>(sends: { readonly [K in keyof T]: PublishSend<T[K]> }): Promise<void> {
-    let requests: TopicMessages[][];
+    let topics: TopicMessages[];
     try {
-      requests = planProduceRequests((sends as readonly PublishSend[]).map(encodeSend), this.limits);
+      topics = (sends as readonly PublishSend[]).map(encodeSend);
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.publishEncoded(topics);
+  }
+
+  /** Messages `encodeSend` made (so parsed, or marked valid), chunked and sent like `publishAll`'s. */
+  publishEncoded(topics: readonly TopicMessages[]): Promise<void> {
+    const requests = planProduceRequests(topics, this.limits);
     if (requests.length === 0) return Promise.resolve();
     const run = this.tail.then(() => this.sendInOrder(requests));
     this.tail = run.catch(() => undefined);

@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import type { PublishSend } from './event.publisher';
+import { RECORD_OVERHEAD_BYTES, type PublishSend, type TopicMessages } from './event.publisher';
 import { ProduceBacklogFullError, ProduceBatcher } from './produce-batcher';
 
 const contract = { topic: 'test.numbers.v1', schema: z.object({ n: z.number() }), partitions: 3 } as const;
 const send = (...ns: number[]): PublishSend[] => [{ contract, events: ns.map((n) => ({ key: `k${n}`, value: { n } })) }];
 
-/** A publisher whose publishAll calls the test settles one by one. */
+/** A publisher whose publishEncoded calls the test settles one by one. */
 function fakePublisher() {
-  const calls: { sends: readonly PublishSend[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const calls: { topics: readonly TopicMessages[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
   return {
     calls,
-    numbers: (index: number) => calls[index]!.sends.flatMap((each) => each.events.map((event) => (event.value as { n: number }).n)),
-    publishAll: (sends: readonly PublishSend[]) => new Promise<void>((resolve, reject) => calls.push({ sends, resolve, reject })),
+    numbers: (index: number) => calls[index]!.topics.flatMap((topic) => topic.messages.map((message) => (JSON.parse(String(message.value)) as { n: number }).n)),
+    publishEncoded: (topics: readonly TopicMessages[]) => new Promise<void>((resolve, reject) => calls.push({ topics, resolve, reject })),
   };
 }
 
@@ -88,9 +88,9 @@ describe('ProduceBatcher', () => {
     expect(batcher.pendingMessages()).toBe(4);
   });
 
-  it('takes whole callers up to maxBatchMessages per batch; the rest leave next, and a full batch does not linger', async () => {
+  it('takes whole callers up to maxBatch messages per batch; the rest leave next, and a full batch does not linger', async () => {
     const publisher = fakePublisher();
-    const batcher = new ProduceBatcher(publisher, { lingerMs: 50, maxPendingMessages: 100, maxBatchMessages: 4 });
+    const batcher = new ProduceBatcher(publisher, { lingerMs: 50, maxPendingMessages: 100, maxBatch: { maxMessages: 4 } });
     void batcher.add(send(1, 2));
     void batcher.add(send(3));
     expect(publisher.calls).toHaveLength(0); // 3 of 4: lingers
@@ -105,6 +105,28 @@ describe('ProduceBatcher', () => {
     await tick();
     void batcher.add(send(6, 7, 8, 9, 10));
     expect(publisher.numbers(2)).toEqual([6, 7, 8, 9, 10]);
+  });
+
+  it('cuts batches by serialized bytes too, so a batch is one produce request', async () => {
+    const publisher = fakePublisher();
+    // Each message: key "kN" (2 bytes) + {"n":N} (7 bytes) + record overhead.
+    const perMessage = 2 + 7 + RECORD_OVERHEAD_BYTES;
+    const batcher = new ProduceBatcher(publisher, { lingerMs: 50, maxPendingMessages: 100, maxBatch: { maxBytes: 3 * perMessage } });
+    void batcher.add(send(1, 2));
+    void batcher.add(send(3, 4));
+    expect(publisher.calls).toHaveLength(1);
+    expect(publisher.numbers(0)).toEqual([1, 2]);
+  });
+
+  it('refuses a caller whose value fails its contract alone; the batch goes on', async () => {
+    const publisher = fakePublisher();
+    const batcher = new ProduceBatcher(publisher, { lingerMs: 5, maxPendingMessages: 100 });
+    const good = batcher.add(send(1));
+    await expect(batcher.add([{ contract, events: [{ key: 'bad', value: { n: 'one' as unknown as number } }] }])).rejects.toThrow();
+    jest.advanceTimersByTime(5);
+    expect(publisher.numbers(0)).toEqual([1]);
+    publisher.calls[0]!.resolve();
+    await expect(good).resolves.toBeUndefined();
   });
 
   it('resolves a call with nothing to send at once', async () => {
