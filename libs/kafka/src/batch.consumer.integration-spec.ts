@@ -17,7 +17,7 @@ describe('BatchConsumer against the real broker', () => {
   const publisher = new EventPublisher(kafka);
   const schema = z.object({ n: z.number().int() });
   const contract = (name: string, partitions = 1) => ({ topic: `test.batch-consumer-${name}.${run}`, schema, partitions }) as const;
-  const topics = { invalid: contract('invalid'), retry: contract('retry'), end: contract('end', 2), follow: contract('follow') };
+  const topics = { invalid: contract('invalid'), retry: contract('retry'), handover: contract('handover'), end: contract('end', 2), follow: contract('follow') };
   type TestContract = ReturnType<typeof contract>;
   const consumers: BatchConsumer<TestContract>[] = [];
   const log = () => undefined;
@@ -31,7 +31,7 @@ describe('BatchConsumer against the real broker', () => {
     await producer.disconnect();
   }
 
-  function consumer(declaration: Omit<ConsumerDeclaration<TestContract>, 'publisher' | 'log' | 'fromBeginning'> & { publisher?: EventPublisher | null }) {
+  function consumer(declaration: Omit<ConsumerDeclaration<TestContract>, 'publisher' | 'log' | 'fromBeginning'> & { publisher?: EventPublisher | null; fromBeginning?: boolean }) {
     const created = new BatchConsumer(kafka, { publisher, log, fromBeginning: true, ...declaration });
     consumers.push(created);
     return created;
@@ -98,7 +98,7 @@ describe('BatchConsumer against the real broker', () => {
     await until('the offsets to be committed', async () => ((await committed(reader.groupId, topic))[0] === '3' ? true : undefined));
   }, 90_000);
 
-  it('retries a failing handler on the same batch and commits its offsets only once it succeeded', async () => {
+  it('retries a failing handler on the same batch and commits past it only once it succeeded', async () => {
     const topic = topics.retry.topic;
     await publisher.publish(topics.retry, [1, 2, 3].map((n) => ({ key: `k${n}`, value: { n } })));
     let failing = true;
@@ -116,13 +116,48 @@ describe('BatchConsumer against the real broker', () => {
     });
     await reader.run();
     await until('three failed attempts', () => (attempts.length >= 3 ? true : undefined));
-    // Well past several commit intervals, nothing is committed while the handler fails.
+    // Well past several commit intervals, the group stays where the member started (its first
+    // offset, committed before anything was handled, so a successor would not skip the batch).
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await committed(reader.groupId, topic)).toEqual(['-1']);
+    expect(await committed(reader.groupId, topic)).toEqual(['0']);
     failing = false;
     await until('the offsets to be committed', async () => ((await committed(reader.groupId, topic))[0] === '3' ? true : undefined));
     // Every attempt was the same batch, from its first message.
     expect(new Set(attempts.map((offsets) => offsets.join(',')))).toEqual(new Set(['0,1,2']));
+  }, 90_000);
+
+  it('a member that dies before its first interval commit leaves its successor where it started, not at the log end', async () => {
+    const groupId = `test.batch-consumer-handover.${run}`;
+    let die!: (error: Error) => void;
+    const dying = new Promise<never>((_, reject) => (die = reject));
+    const first: string[] = [];
+    const doomed = consumer({
+      name: `it-handover-${run}`,
+      groupId,
+      contracts: [topics.handover],
+      fromBeginning: false,
+      commitIntervalMs: 60_000,
+      handleBatch: async (batch) => {
+        first.push(...batch.events.map((event) => event.offset));
+        await dying;
+      },
+    });
+    await doomed.run();
+    // The group is new and starts at the log's end: only what is published now is read.
+    await publisher.publish(topics.handover, [1, 2, 3].map((n) => ({ key: `k${n}`, value: { n } })));
+    await until('the batch to be taken', () => (first.length > 0 ? true : undefined));
+    die(new Error('killed'));
+    await doomed.stop();
+    const next: string[] = [];
+    const successor = consumer({
+      name: `it-handover-${run}`,
+      groupId,
+      contracts: [topics.handover],
+      fromBeginning: false,
+      handleBatch: async (batch) => void next.push(...batch.events.map((event) => event.offset)),
+    });
+    await successor.run();
+    expect(await until('the successor to handle the batch', () => (next.length >= 3 ? next : undefined))).toEqual(['0', '1', '2']);
   }, 90_000);
 
   it('untilEnd reads to the end offsets present at start and stops, leaving out what arrived later, in a group that commits nothing', async () => {

@@ -93,6 +93,8 @@ export class BatchConsumer<C extends EventContract> {
   private readonly consumer: Consumer;
   private readonly contracts: Map<string, C>;
   private readonly pending = new Map<string, { topic: string; partition: number; offset: string }>();
+  /** `topic/partition` whose starting position this member has committed since its last assignment. */
+  private readonly pinned = new Set<string>();
   private commitTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> = Promise.resolve();
   private joined = false;
@@ -122,6 +124,7 @@ export class BatchConsumer<C extends EventContract> {
     const { GROUP_JOIN, REBALANCING, STOP, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event) => {
       this.joined = true;
+      this.pinned.clear();
       const assigned = new Set(event.payload.memberAssignment[firstTopic] ?? []);
       for (const [key, entry] of this.pending) if (!(event.payload.memberAssignment[entry.topic] ?? []).includes(entry.partition)) this.pending.delete(key);
       this.owned = assigned;
@@ -231,6 +234,7 @@ export class BatchConsumer<C extends EventContract> {
       else deadLetters.push({ message, reason: decoded.reason });
     }
     const running = () => isRunning() && !isStale() && !this.stopping;
+    if (!this.throwaway() && !this.pinned.has(key)) await this.pin(batch.topic, batch.partition, messages[0]!.offset);
     await this.retrying(batch.topic, batch.partition, heartbeat, running, async () => {
       const rejected: { message: KafkaMessage; reason: string }[] = [];
       const byOffset = new Map(messages.map((message) => [message.offset, message]));
@@ -253,6 +257,20 @@ export class BatchConsumer<C extends EventContract> {
     const last = messages[messages.length - 1]!.offset;
     this.pending.set(key, { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) });
     this.checkEnd(key, Number(last));
+  }
+
+  /**
+   * Commits where this member starts on a partition, before it handles anything there. A group with
+   * no committed offset starts where `fromBeginning` says (the log's end when false): a member killed
+   * before its first interval commit would leave its successor to skip what it was handling.
+   */
+  private async pin(topic: string, partition: number, offset: string): Promise<void> {
+    try {
+      await this.consumer.commitOffsets([{ topic, partition, offset }]);
+      this.pinned.add(`${topic}/${partition}`);
+    } catch (error) {
+      this.declaration.log('warn', 'offset commit failed; retrying', { consumer: this.declaration.name, topic, partition, error: String(error) });
+    }
   }
 
   /** An `untilEnd` batch without what lies past the end or was handled already (a refetch). */
