@@ -45,6 +45,11 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv) {
     basePort: integer('BENCH_INGEST_PORT', arg('port') ?? env.BENCH_INGEST_PORT, 22_200),
     serverCpu: integer('BENCH_INGEST_SERVER_CPU', env.BENCH_INGEST_SERVER_CPU, 0, 0),
     loadCpu: integer('BENCH_INGEST_LOAD_CPU', env.BENCH_INGEST_LOAD_CPU, 1, 0),
+    /**
+     * A CPU for Kafka's threads during the run (needs ALERTLARK_STACK_DIR), put back afterwards. Unset:
+     * Kafka runs where the OS puts it; on a busy machine one CPU starves it and ingest waits on it.
+     */
+    kafkaCpu: env.BENCH_INGEST_KAFKA_CPU ? integer('BENCH_INGEST_KAFKA_CPU', env.BENCH_INGEST_KAFKA_CPU, 1, 0) : undefined,
     sides: (only ? [only] : ['alertmanager', 'alertlark']) as Side[],
     brokers: parseBrokers(env.KAFKA_BROKERS ?? '127.0.0.1:9092'),
     lingerMs: env.INGEST_PRODUCE_LINGER_MS,
@@ -78,6 +83,15 @@ function kafkaPid(stackDir: string | undefined): number | undefined {
   }
 }
 
+/** Pins every thread of a process to one CPU; returns how to put its affinity back. */
+function pinProcess(pid: number, cpu: number): () => void {
+  const mask = /affinity mask: ([0-9a-f]+)/.exec(execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' }))?.[1];
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+  return () => {
+    if (mask) execFileSync('taskset', ['-a', '-p', mask, String(pid)], { stdio: 'ignore' });
+  };
+}
+
 interface SideRun {
   server: PinnedServer;
   target: LoadTarget;
@@ -100,9 +114,16 @@ async function main(): Promise<void> {
   await ensureTopics(kafka);
   const bodies = buildBodies(options.shape, new Date(Date.now() - 60_000), new Date(Date.now() + 3_600_000));
   const kafkaProcess = kafkaPid(options.stackDir);
+  // Kafka (the benchmark's own stack) off the server's CPU for the run, and back afterwards.
+  const unpinKafka = kafkaProcess !== undefined && options.kafkaCpu !== undefined ? pinProcess(kafkaProcess, options.kafkaCpu) : undefined;
   const sides = new Map<Side, SideRun>();
   let team: Awaited<ReturnType<typeof publishBenchTeam>> | undefined;
   const stop = async () => {
+    try {
+      unpinKafka?.();
+    } catch {
+      // Kafka has gone meanwhile.
+    }
     for (const side of sides.values()) await side.pool.close().catch(() => undefined);
     await Promise.allSettled([...sides.values()].map((side) => side.server.stop()));
     await team?.remove().catch(() => undefined);
@@ -151,7 +172,11 @@ async function main(): Promise<void> {
       inFlight: options.shape.inFlight,
       requestsPerRound: options.shape.requestsPerRound,
       rounds: options.rounds,
-      pinning: { server: `taskset -c ${options.serverCpu}`, generator: `taskset -c ${options.loadCpu}`, kafka: 'not pinned' },
+      pinning: {
+        server: `taskset -c ${options.serverCpu}`,
+        generator: `taskset -c ${options.loadCpu}`,
+        kafka: unpinKafka ? `taskset -a -c ${options.kafkaCpu} ` : 'not pinned',
+      },
     };
     for (const [name, side] of sides) {
       output[name] = {
