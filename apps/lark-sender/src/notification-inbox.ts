@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { EVENTS } from '@alertlark/contracts';
-import { BatchConsumer, EventPublisher, eachEvent } from '@alertlark/kafka';
+import { EVENTS, type LarkNotification } from '@alertlark/contracts';
+import { BatchConsumer, EventPublisher, type ConsumedBatch } from '@alertlark/kafka';
 import { DeliveryLedgerRepository, PendingNotificationRepository } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, Readiness } from '@alertlark/service-kit';
 import { BotQueues } from './bot-queues';
@@ -44,14 +44,24 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
       partitionsConsumedConcurrently: EVENTS.notifications.partitions,
       onAssignment: (partitions) => this.assign(partitions),
       onRevocation: () => this.assign(new Set()),
-      handleBatch: eachEvent(async ({ partition, offset, value: notification }) => {
-        if (await this.ledger.isFinished(notification.notificationId)) return;
-        const entry = { _id: notification.notificationId, partition, offset, objectId: notification.objectId, receivedAt: new Date(), notification };
-        await this.pending.add(entry);
-        this.queues.add(entry);
-        this.dispatcher.wake();
-      }, { log }),
+      handleBatch: (batch) => this.store(batch),
     });
+  }
+
+  /**
+   * A batch at a time: one ledger lookup per notification and one insert for the batch. A storm
+   * puts hundreds of notifications on one partition, and kafkajs fetches no partition again until
+   * every batch of the fetch is handled, so a slow inbox would hold up every other bot's cards.
+   */
+  private async store({ partition, events }: ConsumedBatch<LarkNotification>): Promise<void> {
+    const finished = await this.ledger.finishedAmong(events.map((event) => event.value.notificationId));
+    const receivedAt = new Date();
+    const entries = events
+      .filter((event) => !finished.has(event.value.notificationId))
+      .map(({ offset, value: notification }) => ({ _id: notification.notificationId, partition, offset, objectId: notification.objectId, receivedAt, notification }));
+    await this.pending.addMany(entries);
+    for (const entry of entries) this.queues.add(entry);
+    if (entries.length > 0) this.dispatcher.wake();
   }
 
   /** Keeps the bots of these partitions (none while a rebalance is under way) and loads what they have pending. */

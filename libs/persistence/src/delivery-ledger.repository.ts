@@ -6,12 +6,28 @@ import { DELIVERY_LEDGER_MODEL, deliveryLedgerSchema, type DeliveryLedgerDocumen
 
 export type DeliveryLedgerEntry = DeliveryLedgerDocument;
 
+const LOOKUP_CONCURRENCY = 16;
+
 @Injectable()
 export class DeliveryLedgerRepository {
   constructor(@InjectModel(DELIVERY_LEDGER_MODEL) private readonly ledger: Model<DeliveryLedgerDocument>) {}
 
   async isFinished(notificationId: string): Promise<boolean> {
     return (await this.ledger.exists({ _id: notificationId })) !== null;
+  }
+
+  /**
+   * Which of these notifications are finished. One lookup by `_id` each, a few at a time:
+   * FerretDB's SQLite backend answers `_id: {$in}` with a scan of the whole collection.
+   */
+  async finishedAmong(notificationIds: readonly string[]): Promise<Set<string>> {
+    const finished = new Set<string>();
+    for (let start = 0; start < notificationIds.length; start += LOOKUP_CONCURRENCY) {
+      const ids = notificationIds.slice(start, start + LOOKUP_CONCURRENCY);
+      const found = await Promise.all(ids.map((id) => this.isFinished(id)));
+      ids.forEach((id, i) => found[i] && finished.add(id));
+    }
+    return finished;
   }
 
   /** Records each outcome once; a second record of the same notification is ignored. */

@@ -12,9 +12,9 @@ export type PendingNotification = PendingNotificationDocument;
 export class PendingNotificationRepository {
   constructor(@InjectModel(PENDING_NOTIFICATION_MODEL) private readonly pending: Model<PendingNotificationDocument>) {}
 
-  /** Idempotent: a notification read twice (redelivery after a crash) is kept once. */
-  add(entry: PendingNotification): Promise<void> {
-    return insertOnce(this.pending, [entry]);
+  /** One insert for a batch; idempotent: a notification read twice (redelivery after a crash) is kept once. */
+  addMany(entries: readonly PendingNotification[]): Promise<void> {
+    return insertOnce(this.pending, entries);
   }
 
   /** What the partitions a replica was just assigned hold, oldest first. */
