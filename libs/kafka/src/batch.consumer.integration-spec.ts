@@ -17,7 +17,7 @@ describe('BatchConsumer against the real broker', () => {
   const publisher = new EventPublisher(kafka);
   const schema = z.object({ n: z.number().int() });
   const contract = (name: string, partitions = 1) => ({ topic: `test.batch-consumer-${name}.${run}`, schema, partitions }) as const;
-  const topics = { invalid: contract('invalid'), retry: contract('retry'), handover: contract('handover'), end: contract('end', 2), follow: contract('follow') };
+  const topics = { invalid: contract('invalid'), retry: contract('retry'), handover: contract('handover'), shutdown: contract('shutdown'), end: contract('end', 2), follow: contract('follow') };
   type TestContract = ReturnType<typeof contract>;
   const consumers: BatchConsumer<TestContract>[] = [];
   const log = () => undefined;
@@ -130,7 +130,7 @@ describe('BatchConsumer against the real broker', () => {
     const groupId = `test.batch-consumer-handover.${run}`;
     let die!: (error: Error) => void;
     const dying = new Promise<never>((_, reject) => (die = reject));
-    const first: string[] = [];
+    const taken: string[] = [];
     const doomed = consumer({
       name: `it-handover-${run}`,
       groupId,
@@ -138,14 +138,20 @@ describe('BatchConsumer against the real broker', () => {
       fromBeginning: false,
       commitIntervalMs: 60_000,
       handleBatch: async (batch) => {
-        first.push(...batch.events.map((event) => event.offset));
+        taken.push(...batch.events.map((event) => event.offset));
         await dying;
       },
     });
     await doomed.run();
-    // The group is new and starts at the log's end: only what is published now is read.
-    await publisher.publish(topics.handover, [1, 2, 3].map((n) => ({ key: `k${n}`, value: { n } })));
-    await until('the batch to be taken', () => (first.length > 0 ? true : undefined));
+    // The group is new and starts at the log's end, which kafkajs looks up at its first fetch: send
+    // until the member holds a batch (that it never finishes).
+    let n = 0;
+    await until('the member to take a batch', async () => {
+      if (taken.length > 0) return true;
+      await publisher.publish(topics.handover, [{ key: `k${n}`, value: { n: n++ } }]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return undefined;
+    });
     die(new Error('killed'));
     await doomed.stop();
     const next: string[] = [];
@@ -157,7 +163,36 @@ describe('BatchConsumer against the real broker', () => {
       handleBatch: async (batch) => void next.push(...batch.events.map((event) => event.offset)),
     });
     await successor.run();
-    expect(await until('the successor to handle the batch', () => (next.length >= 3 ? next : undefined))).toEqual(['0', '1', '2']);
+    await until('the successor to handle the batch', () => (taken.every((offset) => next.includes(offset)) ? true : undefined));
+    expect(next[0]).toBe(taken[0]);
+  }, 90_000);
+
+  it('stop() lets the batch in flight finish and commits everything handled before leaving the group', async () => {
+    const topic = topics.shutdown.topic;
+    await publisher.publish(topics.shutdown, [1, 2].map((n) => ({ key: `k${n}`, value: { n } })));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handled: number[] = [];
+    const reader = consumer({
+      name: `it-shutdown-${run}`,
+      groupId: `test.batch-consumer-shutdown.${run}`,
+      contracts: [topics.shutdown],
+      commitIntervalMs: 60_000,
+      handleBatch: async (batch) => {
+        for (const event of batch.events) handled.push(event.value.n);
+        if (handled.includes(3)) await held;
+      },
+    });
+    await reader.run();
+    await until('the first batch', () => (handled.length >= 2 ? true : undefined));
+    await publisher.publish(topics.shutdown, [{ key: 'k3', value: { n: 3 } }]);
+    await until('the batch held in flight', () => (handled.includes(3) ? true : undefined));
+    const stopped = reader.stop();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await stopped;
+    // No interval commit ran: both batches were committed by the stop.
+    expect(await committed(reader.groupId, topic)).toEqual(['3']);
   }, 90_000);
 
   it('untilEnd reads to the end offsets present at start and stops, leaving out what arrived later, in a group that commits nothing', async () => {

@@ -177,9 +177,11 @@ export class BatchConsumer<C extends EventContract> {
     // An `untilEnd` run waiting for its end returns.
     if (this.declaration.untilEnd) this.finished?.();
     clearTimeout(this.commitTimer);
-    await this.consumer.stop().catch(() => undefined);
+    // Commits go while the group is still joined: what is done now, then each batch in flight as it
+    // ends (see onBatch); kafkajs leaves the group as soon as the last one has.
     await this.committing;
     if (!this.throwaway()) await this.commitPending();
+    await this.consumer.stop().catch(() => undefined);
     await this.consumer.disconnect();
   }
 
@@ -216,7 +218,7 @@ export class BatchConsumer<C extends EventContract> {
     }
   }
 
-  private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const contract = this.contracts.get(batch.topic);
     const key = `${batch.topic}/${batch.partition}`;
     if (!contract || (this.declaration.untilEnd && !this.endOffsets?.has(key))) return;
@@ -256,6 +258,8 @@ export class BatchConsumer<C extends EventContract> {
     });
     const last = messages[messages.length - 1]!.offset;
     this.pending.set(key, { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) });
+    // Stopping: kafkajs' consumer.commitOffsets does nothing any more, the batch's own commit still goes.
+    if (this.stopping && !this.throwaway()) await this.commitPending((offsets) => commitOffsetsIfNecessary({ topics: offsets.map(({ topic, partition, offset }) => ({ topic, partitions: [{ partition, offset }] })) }));
     this.checkEnd(key, Number(last));
   }
 
@@ -333,11 +337,11 @@ export class BatchConsumer<C extends EventContract> {
     }, this.declaration.commitIntervalMs ?? 1_000);
   }
 
-  private async commitPending(): Promise<void> {
+  private async commitPending(commit = (offsets: { topic: string; partition: number; offset: string }[]) => this.consumer.commitOffsets(offsets)): Promise<void> {
     if (this.pending.size === 0) return;
     const offsets = [...this.pending.values()];
     try {
-      await this.consumer.commitOffsets(offsets);
+      await commit(offsets);
       for (const entry of offsets) {
         const key = `${entry.topic}/${entry.partition}`;
         if (this.pending.get(key) === entry) this.pending.delete(key);
