@@ -68,6 +68,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       log: (level, message, fields) => logger.event(level, message, fields),
       sessionTimeoutMs: env.POLICY_ROUTER_SESSION_TIMEOUT_MS,
       partitionsConsumedConcurrently: EVENTS.alerts.partitions,
+      maxBytesPerFetch: 2 * 1_048_576,
       onAssignment: (partitions) => this.assign(partitions),
       onRevocation: () => {
         this.owned = new Set();

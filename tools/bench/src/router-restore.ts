@@ -20,6 +20,9 @@ function rssMb(process: ServiceProcess): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
+const metricMb = (metrics: string, name: string) => Math.round(metricSum(metrics, name) / 1048576);
+const heapUsedMb = (metrics: string) => metricMb(metrics, 'nodejs_heap_size_used_bytes');
+
 async function main(): Promise<void> {
   const alerts = Number(arg('alerts') ?? process.env.BENCH_ALERTS ?? 100_000);
   const cpus = arg('router-cpus') ?? process.env.BENCH_ROUTER_CPUS;
@@ -64,7 +67,8 @@ async function main(): Promise<void> {
     const heldByA = metricSum(metricsA, 'alertlark_router_alerts');
     const groupsA = metricSum(metricsA, 'alertlark_router_groups');
     const rssA = rssMb(a);
-    log('router A caught up', { alerts: heldByA, groups: groupsA, rssMb: rssA });
+    const heapA = heapUsedMb(metricsA);
+    log('router A caught up', { alerts: heldByA, groups: groupsA, rssMb: rssA, heapUsedMb: heapA, heapTotalMb: metricMb(metricsA, 'nodejs_heap_size_total_bytes'), externalMb: metricMb(metricsA, 'nodejs_external_memory_bytes') });
     await a.stop();
 
     const b = startApp('policy-router-b', 'policy-router', routerEnv(21_101), logDir, cpus);
@@ -74,14 +78,16 @@ async function main(): Promise<void> {
       .split('\n')
       .map((line) => (line.startsWith('{') ? (JSON.parse(line) as { message?: string; alerts?: number; groups?: number; ms?: number }) : {}))
       .find((line) => line.message === 'partitions restored');
+    await sleep(2_000);
     const rssB = rssMb(b);
+    const heapB = heapUsedMb(await (await fetch('http://127.0.0.1:21101/metrics')).text());
     const result = {
       bench: 'router-restore',
       alerts,
       teams: shape.teams,
       policies: shape.teams * shape.policiesPerTeam,
-      routerA: { alertsHeld: heldByA, groups: groupsA, rssMb: rssA },
-      routerB: { restoredAlerts: restoredLine?.alerts ?? null, restoredGroups: restoredLine?.groups ?? null, restoreMs: restoredLine?.ms ?? null, rssMb: rssB },
+      routerA: { alertsHeld: heldByA, groups: groupsA, rssMb: rssA, heapUsedMb: heapA },
+      routerB: { restoredAlerts: restoredLine?.alerts ?? null, restoredGroups: restoredLine?.groups ?? null, restoreMs: restoredLine?.ms ?? null, rssMb: rssB, heapUsedMb: heapB },
       routerCpus: cpus ?? 'not pinned',
       targets: { rssMbAtMost: 512, restoreMsAtMost: 10_000 },
     };
