@@ -6,4 +6,3 @@ export * from './config.view';
 export * from './config.feed';
 export * from './partitions';
 export * from './batch.consumer';
-export * from './each-event';
