@@ -25,6 +25,20 @@ export const larkSenderEnvSchema = commonEnvSchema.extend({
   LARK_DISPATCH_POLL_MS: int(10, 50),
   /** How fast a dead replica's chatbots move to a live one. */
   LARK_SENDER_SESSION_TIMEOUT_MS: int(6_000, 10_000),
+  /** The database of the sender's own state (ledger, pending notifications, request instants); default `<MONGO_URL's database>_sender`. */
+  LARK_SENDER_MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'a MongoDB database name (letters, digits, _ and -)').optional(),
 });
+
+/**
+ * The sender's state lives in a database of its own: nobody else reads it, and on FerretDB's
+ * SQLite backend a database is one file with one writer at a time, so the read models other
+ * services write in bulk (alert states, history, statistics, the delivery audit) would otherwise
+ * hold up every card's ledger and request-instant writes.
+ */
+export function senderDatabase(env: Pick<LarkSenderEnv, 'MONGO_URL' | 'LARK_SENDER_MONGO_DB'>): string {
+  if (env.LARK_SENDER_MONGO_DB) return env.LARK_SENDER_MONGO_DB;
+  const database = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]*)/.exec(env.MONGO_URL)?.[1] || 'test';
+  return `${database}_sender`;
+}
 export type LarkSenderEnv = z.output<typeof larkSenderEnvSchema>;
 export const LARK_SENDER_ENV = Symbol('LARK_SENDER_ENV');

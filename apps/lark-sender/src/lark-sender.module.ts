@@ -7,7 +7,7 @@ import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/servi
 import { BotQueues } from './bot-queues';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
 import { DeliveryDispatcher } from './delivery-dispatcher';
-import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
+import { LARK_SENDER_ENV, senderDatabase, type LarkSenderEnv } from './lark-sender.env';
 import { NotificationInbox } from './notification-inbox';
 
 @Module({})
@@ -18,7 +18,7 @@ export class LarkSenderModule {
       imports: [
         HealthModule.forService('lark-sender'),
         MessagingModule.forService({ service: 'lark-sender', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
-        MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
+        MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000, dbName: senderDatabase(env) }),
         DeliveryLedgerModule,
         SenderStateModule,
       ],
