@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Registry, type Counter } from 'prom-client';
 import { EVENTS, isDailySummary, type DeliveryEvent, type DeliveryOutcome, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
-import { ConfigFeed, EventPublisher } from '@alertlark/kafka';
+import { ConfigFeed, EventPublisher, ProduceBatcher } from '@alertlark/kafka';
 import {
   LARK_CODES,
   backoffDelayMs,
@@ -37,6 +37,11 @@ export class DeliverBatchUseCase {
   private readonly attempts: Counter;
   private readonly settled: Counter;
   private readonly digests: Counter;
+  /**
+   * Every bot's attempts share produce requests: one request per card, serialised through the
+   * service's one producer, made twenty bots wait on each other's round trips (75-230 ms a card).
+   */
+  private readonly attemptsOut: ProduceBatcher;
   readonly rateLimits: RateLimits;
 
   constructor(
@@ -53,6 +58,7 @@ export class DeliverBatchUseCase {
   ) {
     this.attempts = counter(registry, 'alertlark_sender_attempts_total', 'Requests made to Lark, by outcome', ['outcome', 'reason']);
     this.settled = counter(registry, 'alertlark_sender_notifications_total', 'Notifications finished, by outcome and reason', ['outcome', 'reason']);
+    this.attemptsOut = new ProduceBatcher(publisher, { lingerMs: 2, maxPendingMessages: 1_000_000 });
     this.digests = counter(registry, 'alertlark_sender_digest_requests_total', 'Requests that carried a digest of several notifications');
     this.rateLimits = { perSecond: env.LARK_RATE_PER_SECOND, perMinute: env.LARK_RATE_PER_MINUTE, marginMs: env.LARK_RATE_MARGIN_MS };
   }
@@ -210,10 +216,9 @@ export class DeliverBatchUseCase {
   }
 
   private publishAttempts(entries: PendingNotification[], attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): Promise<void> {
-    return this.publisher.publish(
-      EVENTS.deliveries,
-      entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, attempt, outcome, detail, durationMs, digestId) })),
-    );
+    return this.attemptsOut.add([
+      { contract: EVENTS.deliveries, events: entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, attempt, outcome, detail, durationMs, digestId) })) },
+    ]);
   }
 
   private deliveryEvent(notification: LarkNotification, attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): DeliveryEvent {

@@ -7,6 +7,8 @@ import { PENDING_NOTIFICATION_MODEL, pendingNotificationSchema, type PendingNoti
 
 export type PendingNotification = PendingNotificationDocument;
 
+const REMOVE_CONCURRENCY = 16;
+
 /** lark-sender's unfinished notifications, kept until each is delivered, failed or dead-lettered. */
 @Injectable()
 export class PendingNotificationRepository {
@@ -24,9 +26,15 @@ export class PendingNotificationRepository {
     return rows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   }
 
+  /**
+   * One delete by `_id` each, a few at a time: FerretDB's SQLite backend answers `_id: {$in}` with a
+   * scan of the whole collection, and pending notifications are large (up to 500 alerts each), so
+   * that scan cost every card hundreds of milliseconds while a storm's notifications waited.
+   */
   async remove(notificationIds: readonly string[]): Promise<void> {
-    if (notificationIds.length === 0) return;
-    await this.pending.deleteMany({ _id: { $in: [...notificationIds] } }).exec();
+    for (let start = 0; start < notificationIds.length; start += REMOVE_CONCURRENCY) {
+      await Promise.all(notificationIds.slice(start, start + REMOVE_CONCURRENCY).map((_id) => this.pending.deleteOne({ _id }).exec()));
+    }
   }
 }
 
