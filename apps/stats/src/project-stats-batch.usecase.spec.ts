@@ -70,16 +70,15 @@ function setup(failCards = false) {
 }
 
 describe('ProjectStatsBatchUseCase: the handler of the live consumer and of the rebuild', () => {
-  it("writes a batch's alert notices in one insert, a row per alert carried, and skips daily summaries", async () => {
+  it("writes a batch's alert notices in one insert, a row per alert carried once per slot, and skips daily summaries", async () => {
     const { inserts, registry, useCase } = setup();
     const { batch, deadLettered } = batchOf('alertlark.notifications.v1', [notification, summary, { ...notification, notificationId: 'ntf2' }]);
     await expect(useCase.execute(batch)).resolves.toEqual({ projected: 2, skipped: 1, rejected: 0 });
     expect(inserts.notices.map((rows) => rows.map((row) => [row._id, row.alertname, row.severity, row.status]))).toEqual([
       [
-        ['ntf1/fp1', 'Disk', 'none', 'firing'],
-        ['ntf1/fp2', 'Disk', 'warning', 'resolved'],
-        ['ntf2/fp1', 'Disk', 'none', 'firing'],
-        ['ntf2/fp2', 'Disk', 'warning', 'resolved'],
+        // ntf2 repeats ntf1's alerts in the same slot: the same rows, written once.
+        ['o1/fp1/firing/2026-11-24T09:00:00Z/1995012', 'Disk', 'none', 'firing'],
+        ['o1/fp2/resolved/2026-11-24T08:00:00Z/1995012', 'Disk', 'warning', 'resolved'],
       ],
     ]);
     expect(inserts.cards.flat()).toEqual([]);
@@ -109,7 +108,14 @@ describe('ProjectStatsBatchUseCase: the handler of the live consumer and of the 
     const { batch, deadLettered } = batchOf('alertlark.notifications.v1', [{ ...notification, createdAt: 'soon' }, { ...notification, notificationId: 'ntf3' }]);
     await expect(useCase.execute(batch)).resolves.toEqual({ projected: 1, skipped: 0, rejected: 1 });
     expect(deadLettered).toEqual([{ offset: '0', reason: 'createdAt "soon" is not a timestamp' }]);
-    expect(inserts.notices.flat().map((row) => row._id)).toEqual(['ntf3/fp1', 'ntf3/fp2']);
+    expect(inserts.notices.flat().map((row) => row._id)).toEqual(['o1/fp1/firing/2026-11-24T09:00:00Z/1995012', 'o1/fp2/resolved/2026-11-24T08:00:00Z/1995012']);
+  });
+
+  it('does not write again what it wrote lately: a later batch repeating the same notices inserts nothing', async () => {
+    const { inserts, useCase } = setup();
+    await useCase.execute(batchOf('alertlark.notifications.v1', [notification]).batch);
+    await useCase.execute(batchOf('alertlark.notifications.v1', [{ ...notification, notificationId: 'ntf9', createdAt: '2026-11-24T09:10:00Z' }]).batch);
+    expect(inserts.notices.map((rows) => rows.length)).toEqual([2, 0]);
   });
 
   it('fails the batch when the database does, so the consumer retries it (the rows are idempotent)', async () => {

@@ -26,9 +26,18 @@ export interface ProjectedFigures {
  * collection. The rows are insert-only with ids fixed by the events, so a batch handled again (a
  * retry, a redelivery, a replay) changes nothing, and a replay of the topics gives the same rows.
  */
+/** How many notice ids the live projection remembers having written (a few MB). */
+const RECENT_NOTICES = 200_000;
+
 @Injectable()
 export class ProjectStatsBatchUseCase {
   private readonly projected: Counter;
+  /**
+   * Notice ids written lately, oldest first. A growing group is notified every group interval with
+   * all its alerts, and its notices keep their ids for a slot of time (`alertNoticesOf`): without
+   * this, each repeat would be an insert attempt, thousands a second in a storm.
+   */
+  private readonly written = new Set<string>();
 
   constructor(
     private readonly stats: DailyStatsRepository,
@@ -66,7 +75,13 @@ export class ProjectStatsBatchUseCase {
         figures.rejected++;
       }
     }
-    await this.stats.recordNotices(notices);
+    const fresh = [...new Map(notices.filter((notice) => !this.written.has(notice._id)).map((notice) => [notice._id, notice])).values()];
+    await this.stats.recordNotices(fresh);
+    for (const notice of fresh) this.written.add(notice._id);
+    for (const id of this.written) {
+      if (this.written.size <= RECENT_NOTICES) break;
+      this.written.delete(id);
+    }
     await this.stats.recordCards(cards);
     this.projected.inc({ kind: notifications ? 'notification' : 'delivery' }, figures.projected);
     this.projected.inc({ kind: notifications ? 'daily-summary-skipped' : 'delivery-skipped' }, figures.skipped);

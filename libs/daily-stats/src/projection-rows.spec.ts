@@ -40,11 +40,20 @@ const delivery = (overrides: Partial<DeliveryEvent>): DeliveryEvent => ({
 });
 
 describe('alertNoticesOf', () => {
-  it('makes one row per alert, id <notificationId>/<fingerprint>, at the notification\'s createdAt', () => {
+  // 2026-11-24T09:00:30Z is in the 15-minute slot 1995012 (09:00 to 09:15).
+  it('makes one row per alert, id <objectId>/<fingerprint>/<status>/<startsAt>/<slot>, at the notification\'s createdAt', () => {
     expect(alertNoticesOf(notification)).toEqual([
-      { _id: 'ntf1/fp-a', teamId: 'team1', objectId: 'nobj1', notificationId: 'ntf1', fingerprint: 'fp-a', alertname: 'DiskFull', severity: 'critical', status: 'firing', at: new Date('2026-11-24T09:00:30.000Z') },
-      { _id: 'ntf1/fp-b', teamId: 'team1', objectId: 'nobj1', notificationId: 'ntf1', fingerprint: 'fp-b', alertname: '(no alertname)', severity: 'none', status: 'resolved', at: new Date('2026-11-24T09:00:30.000Z') },
+      { _id: 'nobj1/fp-a/firing/2026-11-24T09:00:00Z/1995012', teamId: 'team1', objectId: 'nobj1', notificationId: 'ntf1', fingerprint: 'fp-a', alertname: 'DiskFull', severity: 'critical', status: 'firing', at: new Date('2026-11-24T09:00:30.000Z') },
+      { _id: 'nobj1/fp-b/resolved/2026-11-24T08:00:00Z/1995012', teamId: 'team1', objectId: 'nobj1', notificationId: 'ntf1', fingerprint: 'fp-b', alertname: '(no alertname)', severity: 'none', status: 'resolved', at: new Date('2026-11-24T09:00:30.000Z') },
     ]);
+  });
+
+  it('gives the next notifications of a growing group the same rows within a slot, new ones in the next slot or a new firing episode', () => {
+    const ids = (createdAt: string, startsAt = '2026-11-24T09:00:00Z') =>
+      alertNoticesOf({ ...notification, notificationId: `n-${createdAt}`, createdAt, alerts: [{ ...notification.alerts[0]!, startsAt }] }).map((row) => row._id);
+    expect(ids('2026-11-24T09:00:31.000Z')).toEqual(ids('2026-11-24T09:14:59.999Z'));
+    expect(ids('2026-11-24T09:15:00.000Z')).not.toEqual(ids('2026-11-24T09:14:59.999Z'));
+    expect(ids('2026-11-24T09:00:31.000Z', '2026-11-24T09:00:20Z')).not.toEqual(ids('2026-11-24T09:00:31.000Z'));
   });
 
   it('refuses a createdAt that is no time', () => {

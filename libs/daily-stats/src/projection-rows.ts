@@ -54,11 +54,24 @@ const label = (labels: readonly { name: string; value: string }[], name: string)
   return value === undefined || value === '' ? undefined : value;
 };
 
-/** The rows an alert notification adds: one per alert it carries. */
+/**
+ * Notices of one alert repeat for every notification of its group (a growing group is re-sent every
+ * group interval, each time with all its alerts): within one such slot of time they say nothing new
+ * to the counts, so they share one row. Every time zone's midnight falls on a slot boundary (offsets
+ * are whole quarter hours), so a day still sees each alert notified in it.
+ */
+export const NOTICE_SLOT_MS = 15 * 60_000;
+
+/**
+ * The rows an alert notification adds: one per alert it carries, identified by chatbot, alert,
+ * status, firing episode (`startsAt`: an alert that fires again starts anew) and slot of time, so
+ * the first notification in a slot writes the row and the next ones find it there.
+ */
 export function alertNoticesOf(notification: NotificationEvent): AlertNotice[] {
   const at = instant(notification.createdAt, 'createdAt');
+  const slot = Math.floor(at.getTime() / NOTICE_SLOT_MS);
   return notification.alerts.map((alert) => ({
-    _id: `${notification.notificationId}/${alert.fingerprint}`,
+    _id: `${notification.objectId}/${alert.fingerprint}/${alert.status}/${alert.startsAt}/${slot}`,
     teamId: notification.teamId,
     objectId: notification.objectId,
     notificationId: notification.notificationId,
