@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { EVENTS, type LarkNotification } from '@alertlark/contracts';
+import { EVENTS, isDailySummary, type LarkNotification } from '@alertlark/contracts';
 import { BatchConsumer, EventPublisher, type ConsumedBatch } from '@alertlark/kafka';
 import { DeliveryLedgerRepository, PendingNotificationRepository } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, Readiness } from '@alertlark/service-kit';
@@ -16,6 +16,21 @@ import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
  * owning a partition owns its bots: on each assignment the queues are rebuilt from MongoDB, and
  * from a rebalance's start until then this replica sends for no bot.
  */
+/** Alerts the durable copy of a notification keeps; its totals still count them all. */
+export const STORED_ALERTS = 100;
+
+/**
+ * What `pending_notifications` keeps of a notification: only a replica taking the bot over after a
+ * crash reads it back. A storm's notifications carry up to 500 alerts each, and writing them whole
+ * was most of FerretDB's work at 1,000 alerts/s, holding every card up; a card lists what fits in
+ * 20 KB anyway, and its counts come from the totals, kept for every alert.
+ */
+export function storedCopy(notification: LarkNotification): LarkNotification {
+  if (isDailySummary(notification) || notification.alerts.length <= STORED_ALERTS) return notification;
+  const firing = notification.alerts.filter((alert) => alert.status === 'firing').length;
+  return { ...notification, alerts: notification.alerts.slice(0, STORED_ALERTS), totals: notification.totals ?? { firing, resolved: notification.alerts.length - firing } };
+}
+
 @Injectable()
 export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: BatchConsumer<typeof EVENTS.notifications>;
@@ -59,7 +74,7 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
     const entries = events
       .filter((event) => !finished.has(event.value.notificationId))
       .map(({ offset, value: notification }) => ({ _id: notification.notificationId, partition, offset, objectId: notification.objectId, receivedAt, notification }));
-    await this.pending.addMany(entries);
+    await this.pending.addMany(entries.map((entry) => ({ ...entry, notification: storedCopy(entry.notification) })));
     for (const entry of entries) this.queues.add(entry);
     if (entries.length > 0) this.dispatcher.wake();
   }
