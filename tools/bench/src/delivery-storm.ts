@@ -5,13 +5,12 @@
  * rejections, alerts accounted for, time to drain. Progress on stderr; logs under
  * test-artifacts/bench/<run id>/. See tools/bench/README.md, "delivery-storm".
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import { ensureTopics, parseBrokers } from '@alertlark/kafka';
+import { benchLog, createBenchKafka, sourceRevision } from './bench-kit';
 import { WORKSPACE_ROOT, stopRequest } from './processes';
 import type { BridgeCardStyle } from './storm-bridge-card';
 import { registerEmulatorBot, setUpStormTeam, startStormFleet, type StormFleet } from './storm-fleet';
@@ -39,8 +38,7 @@ interface Options {
   logRoot: string;
 }
 
-const log = (message: string, fields: Record<string, unknown> = {}) =>
-  process.stderr.write(`[storm ${new Date().toISOString().slice(11, 23)}] ${message}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}\n`);
+const log = benchLog('storm');
 
 function integer(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined || text === '') return fallback;
@@ -83,32 +81,6 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   return options;
 }
 
-/** kafkajs logs go to stderr: stdout carries the one JSON line. */
-function createBenchKafka(brokers: string[]): Kafka {
-  return new Kafka({
-    clientId: 'bench-delivery-storm',
-    brokers,
-    logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 10 },
-    logCreator:
-      () =>
-      ({ namespace, log: entry }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _logger, ...rest } = entry;
-        log(`kafkajs.${namespace}: ${message}`, rest);
-      },
-  });
-}
-
-/** The commit the services were built from, `+dirty` when the tree had changes (others edit it while benchmarks run). */
-function sourceRevision(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
 let fleetToStop: StormFleet | undefined;
 
 async function main(): Promise<void> {
@@ -125,7 +97,7 @@ async function main(): Promise<void> {
   log(`run ${runId}`, { ...options, logDir: path.relative(WORKSPACE_ROOT, logDir) });
 
   const revision = sourceRevision();
-  const kafka = createBenchKafka(options.brokers);
+  const kafka = createBenchKafka('bench-delivery-storm', options.brokers, log);
   await ensureTopics(kafka);
   const admin = kafka.admin();
   await admin.connect();

@@ -7,16 +7,16 @@
  * line on stdout; progress on stderr; logs under test-artifacts/bench/<run id>/. See
  * tools/bench/README.md, "e2e-latency".
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { ensureTopics, parseBrokers } from '@alertlark/kafka';
 import { runAlertlarkLatency, type AlertlarkLatencyResult } from './e2e-latency-alertlark';
 import { runAlertmanagerLatency, type AlertmanagerLatencyResult } from './e2e-latency-alertmanager';
 import { alertsPerBot, latencyTargets, type LatencyLoadShape, type LatencyTimers } from './e2e-latency-tally';
+import { benchLog, createBenchKafka, sourceRevision } from './bench-kit';
 import { WORKSPACE_ROOT, stopRequest } from './processes';
 import type { StormFleet } from './storm-fleet';
 
@@ -37,8 +37,7 @@ interface Options {
 
 const TIMERS: LatencyTimers = { groupWait: '0s', groupInterval: '1s', repeatInterval: '4h' };
 
-const log = (message: string, fields: Record<string, unknown> = {}) =>
-  process.stderr.write(`[latency ${new Date().toISOString().slice(11, 23)}] ${message}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}\n`);
+const log = benchLog('latency');
 
 function integer(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined || text === '') return fallback;
@@ -70,32 +69,6 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   return options;
 }
 
-/** kafkajs logs go to stderr: stdout carries the one JSON line. */
-function createBenchKafka(brokers: string[]): Kafka {
-  return new Kafka({
-    clientId: 'bench-e2e-latency',
-    brokers,
-    logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 10 },
-    logCreator:
-      () =>
-      ({ namespace, log: entry }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _logger, ...rest } = entry;
-        log(`kafkajs.${namespace}: ${message}`, rest);
-      },
-  });
-}
-
-/** The commit the services were built from, `+dirty` when the tree had changes. */
-function sourceRevision(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
 let fleetToStop: StormFleet | undefined;
 
 interface RateResult {
@@ -120,8 +93,8 @@ async function main(): Promise<void> {
   log(`run ${runId}`, { ...options, logDir: path.relative(WORKSPACE_ROOT, logDir) });
 
   // BENCH_SOURCE names the source when the tree is not a git checkout (a copy of a commit).
-  const revision = process.env.BENCH_SOURCE ?? sourceRevision();
-  const kafka = createBenchKafka(options.brokers);
+  const revision = sourceRevision();
+  const kafka = createBenchKafka('bench-e2e-latency', options.brokers, log);
   let admin: ReturnType<Kafka['admin']> | undefined;
   if (options.sides.includes('alertlark')) {
     await ensureTopics(kafka);

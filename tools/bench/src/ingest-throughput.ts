@@ -15,12 +15,12 @@ import { EVENTS } from '@alertlark/contracts';
 import { alertPartition, ensureTopics, parseBrokers } from '@alertlark/kafka';
 import { buildBodies, median, openPool, round, runRound, type IngestLoadShape, type LoadTarget, type RoundResult } from './ingest-load';
 import { processCpuSeconds, publishBenchTeam, startPinnedAlertmanager, startPinnedIngest, type PinnedServer } from './ingest-servers';
+import { benchLog, sourceRevision } from './bench-kit';
 import { WORKSPACE_ROOT } from './processes';
 
 type Side = 'alertmanager' | 'alertlark';
 
-const log = (message: string, fields: Record<string, unknown> = {}) =>
-  process.stderr.write(`[ingest-bench ${new Date().toISOString().slice(11, 23)}] ${message}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}\n`);
+const log = benchLog('ingest-bench');
 
 function integer(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined || text === '') return fallback;
@@ -56,17 +56,6 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv) {
     stackDir: env.ALERTLARK_STACK_DIR,
     logRoot: env.BENCH_LOG_DIR ?? path.join(WORKSPACE_ROOT, 'test-artifacts', 'bench'),
   };
-}
-
-/** The commit the servers were built from (BENCH_SOURCE when the tree is not a git checkout), `+dirty` with changes. */
-function sourceRevision(): string {
-  if (process.env.BENCH_SOURCE) return process.env.BENCH_SOURCE;
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''}`;
-  } catch {
-    return 'unknown';
-  }
 }
 
 async function endOffsets(admin: Admin): Promise<Map<number, number>> {

@@ -1,24 +1,13 @@
 /** What the router benchmarks share: their log, Kafka client, offsets and metrics helpers. */
-import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import { benchLog, createBenchKafka } from './bench-kit';
 
-export const log = (message: string, fields: Record<string, unknown> = {}) =>
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 23)}] ${message}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}\n`);
+export const log = benchLog('bench');
 
-/** kafkajs logs go to stderr: stdout carries the one JSON line. */
-export function createBenchKafka(brokers: string[]): Kafka {
-  return new Kafka({
-    clientId: 'bench-router',
-    brokers,
-    logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 10 },
-    logCreator:
-      () =>
-      ({ level, namespace, log: entry }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _logger, ...rest } = entry;
-        log(`kafkajs.${namespace} ${level === logLevel.ERROR ? 'error' : 'warn'}: ${message}`, rest);
-      },
-  });
+export function createRouterBenchKafka(brokers: string[]): Kafka {
+  return createBenchKafka('bench-router', brokers, log);
 }
+
 
 export type Offsets = Map<number, number>;
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { EVENTS, configEventKey } from '@alertlark/contracts';
 import { EventPublisher, parseBrokers } from '@alertlark/kafka';
 import { WORKSPACE_ROOT, sleep, startApp, waitFor, type ServiceProcess } from './processes';
-import { caughtUp, committedOffsets, createBenchKafka, endOffsets, log, metricSum, presetGroup } from './router-bench-kit';
+import { caughtUp, committedOffsets, createRouterBenchKafka, endOffsets, log, metricSum, presetGroup } from './router-bench-kit';
 import { buildAlertLoad, configEvents, lastPolicyKey, teardownEvents, type LoadShape } from './router-load';
 
 const arg = (name: string) => process.argv.find((entry) => entry.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const mongoUrl = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/alertlark').replace(/^(mongodb:\/\/[^/?]+)(\/[^?]*)?/, `$1/${runId}`);
   const logDir = path.join(WORKSPACE_ROOT, 'test-artifacts', 'bench', runId);
   const shape: LoadShape = { runId, teams: 20, policiesPerTeam: 25, distinctAlerts: alerts, alerts, groupWait: '30s', groupInterval: '5m' };
-  const kafka = createBenchKafka(brokers);
+  const kafka = createRouterBenchKafka(brokers);
   const admin = kafka.admin();
   await admin.connect();
   const publisher = new EventPublisher(kafka);

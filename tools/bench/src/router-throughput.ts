@@ -12,7 +12,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { EVENTS, configEventKey } from '@alertlark/contracts';
 import { EventPublisher, ensureTopics, parseBrokers } from '@alertlark/kafka';
 import { WORKSPACE_ROOT, sleep, startApp, stopRequest, throwIfStopping, waitFor, type ServiceProcess } from './processes';
-import { caughtUp, committedOffsets, createBenchKafka, endOffsets, log, metricSum, presetGroup, total } from './router-bench-kit';
+import { caughtUp, committedOffsets, createRouterBenchKafka, endOffsets, log, metricSum, presetGroup, total } from './router-bench-kit';
 import { buildAlertLoad, configEvents, lastPolicyKey, teamId, teardownEvents, type AlertLoad, type LoadShape } from './router-load';
 
 interface Options {
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
   });
   const options = parseOptions(process.argv.slice(2), process.env);
   log('options', { ...options, logRoot: path.relative(WORKSPACE_ROOT, options.logRoot) });
-  const kafka = createBenchKafka(options.brokers);
+  const kafka = createRouterBenchKafka(options.brokers);
   await ensureTopics(kafka);
   const admin = kafka.admin();
   await admin.connect();
