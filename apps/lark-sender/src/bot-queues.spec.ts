@@ -1,23 +1,19 @@
 import type { NotificationEvent } from '@alertlark/contracts';
-import type { PendingNotification } from '@alertlark/persistence';
-import { BotQueues, queuedOf } from './bot-queues';
+import { BotQueues, queuedOf, type InboxEntry } from './bot-queues';
 
-function pending(id: string, objectId: string, partition: number, receivedAt: number): PendingNotification {
+function pending(id: string, objectId: string, partition: number, receivedAt: number): InboxEntry {
   return { _id: id, partition, offset: '0', objectId, receivedAt: new Date(receivedAt), notification: { notificationId: id, objectId } as NotificationEvent };
 }
 
 const stored = [pending('n2', 'bot-a', 0, 200), pending('n1', 'bot-a', 0, 100), pending('n3', 'bot-b', 1, 150), pending('n9', 'bot-z', 5, 50)];
-const loadFrom = (rows: PendingNotification[], requested: number[][] = []) => async (partitions: number[]) => {
-  requested.push(partitions);
-  return rows.filter((row) => partitions.includes(row.partition));
-};
+/** What Kafka hands after an assignment: every unfinished notification of the topic, in any order. */
+const handAll = (queues: BotQueues, rows: InboxEntry[] = stored) => rows.forEach((row) => queues.add(row));
 
-describe('BotQueues: pending notifications of the owned partitions, per chatbot', () => {
-  it('loads what the newly assigned partitions hold, per bot, oldest first', async () => {
+describe('BotQueues: unfinished notifications of the owned partitions, per chatbot', () => {
+  it('queues what the owned partitions hand, per bot, oldest first, and nothing of other partitions', () => {
     const queues = new BotQueues();
-    const requested: number[][] = [];
-    await queues.assign(new Set([0, 1]), loadFrom(stored, requested));
-    expect(requested).toEqual([[0, 1]]);
+    queues.assign(new Set([0, 1]));
+    handAll(queues);
     expect(queuedOf(queues.get('bot-a')!)).toEqual([
       { notificationId: 'n1', receivedAt: 100 },
       { notificationId: 'n2', receivedAt: 200 },
@@ -27,33 +23,22 @@ describe('BotQueues: pending notifications of the owned partitions, per chatbot'
     expect(queues.pendingCount()).toBe(3);
   });
 
-  it('forgets the bots of given-away partitions and loads only the partitions it did not own', async () => {
+  it('forgets the bots of given-away partitions and keeps those of partitions it still owns', () => {
     const queues = new BotQueues();
-    await queues.assign(new Set([0, 1]), loadFrom(stored));
-    const requested: number[][] = [];
-    await queues.assign(new Set([1, 5]), loadFrom(stored, requested));
-    expect(requested).toEqual([[5]]);
+    queues.assign(new Set([0, 1]));
+    handAll(queues);
+    queues.assign(new Set([1, 5]));
     expect(queues.get('bot-a')).toBeUndefined();
+    expect(queues.get('bot-b')!.entries).toHaveLength(1);
+    // Kafka hands the partitions again from their committed offsets: nothing twice.
+    handAll(queues);
     expect(queues.get('bot-b')!.entries).toHaveLength(1);
     expect(queues.get('bot-z')!.entries).toHaveLength(1);
   });
 
-  it('drops a load that a newer assignment overtook', async () => {
-    const queues = new BotQueues();
-    let release!: () => void;
-    const slow = queues.assign(new Set([0]), async (partitions) => {
-      await new Promise<void>((resolve) => (release = resolve));
-      return stored.filter((row) => partitions.includes(row.partition));
-    });
-    await queues.assign(new Set(), loadFrom(stored));
-    release();
-    await slow;
-    expect(queues.pendingCount()).toBe(0);
-  });
-
   it('ignores a redelivered notification and one of a partition it does not own', async () => {
     const queues = new BotQueues();
-    await queues.assign(new Set([0]), loadFrom([]));
+    queues.assign(new Set([0]));
     queues.add(pending('n1', 'bot-a', 0, 100));
     queues.add(pending('n1', 'bot-a', 0, 300));
     queues.add(pending('n7', 'bot-q', 3, 100));
@@ -63,7 +48,8 @@ describe('BotQueues: pending notifications of the owned partitions, per chatbot'
 
   it('forgets a bot once its last notification is finished, but not while its request is in flight', async () => {
     const queues = new BotQueues();
-    await queues.assign(new Set([0]), loadFrom(stored));
+    queues.assign(new Set([0]));
+    handAll(queues);
     const bot = queues.get('bot-a')!;
     bot.inFlight = true;
     bot.attempts.set('n1', 2);
@@ -79,13 +65,15 @@ describe('BotQueues: pending notifications of the owned partitions, per chatbot'
 describe('BotQueues across a rebalance with a request in flight', () => {
   it('never lets the rebuilt queue send while the old request is out, then hands it the request instants', async () => {
     const queues = new BotQueues();
-    await queues.assign(new Set([0]), loadFrom(stored));
+    queues.assign(new Set([0]));
+    handAll(queues);
     const old = queues.get('bot-a')!;
     queues.begin(old);
     old.sentAt = [100, 200];
-    // A rebalance: everything dropped, then partition 0 assigned again and reloaded from MongoDB.
-    await queues.assign(new Set(), loadFrom(stored));
-    await queues.assign(new Set([0]), loadFrom(stored));
+    // A rebalance: everything dropped, then partition 0 assigned again and handed again by Kafka.
+    queues.assign(new Set());
+    queues.assign(new Set([0]));
+    handAll(queues);
     const rebuilt = queues.get('bot-a')!;
     expect(rebuilt).not.toBe(old);
     expect(queues.canSend(rebuilt)).toBe(false);
@@ -99,9 +87,10 @@ describe('BotQueues across a rebalance with a request in flight', () => {
 
   it('does not send for a bot whose partition it no longer owns', async () => {
     const queues = new BotQueues();
-    await queues.assign(new Set([0, 1]), loadFrom(stored));
+    queues.assign(new Set([0, 1]));
+    handAll(queues);
     const bot = queues.get('bot-b')!;
-    await queues.assign(new Set([0]), loadFrom(stored));
+    queues.assign(new Set([0]));
     expect(queues.canSend(bot)).toBe(false);
   });
 });
@@ -109,7 +98,7 @@ describe('BotQueues across a rebalance with a request in flight', () => {
 describe('BotQueues: a bot whose queue ran empty', () => {
   it('keeps its request instants for its next notification, not the earlier ones saved in MongoDB', async () => {
     const queues = new BotQueues();
-    await queues.assign(new Set([0]), loadFrom([]));
+    queues.assign(new Set([0]));
     queues.add(pending('n1', 'bot-a', 0, Date.now()));
     const bot = queues.get('bot-a')!;
     const answeredAt = Date.now() - 10;
@@ -122,12 +111,12 @@ describe('BotQueues: a bot whose queue ran empty', () => {
 
   it('forgets them when the partition is given away (the next owner reads MongoDB)', async () => {
     const queues = new BotQueues();
-    await queues.assign(new Set([0]), loadFrom([]));
+    queues.assign(new Set([0]));
     queues.add(pending('n1', 'bot-a', 0, Date.now()));
     queues.get('bot-a')!.sentAt = [Date.now()];
     queues.remove('bot-a', ['n1']);
-    await queues.assign(new Set([1]), loadFrom([]));
-    await queues.assign(new Set([0, 1]), loadFrom([]));
+    queues.assign(new Set([1]));
+    queues.assign(new Set([0, 1]));
     queues.add(pending('n2', 'bot-a', 0, Date.now()));
     expect(queues.get('bot-a')!.sentAt).toBeUndefined();
   });

@@ -1,13 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import type { LarkNotification } from '@alertlark/contracts';
 import type { QueuedNotification } from '@alertlark/lark';
-import type { PendingNotification } from '@alertlark/persistence';
+
+/** A notification taken off Kafka and not finished yet. */
+export interface InboxEntry {
+  _id: string; // notificationId
+  partition: number;
+  /** Kafka offset it was read at: the partition is committed up to the oldest unfinished one. */
+  offset: string;
+  objectId: string;
+  receivedAt: Date;
+  notification: LarkNotification;
+}
 
 /** One chatbot's share of this replica: what waits for it and what it may send. */
 export interface BotQueue {
   objectId: string;
   partition: number;
   /** Oldest first. */
-  entries: PendingNotification[];
+  entries: InboxEntry[];
   /** Its recent request instants; undefined until read from MongoDB after taking the bot over. */
   sentAt: number[] | undefined;
   /** No request before this (backoff after a failure or a rate-limit answer). */
@@ -20,8 +31,8 @@ export interface BotQueue {
 }
 
 /**
- * The pending notifications of the partitions this replica owns, per chatbot, in memory (their
- * durable copy is in `pending_notifications`). Notifications are keyed by object, so a chatbot lives
+ * The unfinished notifications of the partitions this replica owns, per chatbot, in memory (Kafka
+ * keeps them: offsets are committed only up to the oldest unfinished one). Notifications are keyed by object, so a chatbot lives
  * on exactly one partition and one replica sends for it: that is what makes its rate budget hold.
  */
 @Injectable()
@@ -38,20 +49,14 @@ export class BotQueues {
    * really sent (counted from Lark's answers) rather than from the earlier instants saved in MongoDB.
    */
   private readonly idleSentAt = new Map<string, { partition: number; sentAt: number[] }>();
-  /** Bumped on each assignment: a load for an older one is stale and dropped. */
-  private generation = 0;
-
-  /** Takes a new assignment: forgets given-away partitions, then loads the new ones' pending notifications. */
-  async assign(partitions: ReadonlySet<number>, load: (partitions: number[]) => Promise<PendingNotification[]>): Promise<void> {
-    const generation = ++this.generation;
-    const added = [...partitions].filter((partition) => !this.owned.has(partition));
+  /**
+   * Takes a new assignment: forgets given-away partitions. What the owned ones hold comes again from
+   * Kafka, which hands every assigned partition from its committed offset after a rebalance.
+   */
+  assign(partitions: ReadonlySet<number>): void {
     this.owned = partitions;
     for (const [objectId, bot] of this.bots) if (!partitions.has(bot.partition)) this.bots.delete(objectId);
     for (const [objectId, idle] of this.idleSentAt) if (!partitions.has(idle.partition)) this.idleSentAt.delete(objectId);
-    if (added.length === 0) return;
-    const loaded = await load(added);
-    if (generation !== this.generation) return;
-    for (const entry of loaded) if (this.owned.has(entry.partition)) this.add(entry);
   }
 
   owns(partition: number): boolean {
@@ -59,7 +64,7 @@ export class BotQueues {
   }
 
   /** Queues a notification for its chatbot; one already queued (a redelivery) is ignored. */
-  add(entry: PendingNotification): void {
+  add(entry: InboxEntry): void {
     if (!this.owned.has(entry.partition)) return;
     let bot = this.bots.get(entry.objectId);
     if (!bot) {

@@ -18,11 +18,12 @@ import {
   type LarkPostResult,
   type RateLimits,
 } from '@alertlark/lark';
-import { BotRateWindowRepository, DeliveryLedgerRepository, PendingNotificationRepository, type PendingNotification } from '@alertlark/persistence';
+import { BotRateWindowRepository, DeliveryLedgerRepository } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
 import { JsonLogger, counter } from '@alertlark/service-kit';
-import { BotQueues, type BotQueue } from './bot-queues';
+import { BotQueues, type BotQueue, type InboxEntry } from './bot-queues';
 import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
+import { PartitionProgress } from './partition-progress';
 
 type AttemptDetail = Partial<Pick<DeliveryEvent, 'httpStatus' | 'larkCode' | 'larkMsg' | 'error'>>;
 
@@ -48,7 +49,7 @@ export class DeliverBatchUseCase {
     private readonly config: ConfigFeed,
     private readonly publisher: EventPublisher,
     private readonly ledger: DeliveryLedgerRepository,
-    private readonly pending: PendingNotificationRepository,
+    private readonly progress: PartitionProgress,
     private readonly rateWindows: BotRateWindowRepository,
     private readonly queues: BotQueues,
     private readonly secrets: SecretBox,
@@ -64,7 +65,7 @@ export class DeliverBatchUseCase {
   }
 
   /** Sends `entries` (all of one bot, oldest first) as one request; `digest` merges them into one card. */
-  async execute(bot: BotQueue, entries: PendingNotification[], digest: boolean): Promise<void> {
+  async execute(bot: BotQueue, entries: InboxEntry[], digest: boolean): Promise<void> {
     const notifications = entries.map((entry) => entry.notification);
     const first = notifications[0]!;
     const object = this.config.view.notificationObject(first.teamId, bot.objectId);
@@ -144,7 +145,7 @@ export class DeliverBatchUseCase {
    * dead-letter topic with the cause (a documented command replays it), and off the queue. No
    * ledger row: a replayed notification must be sent again.
    */
-  async deadLetter(bot: BotQueue, entries: PendingNotification[], reason: string): Promise<void> {
+  async deadLetter(bot: BotQueue, entries: InboxEntry[], reason: string): Promise<void> {
     await this.publisher.publish(
       EVENTS.deadLetter,
       entries.map((entry) => ({
@@ -162,7 +163,7 @@ export class DeliverBatchUseCase {
       })),
     );
     this.logger.event('error', 'notifications dead-lettered', { objectId: bot.objectId, count: entries.length, reason });
-    const attempt = (entry: PendingNotification) => bot.attempts.get(entry._id) ?? 0;
+    const attempt = (entry: InboxEntry) => bot.attempts.get(entry._id) ?? 0;
     await this.publisher.publish(
       EVENTS.deliveries,
       entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, Math.max(1, attempt(entry)), 'dead-lettered', { error: reason }, 0) })),
@@ -185,7 +186,7 @@ export class DeliverBatchUseCase {
   /** Ledger first: if publishing the audit events then fails, a redelivery finds the card already sent. */
   private async settle(
     bot: BotQueue,
-    entries: PendingNotification[],
+    entries: InboxEntry[],
     outcome: 'delivered' | 'failed',
     reason: string,
     attempt: number,
@@ -210,13 +211,14 @@ export class DeliverBatchUseCase {
     await this.forget(bot, entries);
   }
 
-  private async forget(bot: BotQueue, entries: PendingNotification[]): Promise<void> {
-    const ids = entries.map((entry) => entry._id);
-    this.queues.remove(bot.objectId, ids);
-    await this.pending.remove(ids);
+  /** Off the queue, and finished for the partition's commit. */
+  private async forget(bot: BotQueue, entries: InboxEntry[]): Promise<void> {
+    this.queues.remove(bot.objectId, entries.map((entry) => entry._id));
+    for (const entry of entries) this.progress.finish(entry.partition, Number(entry.offset));
   }
 
-  private publishAttempts(entries: PendingNotification[], attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): Promise<void> {
+
+  private publishAttempts(entries: InboxEntry[], attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): Promise<void> {
     return this.attemptsOut.add([
       { contract: EVENTS.deliveries, events: entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, attempt, outcome, detail, durationMs, digestId) })) },
     ]);

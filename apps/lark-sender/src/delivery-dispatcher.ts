@@ -41,7 +41,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.schedule();
   }
 
-  /** Lets requests in flight finish; what is still queued stays in MongoDB for the next owner. */
+  /** Lets requests in flight finish; what is still queued is read again from Kafka by the next owner. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);

@@ -9,6 +9,7 @@ import { DeliverBatchUseCase } from './deliver-batch.usecase';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { LARK_SENDER_ENV, senderDatabase, type LarkSenderEnv } from './lark-sender.env';
 import { NotificationInbox } from './notification-inbox';
+import { PartitionProgress } from './partition-progress';
 
 @Module({})
 export class LarkSenderModule {
@@ -26,6 +27,7 @@ export class LarkSenderModule {
         { provide: LARK_SENDER_ENV, useValue: env },
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
         BotQueues,
+        PartitionProgress,
         DeliverBatchUseCase,
         DeliveryDispatcher,
         NotificationInbox,

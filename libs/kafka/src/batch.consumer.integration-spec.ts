@@ -17,7 +17,7 @@ describe('BatchConsumer against the real broker', () => {
   const publisher = new EventPublisher(kafka);
   const schema = z.object({ n: z.number().int() });
   const contract = (name: string, partitions = 1) => ({ topic: `test.batch-consumer-${name}.${run}`, schema, partitions }) as const;
-  const topics = { invalid: contract('invalid'), retry: contract('retry'), handover: contract('handover'), shutdown: contract('shutdown'), end: contract('end', 2), follow: contract('follow') };
+  const topics = { invalid: contract('invalid'), retry: contract('retry'), held: contract('held'), handover: contract('handover'), shutdown: contract('shutdown'), end: contract('end', 2), follow: contract('follow') };
   type TestContract = ReturnType<typeof contract>;
   const consumers: BatchConsumer<TestContract>[] = [];
   const log = () => undefined;
@@ -65,6 +65,29 @@ describe('BatchConsumer against the real broker', () => {
     await admin.deleteTopics({ topics: Object.values(topics).map((entry) => entry.topic) }).catch(() => undefined);
     await admin.deleteGroups(consumers.map((created) => created.groupId)).catch(() => undefined);
     await admin.disconnect();
+  });
+
+  it('never commits past what `committable` allows, and commits further once it allows more', async () => {
+    const topic = topics.held.topic;
+    const groupId = `test.batch-consumer-held.${run}`;
+    await publisher.publish(topics.held, [0, 1, 2, 3, 4].map((n) => ({ key: `k${n}`, value: { n }, partition: 0 })));
+    let finishedUpTo: string | null = null;
+    let handled = 0;
+    consumer({
+      name: `it-held-${run}`,
+      groupId,
+      contracts: [topics.held],
+      committable: () => finishedUpTo,
+      handleBatch: async (batch) => void (handled += batch.events.length),
+    }).run();
+    await until('every message handled', () => (handled >= 5 ? true : undefined));
+    // Handled but not finished: the only commit is where the member started.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await committed(groupId, topic)).toEqual(['0']);
+    finishedUpTo = '3';
+    await until('a commit up to 3', async () => ((await committed(groupId, topic))[0] === '3' ? true : undefined));
+    finishedUpTo = '5';
+    await until('a commit up to 5', async () => ((await committed(groupId, topic))[0] === '5' ? true : undefined));
   });
 
   it('dead-letters a message that fails its contract, with the reason, and hands the next valid one to the handler', async () => {

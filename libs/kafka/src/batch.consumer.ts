@@ -83,6 +83,13 @@ export interface ConsumerDeclaration<C extends EventContract> {
    * memory takes smaller fetches: less of each one survives into V8's old space.
    */
   maxBytesPerFetch?: number;
+  /**
+   * For handlers that finish a message after its batch resolved (lark-sender keeps notifications
+   * queued until Lark took them): the offset this partition may be committed up to now, or null to
+   * commit nothing there yet. A commit never goes past it, so a member that dies leaves its
+   * successor to read again everything not finished.
+   */
+  committable?: (topic: string, partition: number) => string | null;
 }
 
 const text = (value: Buffer | string | null): string | null => (value === null ? null : value.toString());
@@ -346,16 +353,26 @@ export class BatchConsumer<C extends EventContract> {
 
   private async commitPending(commit = (offsets: { topic: string; partition: number; offset: string }[]) => this.consumer.commitOffsets(offsets)): Promise<void> {
     if (this.pending.size === 0) return;
-    const offsets = [...this.pending.values()];
+    const entries = [...this.pending.values()];
+    const offsets = entries.flatMap((entry) => {
+      const limit = this.declaration.committable?.(entry.topic, entry.partition);
+      if (limit === undefined) return [entry];
+      if (limit === null) return [];
+      return [{ ...entry, offset: String(Math.min(Number(entry.offset), Number(limit))) }];
+    });
+    if (offsets.length === 0) return;
     try {
       await commit(offsets);
-      for (const entry of offsets) {
+      for (const [index, entry] of entries.entries()) {
         const key = `${entry.topic}/${entry.partition}`;
-        if (this.pending.get(key) === entry) this.pending.delete(key);
+        // Held back by `committable`: committed again on the next pass, as far as it then allows.
+        const held = this.declaration.committable !== undefined && offsets.find((offset) => offset.topic === entry.topic && offset.partition === entry.partition)?.offset !== entry.offset;
+        if (!held && this.pending.get(key) === entries[index]) this.pending.delete(key);
       }
     } catch (error) {
       // A rebalance is under way: the offsets are committed by the next pass, or redelivered.
       this.declaration.log('warn', 'offset commit failed; retrying', { consumer: this.declaration.name, error: String(error) });
     }
   }
+
 }

@@ -16,7 +16,6 @@ export * from './inhibition-rule.schema';
 export * from './inhibition-rule.repository';
 export * from './delivery-audit.schema';
 export * from './delivery-audit.repository';
-export * from './pending-notification.schema';
 export * from './bot-rate-window.schema';
 export * from './sender-state.repository';
 export * from './summary-post.repository';
