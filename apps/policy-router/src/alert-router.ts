@@ -1,13 +1,13 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Gauge, Registry, type Counter } from 'prom-client';
-import { EVENTS, routerStateContract, type AlertEvent, type NotificationEvent } from '@alertlark/contracts';
-import { BatchConsumer, ConfigFeed, EventPublisher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
+import { EVENTS, routerStateContract, type AlertEvent, type AlertHistoryEvent, type NotificationEvent } from '@alertlark/contracts';
+import { BatchConsumer, ConfigFeed, EventPublisher, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
 import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
 import { applyAlertEvent } from './apply-alert';
 import { flushGroup, InhibitionIndexes, isFiring } from './flush-group';
 import { FlushSchedule, type ScheduledFlush } from './flush-schedule';
-import { PartitionState } from './partition-state';
+import { PartitionState, type ChangelogRecord } from './partition-state';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 import { restorePartitions } from './restore-partitions';
 import { RoutingCatalog } from './routing-catalog';
@@ -39,6 +39,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly events: Counter;
   private readonly flushes: Counter;
   private readonly changelog: ReturnType<typeof routerStateContract>;
+  private readonly out: ProduceBatcher;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -51,6 +52,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     registry: Registry,
   ) {
     this.changelog = routerStateContract(env.ALERTLARK_CONSUMER_GROUP_PREFIX);
+    this.out = new ProduceBatcher(publisher, { lingerMs: 0, maxPendingMessages: Number.MAX_SAFE_INTEGER });
     this.events = counter(registry, 'alertlark_router_alert_events_total', 'Alert events taken in, by whether they changed anything', ['outcome']);
     this.flushes = counter(registry, 'alertlark_router_group_flushes_total', 'Group flushes, by outcome', ['outcome']);
     new Gauge({ name: 'alertlark_router_alerts', help: 'Alerts held in memory', registers: [registry], collect: this.gaugeOf('alerts') });
@@ -216,11 +218,33 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       if (outcome.flushAt !== null) this.schedule.add({ at: outcome.flushAt, partition: state.partition, groupKey });
     }
     const { records, history } = state.takeChanges();
-    if (notifications.length > 0) await this.publisher.publish(EVENTS.notifications, notifications.map((notification) => ({ key: notification.objectId, value: notification })));
-    await this.publisher.publishAll([
-      { contract: this.changelog, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },
-      { contract: EVENTS.alertHistory, events: history.map((entry) => ({ key: `${entry.teamId}/${entry.fingerprint}`, value: entry })) },
-    ]);
+    await this.write(state, notifications, records, history);
+  }
+
+  /**
+   * Produces a step's outputs, notifications first, retrying until they are acknowledged: the
+   * in-memory state already moved on, so giving up would lose them (a retried batch finds its
+   * events applied). Only a partition given away meanwhile gives up: its next owner restores the
+   * changelog as it was and replays the input, yielding the same notification ids. Every
+   * partition's outputs share produce requests (one in flight, the next gathering meanwhile).
+   */
+  private async write(state: PartitionState, notifications: NotificationEvent[], records: ChangelogRecord[], history: AlertHistoryEvent[]): Promise<void> {
+    let unsent = notifications;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (unsent.length > 0) await this.out.add([{ contract: EVENTS.notifications, events: unsent.map((notification) => ({ key: notification.objectId, value: notification })) }]);
+        unsent = [];
+        await this.out.add([
+          { contract: this.changelog, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },
+          { contract: EVENTS.alertHistory, events: history.map((entry) => ({ key: `${entry.teamId}/${entry.fingerprint}`, value: entry })) },
+        ]);
+        return;
+      } catch (error) {
+        if (this.states.get(state.partition) !== state) throw error;
+        this.logger.event('error', 'producing a step failed; retrying', { partition: state.partition, attempt, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(attempt, 6))));
+      }
+    }
   }
 
   /** A deleted team's alerts and groups are forgotten (checked when the configuration changed). */
