@@ -1,7 +1,7 @@
 /** What every benchmark shares: its progress log on stderr, its Kafka client, the source it ran. */
 import { execFileSync } from 'node:child_process';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import { WORKSPACE_ROOT } from './processes';
+import { WORKSPACE_ROOT, stopRequest } from './processes';
 
 export type BenchLog = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -35,4 +35,39 @@ export function sourceRevision(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** kafkajs' partitioner note silenced, its harmless negative-timer warning dropped, other process warnings logged. */
+export function logProcessWarnings(log: BenchLog): void {
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  // kafkajs 2.2.4 arms a timer with a negative delay on Node >= 23 (clamped to 1 ms): harmless.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name !== 'TimeoutNegativeWarning') log(`warning: ${warning.message}`);
+  });
+}
+
+/**
+ * Runs a benchmark's main. A first SIGINT/SIGTERM sets `stopRequest`, so waits give up and the run
+ * tears down as usual (`onStop` says what happens); a second one, or a teardown longer than
+ * `graceMs`, runs `abandon` (stop what was started) and exits at once. A failure is logged, then
+ * `abandon`, and the exit code is 1 (130 when stopped by a signal).
+ */
+export function runBench(main: () => Promise<void>, options: { log: BenchLog; abandon: () => Promise<unknown>; graceMs: number; onStop: string }): void {
+  const { log, abandon } = options;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopRequest.reason) {
+        void abandon().then(() => process.exit(130));
+        return;
+      }
+      stopRequest.reason = signal;
+      log(`${signal}: ${options.onStop}`);
+      setTimeout(() => void abandon().then(() => process.exit(130)), options.graceMs).unref();
+    });
+  }
+  main().catch((error: unknown) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    void abandon().then(() => process.exit(stopRequest.reason ? 130 : 1));
+  });
 }

@@ -16,7 +16,7 @@ import { ensureTopics, parseBrokers } from '@alertlark/kafka';
 import { runAlertlarkLatency, type AlertlarkLatencyResult } from './e2e-latency-alertlark';
 import { runAlertmanagerLatency, type AlertmanagerLatencyResult } from './e2e-latency-alertmanager';
 import { alertsPerBot, latencyTargets, type LatencyLoadShape, type LatencyTimers } from './e2e-latency-tally';
-import { benchLog, createBenchKafka, sourceRevision } from './bench-kit';
+import { benchLog, createBenchKafka, logProcessWarnings, runBench, sourceRevision } from './bench-kit';
 import { WORKSPACE_ROOT, stopRequest } from './processes';
 import type { StormFleet } from './storm-fleet';
 
@@ -80,12 +80,7 @@ interface RateResult {
 }
 
 async function main(): Promise<void> {
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  // kafkajs 2.2.4 arms a timer with a negative delay on Node >= 23 (clamped to 1 ms): harmless.
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning') log(`warning: ${warning.message}`);
-  });
+  logProcessWarnings(log);
   const options = parseOptions(process.argv.slice(2), process.env);
   const runId = `latency${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const logDir = path.join(options.logRoot, runId);
@@ -159,21 +154,9 @@ async function main(): Promise<void> {
   }
 }
 
-// A signal ends the current wait (the run reports what it saw) or the run, then the usual teardown;
-// a second one, or a teardown over 30 s, exits at once.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopRequest.reason) {
-      void (fleetToStop?.stop() ?? Promise.resolve()).then(() => process.exit(130));
-      return;
-    }
-    stopRequest.reason = signal;
-    log(`${signal}: reporting what was seen, then tearing the run down (again to exit at once)`);
-    setTimeout(() => void (fleetToStop?.stop() ?? Promise.resolve()).then(() => process.exit(130)), 30_000).unref();
-  });
-}
-
-main().catch((error: unknown) => {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  void (fleetToStop?.stop() ?? Promise.resolve()).then(() => process.exit(stopRequest.reason ? 130 : 1));
+runBench(main, {
+  log,
+  abandon: () => fleetToStop?.stop() ?? Promise.resolve(),
+  graceMs: 30_000,
+  onStop: 'reporting what was seen, then tearing the run down (again to exit at once)',
 });

@@ -11,7 +11,8 @@ import { performance } from 'node:perf_hooks';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { EVENTS, configEventKey } from '@alertlark/contracts';
 import { EventPublisher, ensureTopics, parseBrokers } from '@alertlark/kafka';
-import { WORKSPACE_ROOT, sleep, startApp, stopRequest, throwIfStopping, waitFor, type ServiceProcess } from './processes';
+import { WORKSPACE_ROOT, sleep, startApp, throwIfStopping, waitFor, type ServiceProcess } from './processes';
+import { logProcessWarnings, runBench } from './bench-kit';
 import { caughtUp, committedOffsets, createRouterBenchKafka, endOffsets, log, metricSum, presetGroup, total } from './router-bench-kit';
 import { buildAlertLoad, configEvents, lastPolicyKey, teamId, teardownEvents, type AlertLoad, type LoadShape } from './router-load';
 
@@ -307,12 +308,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
 const round = (value: number) => Math.round(value * 100) / 100;
 
 async function main(): Promise<void> {
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  // kafkajs 2.2.4 arms a timer with a negative delay on Node >= 23 (clamped to 1 ms): harmless.
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning') log(`warning: ${warning.message}`);
-  });
+  logProcessWarnings(log);
   const options = parseOptions(process.argv.slice(2), process.env);
   log('options', { ...options, logRoot: path.relative(WORKSPACE_ROOT, options.logRoot) });
   const kafka = createRouterBenchKafka(options.brokers);
@@ -352,21 +348,5 @@ async function main(): Promise<void> {
 
 const stopRouters = () => Promise.allSettled([...running].map((router) => router.stop(3_000)));
 
-// A signal ends the current run through its usual teardown (routers stopped, teams deleted); a
-// second signal, or a teardown taking over 20 s, stops the routers and exits at once.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopRequest.reason) {
-      void stopRouters().then(() => process.exit(130));
-      return;
-    }
-    stopRequest.reason = signal;
-    log(`${signal}: tearing the run down`);
-    setTimeout(() => void stopRouters().then(() => process.exit(130)), 20_000).unref();
-  });
-}
-
-main().catch((error: unknown) => {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  void stopRouters().then(() => process.exit(stopRequest.reason ? 130 : 1));
-});
+// The usual teardown stops the routers and deletes the teams.
+runBench(main, { log, abandon: stopRouters, graceMs: 20_000, onStop: 'tearing the run down' });
