@@ -110,7 +110,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     const assignment = ++this.assignment;
     this.owned = partitions;
     for (const partition of [...this.states.keys()]) this.states.delete(partition);
-    this.schedule.retain(new Set());
+    this.schedule.clear();
     this.restored.clear();
     if (partitions.size === 0) return;
     const restore = Promise.all([...this.tails.values()]).then(() => this.restore(partitions, assignment));

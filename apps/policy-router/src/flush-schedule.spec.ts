@@ -17,14 +17,20 @@ describe('FlushSchedule: one min-heap, one timer', () => {
     expect(schedule.size()).toBe(1);
   });
 
-  it('an earlier entry re-arms the timer; retain drops partitions no longer owned', () => {
+  it('an earlier entry re-arms the timer; clear drops every entry and its timer', () => {
     const fired: string[] = [];
     const schedule = new FlushSchedule((due) => fired.push(...due.map((entry) => entry.groupKey)), () => true);
     schedule.add({ at: 1_000, partition: 1, groupKey: 'late' });
     schedule.add({ at: 10, partition: 2, groupKey: 'early' });
-    schedule.retain(new Set([1]));
+    jest.advanceTimersByTime(10);
+    expect(fired).toEqual(['early']);
+    schedule.clear();
+    expect(jest.getTimerCount()).toBe(0);
     jest.advanceTimersByTime(1_000);
-    expect(fired).toEqual(['late']);
+    expect(fired).toEqual(['early']);
+    schedule.add({ at: 1_500, partition: 1, groupKey: 'again' });
+    jest.advanceTimersByTime(500);
+    expect(fired).toEqual(['early', 'again']);
   });
 
   it('takeDue hands over what is due now without waiting for the timer', () => {

@@ -33,14 +33,9 @@ export class FlushSchedule {
     return this.heap.length;
   }
 
-  /** Drops every entry of the partitions no longer owned. */
-  retain(partitions: ReadonlySet<number>): void {
-    const kept = this.heap.filter((entry) => partitions.has(entry.partition));
+  /** Drops every entry: a new assignment restores its partitions and schedules their groups again. */
+  clear(): void {
     this.heap.length = 0;
-    for (const entry of kept) {
-      this.heap.push(entry);
-      this.up(this.heap.length - 1);
-    }
     this.arm(true);
   }
 
