@@ -112,7 +112,6 @@ export class BatchConsumer<C extends EventContract> {
   private committing: Promise<void> = Promise.resolve();
   private joined = false;
   private stopping = false;
-  private owned: ReadonlySet<number> = new Set();
   /** `topic/partition` → the end offset to reach, while it is not reached. */
   private endOffsets: Map<string, number> | undefined;
   private finished: (() => void) | undefined;
@@ -139,26 +138,16 @@ export class BatchConsumer<C extends EventContract> {
     this.consumer.on(GROUP_JOIN, (event) => {
       this.joined = true;
       this.pinned.clear();
-      const assigned = new Set(event.payload.memberAssignment[firstTopic] ?? []);
       for (const [key, entry] of this.pending) if (!(event.payload.memberAssignment[entry.topic] ?? []).includes(entry.partition)) this.pending.delete(key);
-      this.owned = assigned;
       if (this.declaration.untilEnd) this.pauseUnwanted(event.payload.memberAssignment);
-      else this.declaration.onAssignment?.(assigned);
+      else this.declaration.onAssignment?.(new Set(event.payload.memberAssignment[firstTopic] ?? []));
     });
-    for (const lost of [REBALANCING, STOP, CRASH])
-      this.consumer.on(lost, () => {
-        this.owned = new Set();
-        this.declaration.onRevocation?.();
-      });
+    for (const lost of [REBALANCING, STOP, CRASH]) this.consumer.on(lost, () => this.declaration.onRevocation?.());
   }
 
   /** The group has been joined once: consuming has really begun. */
   hasJoined(): boolean {
     return this.joined;
-  }
-
-  ownedPartitions(): ReadonlySet<number> {
-    return this.owned;
   }
 
   /**
