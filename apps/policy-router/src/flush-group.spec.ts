@@ -1,6 +1,6 @@
-import { routerStateKey, type NotificationPolicyConfig, type RoutedAlert } from '@alertlark/contracts';
+import { MAX_ALERTS_PER_NOTIFICATION, routerStateKey, type NotificationPolicyConfig, type RoutedAlert } from '@alertlark/contracts';
 import { compileInhibitionRule, compilePolicy, compileSilence, type CompiledInhibitionRule, type CompiledSilence } from '@alertlark/routing';
-import { flushGroup, InhibitionIndexes, MAX_ALERTS_PER_NOTIFICATION, type FlushCatalog } from './flush-group';
+import { flushGroup, InhibitionIndexes, type FlushCatalog } from './flush-group';
 import { PartitionState } from './partition-state';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
@@ -127,6 +127,20 @@ describe('flushGroup', () => {
     const [notification] = flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0).notifications;
     expect(notification?.alerts).toHaveLength(MAX_ALERTS_PER_NOTIFICATION);
     expect(notification?.totals).toEqual({ firing: MAX_ALERTS_PER_NOTIFICATION + 20, resolved: 0 });
+  });
+
+  it('a large group carries the alerts its card lists first: firing, then the most severe, then the oldest members', () => {
+    const state = new PartitionState(0);
+    const total = MAX_ALERTS_PER_NOTIFICATION + 50;
+    // The last members to join are the critical ones; a resolved critical one must not push out a firing one.
+    const alerts = Array.from({ length: total }, (_, i) => alert(i + 1, { severity: i >= total - 10 ? 'critical' : 'warning' }));
+    alerts[total - 1] = alert(total, { severity: 'critical' }, { status: 'resolved', endsAt: T0 - 1 });
+    groupOf(state, alerts);
+    const [notification] = flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0).notifications;
+    const carried = notification!.alerts.map((entry) => entry.fingerprint);
+    expect(carried.slice(0, 9)).toEqual(Array.from({ length: 9 }, (_, i) => fp(total - 9 + i)));
+    expect(carried.slice(9)).toEqual(Array.from({ length: MAX_ALERTS_PER_NOTIFICATION - 9 }, (_, i) => fp(i + 1)));
+    expect(notification?.totals).toEqual({ firing: total - 1, resolved: 1 });
   });
 
   it('records history only for what a notification newly tells (no O(n²) history for a growing group)', () => {

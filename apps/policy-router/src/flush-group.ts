@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { NotificationEvent, NotifiedAlert, RoutedAlert, RoutedGroup } from '@alertlark/contracts';
+import { cardOrder, MAX_ALERTS_PER_NOTIFICATION, type NotificationEvent, type NotifiedAlert, type RoutedAlert, type RoutedGroup } from '@alertlark/contracts';
 import {
   clockAfterFlush,
   decideFlush,
@@ -12,9 +12,6 @@ import {
   type InhibitionIndex,
 } from '@alertlark/routing';
 import type { PartitionState } from './partition-state';
-
-/** A notification carries at most this many alerts (Kafka's message size); `totals` tells the rest. */
-export const MAX_ALERTS_PER_NOTIFICATION = 500;
 
 export interface FlushCatalog {
   policy(teamId: string, policyId: string): CompiledPolicy | undefined;
@@ -125,19 +122,21 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
 
 function notificationsOf(group: RoutedGroup, policy: CompiledPolicy, seq: number, alerts: readonly RoutedAlert[], status: NotificationEvent['status'], now: number): NotificationEvent[] {
   const at = new Date(now).toISOString();
-  const notified: NotifiedAlert[] = alerts.slice(0, MAX_ALERTS_PER_NOTIFICATION).map((alert) => {
+  const all = alerts.map((alert) => {
     const firing = isFiring(alert, now);
-    return {
-      fingerprint: alert.fingerprint,
-      status: firing ? 'firing' : 'resolved',
-      labels: alert.labels,
-      annotations: alert.annotations,
-      startsAt: alert.startsAt,
-      ...(alert.endsAt !== null && !firing ? { endsAt: new Date(alert.endsAt).toISOString() } : {}),
-      ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
-    };
+    return { alert, firing, status: firing ? 'firing' : 'resolved', labels: alert.labels };
   });
-  const firingCount = alerts.filter((alert) => isFiring(alert, now)).length;
+  const carried = all.length > MAX_ALERTS_PER_NOTIFICATION ? cardOrder(all).slice(0, MAX_ALERTS_PER_NOTIFICATION) : all;
+  const notified: NotifiedAlert[] = carried.map(({ alert, firing }) => ({
+    fingerprint: alert.fingerprint,
+    status: firing ? 'firing' : 'resolved',
+    labels: alert.labels,
+    annotations: alert.annotations,
+    startsAt: alert.startsAt,
+    ...(alert.endsAt !== null && !firing ? { endsAt: new Date(alert.endsAt).toISOString() } : {}),
+    ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
+  }));
+  const firingCount = all.filter((entry) => entry.firing).length;
   return policy.objectIds.map((objectId) => ({
     notificationId: createHash('sha256').update(`${group.incarnation}/${seq}/${objectId}`).digest('hex').slice(0, 32),
     teamId: group.teamId,

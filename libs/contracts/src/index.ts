@@ -1,4 +1,5 @@
 export * from './labels';
+export * from './severity';
 export * from './topics';
 export * from './alert.event';
 export * from './notification.event';

@@ -15,6 +15,15 @@ export const notifiedAlertSchema = z.object({
 export type NotifiedAlert = z.infer<typeof notifiedAlertSchema>;
 
 /**
+ * A notification carries at most this many of its group's alerts, those a card lists first
+ * (`cardOrder`); `totals` counts the whole group. The default card fits fewer in Lark's 20 KB
+ * (card.render.spec checks it), so a card shows what it would with every alert carried, while a
+ * 1,500-alert group no longer costs 1,500 alerts' bytes every group interval in Kafka, the router
+ * and the sender.
+ */
+export const MAX_ALERTS_PER_NOTIFICATION = 200;
+
+/**
  * A decision to tell one notification object (a Lark chatbot) about a group of alerts, on
  * `alertlark.notifications.v1`, keyed by `objectId` so one lark-sender owns each bot.
  * `notificationId` is deterministic, so a redelivered message is recognised by the ledger.

@@ -2,7 +2,7 @@
  * What an alert card says, decided once before layout: order of alerts, headline severity,
  * header colour, title, which labels and annotations each alert shows.
  */
-import { labelValue as value, type CardConfig, type LabelPair, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
+import { cardOrder, labelValue as value, severityRank, type CardConfig, type LabelPair, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
 import { TRUNCATION_LEVELS } from './card.fit';
 import { cardStrings, type CardStrings } from './card.i18n';
 import { commonLabelValue, factsResolver, fillPlaceholders } from './card.placeholders';
@@ -21,31 +21,8 @@ export interface CardLinks {
   consoleUrl?: string;
 }
 
-/**
- * Header colour by severity of a firing card; resolved cards are always green. Unknown or missing
- * severities get orange: they need a look, but the card does not claim they are critical.
- */
-const SEVERITY_TEMPLATES: Record<string, { template: LarkHeaderTemplate; rank: number }> = {
-  critical: { template: 'red', rank: 3 },
-  error: { template: 'red', rank: 3 },
-  page: { template: 'red', rank: 3 },
-  high: { template: 'red', rank: 3 },
-  fatal: { template: 'red', rank: 3 },
-  emergency: { template: 'red', rank: 3 },
-  warning: { template: 'orange', rank: 2 },
-  warn: { template: 'orange', rank: 2 },
-  medium: { template: 'orange', rank: 2 },
-  info: { template: 'blue', rank: 1 },
-  informational: { template: 'blue', rank: 1 },
-  notice: { template: 'blue', rank: 1 },
-  low: { template: 'blue', rank: 1 },
-  none: { template: 'blue', rank: 1 },
-};
-const UNKNOWN_SEVERITY = { template: 'orange' as LarkHeaderTemplate, rank: 2 };
-
-function severityInfo(severity: string | undefined) {
-  return (severity && SEVERITY_TEMPLATES[severity.toLowerCase()]) || UNKNOWN_SEVERITY;
-}
+/** Header colour of a firing card by severity rank (`severityRank`); resolved cards are always green. */
+const TEMPLATE_BY_RANK: Record<1 | 2 | 3, LarkHeaderTemplate> = { 3: 'red', 2: 'orange', 1: 'blue' };
 
 /**
  * The header colour: green when resolved; otherwise the object's own colour for the severity
@@ -62,7 +39,7 @@ export function headerTemplate(
     const own = Object.entries(severityColors).find(([name]) => name.toLowerCase() === wanted);
     if (own) return own[1];
   }
-  return severityInfo(severity).template;
+  return TEMPLATE_BY_RANK[severityRank(severity)];
 }
 
 const DEFAULT_ANNOTATIONS = ['summary', 'description'];
@@ -111,15 +88,7 @@ export function buildCardModel(
 ): CardModel {
   const config = target.card ?? {};
   const strings = cardStrings(config.language);
-  const indexed = notification.alerts.map((alert, index) => ({ alert, index }));
-  const rank = (a: NotifiedAlert) => severityInfo(value(a.labels, 'severity')).rank;
-  indexed.sort(
-    (x, y) =>
-      Number(x.alert.status !== 'firing') - Number(y.alert.status !== 'firing') ||
-      rank(y.alert) - rank(x.alert) ||
-      x.index - y.index,
-  );
-  const alerts = indexed.map((entry) => entry.alert);
+  const alerts = cardOrder(notification.alerts);
   const carriedFiring = alerts.filter((alert) => alert.status === 'firing').length;
   // A group larger than one message carries part of its alerts; the card counts the whole group.
   const totals = notification.totals ?? { firing: carriedFiring, resolved: alerts.length - carriedFiring };
@@ -131,7 +100,7 @@ export function buildCardModel(
   const severities = distinct([
     value(groupLabels, 'severity'),
     ...(headlinePool.length > 0 ? headlinePool : alerts).map((alert) => value(alert.labels, 'severity')),
-  ]).sort((a, b) => severityInfo(b).rank - severityInfo(a).rank);
+  ]).sort((a, b) => severityRank(b) - severityRank(a));
   const headline = value(groupLabels, 'severity') ?? severities[0];
 
   const alertname = value(groupLabels, 'alertname') ?? commonLabelValue(alerts, 'alertname');

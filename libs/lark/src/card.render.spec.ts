@@ -1,4 +1,4 @@
-import { toLabelPairs, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
+import { MAX_ALERTS_PER_NOTIFICATION, toLabelPairs, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
 import { jsonBytes, LARK_BODY_LIMIT_BYTES } from './card.fit';
 import { cardVisibleTexts, missingKeywords } from './card.inspect';
 import { renderAlertCard, renderAlertCardDetailed } from './card.render';
@@ -47,6 +47,20 @@ const hosts = (n: number, labels: Record<string, string> = {}) =>
   Array.from({ length: n }, (_, i) => alert({ instance: `web-${i + 1}:9100`, ...labels }));
 
 describe('renderAlertCard', () => {
+  it('a default card has no room for every alert a notification may carry, so the router carrying only those loses nothing', () => {
+    // The smallest alerts there are: one short label, no annotations, no links, no group labels.
+    const tiny = Array.from({ length: MAX_ALERTS_PER_NOTIFICATION }, (_, i) => ({
+      fingerprint: i.toString(16).padStart(16, '0'),
+      status: 'firing' as const,
+      labels: toLabelPairs({ i: String(i) }),
+      annotations: [],
+      startsAt: '2024-05-01T10:00:00Z',
+    }));
+    const rendered = renderAlertCardDetailed(notification(tiny, { groupLabels: [], totals: { firing: 5000, resolved: 0 } }), { name: 'b', keywords: [] }, {}, { now: NOW });
+    expect(rendered.shownAlerts).toBeGreaterThan(0);
+    expect(rendered.shownAlerts).toBeLessThan(MAX_ALERTS_PER_NOTIFICATION);
+  });
+
   it('firing critical: red header, counts, labels, times, annotations and links', () => {
     const card = renderAlertCard(notification(hosts(3)), target, links, { now: NOW });
     expect(card).toMatchSnapshot();
@@ -167,7 +181,7 @@ describe('renderAlertCard', () => {
   });
 
   it('a notification carrying part of a larger group counts the whole group, and "+N more" covers the rest', () => {
-    // The router carries at most 500 alerts per notification and says how many the group holds.
+    // The router carries at most MAX_ALERTS_PER_NOTIFICATION alerts and says how many the group holds.
     const carried = hosts(3);
     const rendered = renderAlertCardDetailed(notification(carried, { totals: { firing: 1200, resolved: 4 } }), target, links, { now: NOW });
     const visible = text(rendered.message);

@@ -29,7 +29,10 @@ export function startApp(name: string, app: string, env: Record<string, string>,
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const command = [nodeBinary(), path.join(WORKSPACE_ROOT, 'dist', 'apps', app, 'src', 'main.js')];
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to every app: Node refuses
+  // profiling flags in NODE_OPTIONS.
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const command = [nodeBinary(), ...nodeArgs, path.join(WORKSPACE_ROOT, 'dist', 'apps', app, 'src', 'main.js')];
   // taskset execs the program, so the child's pid (and its CPU time) stays the app's.
   const [file, ...args] = cpus ? ['taskset', '-c', cpus, ...command] : command;
   const child = spawn(file!, args, {
