@@ -4,7 +4,24 @@ import type { TextLimits } from './card.fit';
 import { labelsToShow, type CardModel } from './card.model';
 import { durationParts, escapeLarkMd, formatUtc, mdLink, oneLine, parseInstant, safeLinkUrl, truncateText } from './card.text';
 
+/**
+ * Blocks already written, by model, text limits and alert: fitting a card lays it out a dozen
+ * times or more (cardinalities galloped, then halved, at each truncation level), and formatting an
+ * alert's times and texts was most of a large group's card.
+ */
+const written = new WeakMap<CardModel, Map<TextLimits, WeakMap<NotifiedAlert, string>>>();
+
 export function alertBlock(model: CardModel, alert: NotifiedAlert, limits: TextLimits): string {
+  let byLimits = written.get(model);
+  if (!byLimits) written.set(model, (byLimits = new Map()));
+  let byAlert = byLimits.get(limits);
+  if (!byAlert) byLimits.set(limits, (byAlert = new WeakMap()));
+  let block = byAlert.get(alert);
+  if (block === undefined) byAlert.set(alert, (block = writeAlertBlock(model, alert, limits)));
+  return block;
+}
+
+function writeAlertBlock(model: CardModel, alert: NotifiedAlert, limits: TextLimits): string {
   const s = model.strings;
   const label = (text: string) => escapeLarkMd(truncateText(oneLine(text), limits.labelChars));
   const icon = alert.status === 'firing' ? '🔥' : '✅';

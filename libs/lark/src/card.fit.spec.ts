@@ -38,6 +38,26 @@ describe('fitCard', () => {
     expect(tiny).toMatchObject({ shown: 0, fits: true });
   });
 
+  it('finds the same count as trying every count, whatever the item sizes', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 200; run++) {
+      const sizes = Array.from({ length: 1 + Math.floor(random() * 120) }, () => Math.floor(random() * (random() < 0.1 ? 2000 : 200)));
+      const build = (shown: number, limits: TextLimits) => ({ items: sizes.slice(0, shown).map((size) => 'x'.repeat(Math.min(size, limits.annotationChars))) });
+      const maxBytes = 50 + Math.floor(random() * 8000);
+      const expected = (limits: TextLimits) => {
+        let shown = -1;
+        while (shown < sizes.length && jsonBytes(build(shown + 1, limits)) <= maxBytes) shown++;
+        return shown;
+      };
+      const fit = fitCard(sizes.length, build, maxBytes);
+      const best = Math.max(...TRUNCATION_LEVELS.map(expected));
+      expect(fit.shown).toBe(Math.max(0, best));
+      expect(fit.fits).toBe(best >= 0);
+      if (best >= 0) expect(fit.shown).toBe(expected(fit.limits));
+    }
+  });
+
   it('measures UTF-8 bytes, not characters', () => {
     expect(jsonBytes('告警')).toBe(8);
   });
