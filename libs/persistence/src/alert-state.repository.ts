@@ -9,7 +9,7 @@ import {
   type AlertHistoryDocument,
   type AlertStateDocument,
 } from './alert-state.schema';
-import { insertOnce } from './insert-once';
+import { insertOnce, saveLatest } from './insert-once';
 
 export type AlertState = AlertStateDocument;
 export type AlertHistoryEntry = AlertHistoryDocument;
@@ -55,13 +55,9 @@ export class AlertStateRepository {
     return this.states.countDocuments(stateQuery(teamId, state, now)).exec();
   }
 
-  /** Writes the latest state of many alerts in one unordered bulk request (the read model's projector). */
+  /** Writes the latest state of many alerts (the read model's projector). */
   async saveMany(states: readonly AlertState[]): Promise<void> {
-    if (states.length === 0) return;
-    await this.states.bulkWrite(
-      states.map(({ _id, ...fields }) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } })),
-      { ordered: false },
-    );
+    await saveLatest(this.states, states);
   }
 
   /** Appends history entries; an entry already recorded (same id, a redelivery) is skipped. */

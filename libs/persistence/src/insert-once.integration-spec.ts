@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
-import { insertOnce } from './insert-once';
+import { insertOnce, saveLatest } from './insert-once';
 
 interface Entry {
   _id: string;
   value: number;
+  note?: string;
 }
 
 describe('insertOnce against the real MongoDB-compatible server', () => {
@@ -15,7 +16,7 @@ describe('insertOnce against the real MongoDB-compatible server', () => {
   beforeAll(async () => {
     const url = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/alertlark').replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
     connection = await mongoose.createConnection(url).asPromise();
-    model = connection.model<Entry>('Entry', new Schema<Entry>({ _id: String, value: Number }, { versionKey: false }));
+    model = connection.model<Entry>('Entry', new Schema<Entry>({ _id: String, value: Number, note: String }, { versionKey: false }));
   });
 
   afterAll(async () => {
@@ -39,5 +40,18 @@ describe('insertOnce against the real MongoDB-compatible server', () => {
 
   it('still fails on anything but a duplicate (here a field name the server refuses)', async () => {
     await expect(insertOnce(model, [{ _id: 'c', value: 5, $bad: 1 } as unknown as Entry])).rejects.toThrow();
+  });
+
+  it('saveLatest writes the latest whole version of many documents, new and already there', async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `latest-${String(i).padStart(3, '0')}`);
+    await saveLatest(model, ids.slice(0, 160).map((_id) => ({ _id, value: 1, note: 'first' })));
+    // 160 already there (FerretDB never answered an update command of 100 statements or more), 90 new.
+    await saveLatest(model, ids.map((_id) => ({ _id, value: 2 })));
+    const stored = await model.find({ _id: { $in: ids } }).sort({ _id: 1 }).lean().exec();
+    expect(stored).toEqual(ids.map((_id) => ({ _id, value: 2 })));
+  }, 30_000);
+
+  it('saveLatest still fails on anything but a duplicate', async () => {
+    await expect(saveLatest(model, [{ _id: 'latest-bad', value: 5, $bad: 1 } as unknown as Entry])).rejects.toThrow();
   });
 });
