@@ -7,6 +7,7 @@ import {
   type RoutedGroup,
   type RouterStateRecord,
 } from '@alertlark/contracts';
+import { sharedInternPool, type InternPool } from './intern-pool';
 
 export interface ChangelogRecord {
   key: string;
@@ -14,7 +15,14 @@ export interface ChangelogRecord {
   value: RouterStateRecord | null;
 }
 
-export const alertId = (teamId: string, fingerprint: string): string => `${teamId}/${fingerprint}`;
+/** The literal, not the decoded copy. */
+const statusOf = (status: RoutedAlert['status']): RoutedAlert['status'] => (status === 'firing' ? 'firing' : 'resolved');
+
+/** Splits a changelog key's `team/fingerprint` (the fingerprint has a fixed length); null if it does not fit. */
+function teamAndFingerprint(alertId: string): [teamId: string, fingerprint: string] | null {
+  const slash = alertId.length - 17;
+  return slash > 0 && alertId[slash] === '/' ? [alertId.slice(0, slash), alertId.slice(slash + 1)] : null;
+}
 
 /**
  * Everything policy-router knows of one partition of the alerts topic (the teams on it): their
@@ -23,22 +31,25 @@ export const alertId = (teamId: string, fingerprint: string): string => `${teamI
  * size of the group it belongs to.
  */
 export class PartitionState {
-  private readonly alerts = new Map<string, RoutedAlert>();
-  private readonly alertIdsByTeam = new Map<string, Set<string>>();
+  /** By team, then fingerprint: no `team/fingerprint` string per alert, nor a second index by team. */
+  private readonly alerts = new Map<string, Map<string, RoutedAlert>>();
   private readonly groups = new Map<string, RoutedGroup>();
   private readonly members = new Map<string, Map<string, GroupMember>>();
   private readonly changes = new Map<string, RouterStateRecord | null>();
   private history: AlertHistoryEvent[] = [];
   private readonly teamVersions = new Map<string, number>();
 
-  constructor(readonly partition: number) {}
+  constructor(
+    readonly partition: number,
+    private readonly pool: InternPool = sharedInternPool,
+  ) {}
 
   alert(teamId: string, fingerprint: string): RoutedAlert | undefined {
-    return this.alerts.get(alertId(teamId, fingerprint));
+    return this.alerts.get(teamId)?.get(fingerprint);
   }
 
   *alertsOfTeam(teamId: string): Iterable<RoutedAlert> {
-    for (const id of this.alertIdsByTeam.get(teamId) ?? []) yield this.alerts.get(id)!;
+    yield* this.alerts.get(teamId)?.values() ?? [];
   }
 
   /** Changes whenever one of the team's alerts changes: derived indexes are cached against it. */
@@ -47,7 +58,7 @@ export class PartitionState {
   }
 
   teamIds(): Iterable<string> {
-    return this.alertIdsByTeam.keys();
+    return this.alerts.keys();
   }
 
   group(groupKey: string): RoutedGroup | undefined {
@@ -65,16 +76,18 @@ export class PartitionState {
   counts(): { alerts: number; groups: number; members: number } {
     let members = 0;
     for (const inGroup of this.members.values()) members += inGroup.size;
-    return { alerts: this.alerts.size, groups: this.groups.size, members };
+    let alerts = 0;
+    for (const ofTeam of this.alerts.values()) alerts += ofTeam.size;
+    return { alerts, groups: this.groups.size, members };
   }
 
   putAlert(alert: RoutedAlert): void {
-    this.setAlert(alert);
-    this.changes.set(routerStateKey.alert(alert.teamId, alert.fingerprint), alert);
+    const held = this.setAlert(alert);
+    this.changes.set(routerStateKey.alert(held.teamId, held.fingerprint), held);
   }
 
   removeAlert(teamId: string, fingerprint: string): void {
-    this.deleteAlert(alertId(teamId, fingerprint));
+    this.deleteAlert(teamId, fingerprint);
     this.changes.set(routerStateKey.alert(teamId, fingerprint), null);
   }
 
@@ -97,8 +110,8 @@ export class PartitionState {
   }
 
   putMember(member: GroupMember): void {
-    this.setMember(member);
-    this.changes.set(routerStateKey.member(member.groupKey, member.fingerprint), member);
+    const held = this.setMember(member);
+    this.changes.set(routerStateKey.member(held.groupKey, held.fingerprint), held);
   }
 
   removeMember(groupKey: string, fingerprint: string): void {
@@ -115,7 +128,7 @@ export class PartitionState {
    */
   sweep(now: number, isFiring: (alert: RoutedAlert) => boolean, quietForMs: number): number {
     let swept = 0;
-    for (const alert of [...this.alerts.values()]) {
+    for (const alert of [...this.alerts.values()].flatMap((ofTeam) => [...ofTeam.values()])) {
       if (isFiring(alert) || now - Date.parse(alert.lastReceivedAt) < quietForMs) continue;
       if (alert.groupKeys.some((groupKey) => this.members.get(groupKey)?.has(alert.fingerprint))) continue;
       this.removeAlert(alert.teamId, alert.fingerprint);
@@ -131,10 +144,7 @@ export class PartitionState {
   /** Forgets a deleted team: its alerts, groups and members, each with a tombstone. */
   purgeTeam(teamId: string): void {
     for (const group of [...this.groups.values()]) if (group.teamId === teamId) this.removeGroup(group.groupKey);
-    for (const id of [...(this.alertIdsByTeam.get(teamId) ?? [])]) {
-      const alert = this.alerts.get(id)!;
-      this.removeAlert(alert.teamId, alert.fingerprint);
-    }
+    for (const fingerprint of [...(this.alerts.get(teamId)?.keys() ?? [])]) this.removeAlert(teamId, fingerprint);
     this.teamVersions.delete(teamId);
   }
 
@@ -155,7 +165,7 @@ export class PartitionState {
     const parsed = parseRouterStateKey(key);
     if (!parsed) return false;
     if (value === null) {
-      if (parsed.kind === 'alert') this.deleteAlert(parsed.alertId);
+      if (parsed.kind === 'alert') this.deleteAlert(...(teamAndFingerprint(parsed.alertId) ?? ['', '']));
       else if (parsed.kind === 'group') this.groups.delete(parsed.groupKey);
       else {
         const inGroup = this.members.get(parsed.groupKey);
@@ -171,32 +181,78 @@ export class PartitionState {
     return true;
   }
 
+  /**
+   * The end of a restore: drops the members whose group never came, and has the others share
+   * their fingerprint and event id with their alert (a restored member brings copies of its own;
+   * a live one already shares them, both made from the same event).
+   */
   dropOrphans(): void {
-    for (const groupKey of [...this.members.keys()]) if (!this.groups.has(groupKey)) this.members.delete(groupKey);
+    for (const [groupKey, inGroup] of [...this.members]) {
+      const group = this.groups.get(groupKey);
+      if (!group) this.members.delete(groupKey);
+      else this.members.set(groupKey, this.sharingWithAlerts(inGroup, this.alerts.get(group.teamId)));
+    }
   }
 
-  private setAlert(alert: RoutedAlert): void {
-    const id = alertId(alert.teamId, alert.fingerprint);
-    this.alerts.set(id, alert);
-    let ids = this.alertIdsByTeam.get(alert.teamId);
-    if (!ids) this.alertIdsByTeam.set(alert.teamId, (ids = new Set()));
-    ids.add(id);
+  /**
+   * The record as held: its repeated strings, label pairs, annotations and group keys shared with
+   * other alerts through the pool, and every field in the object itself (a record decoded by zod
+   * keeps most of its fields in a separate property array).
+   */
+  private compactAlert(alert: RoutedAlert): RoutedAlert {
+    const pool = this.pool;
+    const teamId = pool.string(alert.teamId);
+    const status = statusOf(alert.status);
+    const labels = pool.pairs(alert.labels);
+    // Frozen and shared: the record's type says mutable arrays, but nothing changes a held record.
+    const annotations = pool.pairList(alert.annotations) as RoutedAlert['annotations'];
+    const startsAt = pool.string(alert.startsAt);
+    const source = alert.source === 'alertmanager' ? 'alertmanager' : 'prometheus';
+    const lastReceivedAt = pool.string(alert.lastReceivedAt);
+    const groupKeys = pool.stringList(alert.groupKeys) as RoutedAlert['groupKeys'];
+    const { fingerprint, endsAt, lastEventId, offset } = alert;
+    if (alert.generatorURL === undefined) {
+      return { kind: 'alert', teamId, fingerprint, status, labels, annotations, startsAt, endsAt, source, lastEventId, lastReceivedAt, offset, groupKeys };
+    }
+    const generatorURL = pool.string(alert.generatorURL);
+    return { kind: 'alert', teamId, fingerprint, status, labels, annotations, startsAt, endsAt, generatorURL, source, lastEventId, lastReceivedAt, offset, groupKeys };
+  }
+
+  private setAlert(given: RoutedAlert): RoutedAlert {
+    const alert = this.compactAlert(given);
+    let ofTeam = this.alerts.get(alert.teamId);
+    if (!ofTeam) this.alerts.set(alert.teamId, (ofTeam = new Map()));
+    ofTeam.set(alert.fingerprint, alert);
     this.teamVersions.set(alert.teamId, this.teamVersion(alert.teamId) + 1);
+    return alert;
   }
 
-  private deleteAlert(id: string): void {
-    const alert = this.alerts.get(id);
-    if (!alert) return;
-    this.alerts.delete(id);
-    const ids = this.alertIdsByTeam.get(alert.teamId);
-    ids?.delete(id);
-    if (ids?.size === 0) this.alertIdsByTeam.delete(alert.teamId);
-    this.teamVersions.set(alert.teamId, this.teamVersion(alert.teamId) + 1);
+  private deleteAlert(teamId: string, fingerprint: string): void {
+    const ofTeam = this.alerts.get(teamId);
+    if (!ofTeam?.delete(fingerprint)) return;
+    if (ofTeam.size === 0) this.alerts.delete(teamId);
+    this.teamVersions.set(teamId, this.teamVersion(teamId) + 1);
   }
 
-  private setMember(member: GroupMember): void {
+  private sharingWithAlerts(inGroup: Map<string, GroupMember>, alerts: ReadonlyMap<string, RoutedAlert> | undefined): Map<string, GroupMember> {
+    if (!alerts) return inGroup;
+    const shared = new Map<string, GroupMember>();
+    for (const [fingerprint, member] of inGroup) {
+      const alert = alerts.get(fingerprint);
+      if (!alert) shared.set(fingerprint, member);
+      else {
+        const eventId = member.eventId === alert.lastEventId ? alert.lastEventId : member.eventId;
+        shared.set(alert.fingerprint, { kind: 'member', groupKey: member.groupKey, fingerprint: alert.fingerprint, status: member.status, eventId });
+      }
+    }
+    return shared;
+  }
+
+  private setMember(given: GroupMember): GroupMember {
+    const member: GroupMember = { kind: 'member', groupKey: this.pool.string(given.groupKey), fingerprint: given.fingerprint, status: statusOf(given.status), eventId: given.eventId };
     let inGroup = this.members.get(member.groupKey);
     if (!inGroup) this.members.set(member.groupKey, (inGroup = new Map()));
     inGroup.set(member.fingerprint, member);
+    return member;
   }
 }
