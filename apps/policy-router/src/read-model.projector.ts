@@ -1,13 +1,12 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, routerStateContract, type AlertHistoryEvent, type RoutedAlert } from '@alertlark/contracts';
+import { EVENTS, routerStateContract, type AlertHistoryEvent, type RoutedAlert, type RouterStateRecord } from '@alertlark/contracts';
 import { BatchConsumer, ConfigFeed, EventPublisher, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
 import { AlertStateRepository, alertStateId, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 
-type Projected = ReturnType<typeof routerStateContract> | typeof EVENTS.alertHistory;
 
 export function alertStateOf(alert: RoutedAlert): AlertState {
   return {
@@ -34,13 +33,15 @@ export function historyEntryOf(event: AlertHistoryEvent): AlertHistoryEntry {
 
 /**
  * Projects the router's changelog and alert history into MongoDB for the console, off the
- * routing path: one unordered bulk write per batch, latest state per alert. Tombstones are not
- * projected (the router forgets resolved alerts; the console still lists them), nor are alerts of
- * a deleted team (the console removed its rows).
+ * routing path: one bulk write per batch, latest state per alert. Tombstones are not projected
+ * (the router forgets resolved alerts; the console still lists them), nor are alerts of a deleted
+ * team (the console removed its rows). States and history are consumed by two consumers: a fetch
+ * waits for every batch it returned, so one consumer of both held the states (a team's changelog
+ * is one partition) behind the history of every partition.
  */
 @Injectable()
 export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly consumer: BatchConsumer<Projected>;
+  private readonly consumers: [BatchConsumer<ReturnType<typeof routerStateContract>>, BatchConsumer<typeof EVENTS.alertHistory>];
   private readonly projected: Counter;
   private readonly changelog: ReturnType<typeof routerStateContract>;
 
@@ -55,38 +56,53 @@ export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplica
   ) {
     this.changelog = routerStateContract(env.ALERTLARK_CONSUMER_GROUP_PREFIX);
     this.projected = counter(registry, 'alertlark_router_read_model_writes_total', 'Alert states and history entries written to the read model', ['kind']);
-    this.consumer = new BatchConsumer<Projected>(kafka, {
-      name: 'policy-router.read-model',
-      groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.policy-router.read-model`,
-      contracts: [this.changelog, EVENTS.alertHistory],
+    const common = {
       fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest',
       publisher,
-      log: (level, message, fields) => logger.event(level, message, fields),
+      log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => logger.event(level, message, fields),
       partitionsConsumedConcurrently: 4,
-      handleBatch: (batch) => this.project(batch),
-    });
+    };
+    this.consumers = [
+      new BatchConsumer(kafka, {
+        ...common,
+        name: 'policy-router.read-model',
+        groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.policy-router.read-model`,
+        contracts: [this.changelog],
+        handleBatch: (batch) => this.projectStates(batch),
+      }),
+      new BatchConsumer(kafka, {
+        ...common,
+        name: 'policy-router.read-model-history',
+        groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.policy-router.read-model-history`,
+        contracts: [EVENTS.alertHistory],
+        handleBatch: (batch) => this.projectHistory(batch),
+      }),
+    ];
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureTopics(this.kafka, [this.changelog]);
-    await this.consumer.run();
+    for (const consumer of this.consumers) await consumer.run();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 
-  private async project(batch: ConsumedBatch<unknown>): Promise<void> {
-    const deleted = (teamId: string) => this.config.view.isDeletedTeam(teamId);
-    if (batch.topic === EVENTS.alertHistory.topic) {
-      const entries = (batch.events as ConsumedBatch<AlertHistoryEvent>['events']).map((event) => event.value).filter((event) => !deleted(event.teamId));
-      await this.alerts.recordHistory(entries.map(historyEntryOf));
-      this.projected.inc({ kind: 'history' }, entries.length);
-      return;
-    }
+  private deleted(teamId: string): boolean {
+    return this.config.view.isDeletedTeam(teamId);
+  }
+
+  private async projectHistory(batch: ConsumedBatch<AlertHistoryEvent>): Promise<void> {
+    const entries = batch.events.map((event) => event.value).filter((event) => !this.deleted(event.teamId));
+    await this.alerts.recordHistory(entries.map(historyEntryOf));
+    this.projected.inc({ kind: 'history' }, entries.length);
+  }
+
+  private async projectStates(batch: ConsumedBatch<RouterStateRecord | null>): Promise<void> {
     const latest = new Map<string, AlertState>();
-    for (const { value } of batch.events as ConsumedBatch<RoutedAlert | null>['events']) {
-      if (value?.kind !== 'alert' || deleted(value.teamId)) continue;
+    for (const { value } of batch.events) {
+      if (value?.kind !== 'alert' || this.deleted(value.teamId)) continue;
       const state = alertStateOf(value);
       latest.set(state._id, state);
     }
