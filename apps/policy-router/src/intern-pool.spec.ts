@@ -89,4 +89,13 @@ describe('InternPool', () => {
     expect(Object.isFrozen(pair)).toBe(true);
     expect(pair).toEqual({ name: 'instance', value: 'host-1' });
   });
+
+  it('stops pooling the values of a field that hardly repeat, and goes on pooling the field that does', () => {
+    const pool = new InternPool();
+    for (let i = 0; i < 2_000; i++) {
+      expect(pool.string(`2026-11-24T10:00:${i}Z`, 'startsAt')).toBe(`2026-11-24T10:00:${i}Z`);
+      pool.string(fresh('2026-11-24T10:00:00Z'), 'lastReceivedAt');
+    }
+    expect(pool.size).toBeLessThan(400);
+  });
 });

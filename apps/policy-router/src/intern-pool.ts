@@ -30,7 +30,7 @@ const NAME_WINDOW = 256;
 const RARE_HIT_RATIO = 8;
 /** one in this many is looked up all the same, so a name whose values start repeating is pooled again. */
 const RARE_PROBE = 16;
-/** Label names followed; more are pooled without question. */
+/** Label names (and fields) followed; more are pooled without question. */
 const MAX_NAMES = 4_096;
 
 /** How the values of one label name fared in the pool lately. */
@@ -64,6 +64,7 @@ export class InternPool {
   private readonly maxLength: number;
   private readonly maxListLength: number;
   private readonly names = new Map<string, NameStats>();
+  private readonly fields = new Map<string, NameStats>();
   /** Counts the pairs and strings returned without the pool: a list holding one is not pooled either. */
   private unpooled = 0;
 
@@ -79,14 +80,21 @@ export class InternPool {
     return this.current.entries + this.previous.entries;
   }
 
-  string(value: string): string {
-    if (value.length > this.maxLength) {
+  /** `field` says what the value is (`startsAt`): a field whose values hardly repeat is not pooled, as a label name's. */
+  string(value: string, field?: string): string {
+    const stats = field === undefined ? undefined : this.statsOf(this.fields, field);
+    if (value.length > this.maxLength || this.passesBy(stats)) {
       this.unpooled++;
       return value;
     }
     const hit = this.current.strings.get(value);
-    if (hit !== undefined) return hit;
-    const kept = this.previous.strings.get(value) ?? value;
+    if (hit !== undefined) {
+      this.tally(stats, true);
+      return hit;
+    }
+    const old = this.previous.strings.get(value);
+    this.tally(stats, old !== undefined);
+    const kept = old ?? value;
     this.reserve(kept.length).strings.set(kept, kept);
     return kept;
   }
@@ -96,8 +104,8 @@ export class InternPool {
    * pairs made afresh, not pooled: they would only push out the pairs that are shared.
    */
   pair(name: string, value: string): LabelPair {
-    const stats = this.statsOf(name);
-    if (name.length > this.maxLength || value.length > this.maxLength || (stats?.rare && ++stats.passed % RARE_PROBE !== 0)) {
+    const stats = this.statsOf(this.names, name);
+    if (name.length > this.maxLength || value.length > this.maxLength || this.passesBy(stats)) {
       this.unpooled++;
       return Object.freeze({ name: this.string(name), value });
     }
@@ -156,10 +164,15 @@ export class InternPool {
     return kept;
   }
 
-  private statsOf(name: string): NameStats | undefined {
-    let stats = this.names.get(name);
-    if (!stats && this.names.size < MAX_NAMES) this.names.set(name, (stats = { tries: 0, hits: 0, rare: false, passed: 0 }));
+  private statsOf(of: Map<string, NameStats>, name: string): NameStats | undefined {
+    let stats = of.get(name);
+    if (!stats && of.size < MAX_NAMES) of.set(name, (stats = { tries: 0, hits: 0, rare: false, passed: 0 }));
     return stats;
+  }
+
+  /** Whether a value of a rare name or field goes by the pool (all but one in RARE_PROBE). */
+  private passesBy(stats: NameStats | undefined): boolean {
+    return stats !== undefined && stats.rare && ++stats.passed % RARE_PROBE !== 0;
   }
 
   private tally(stats: NameStats | undefined, hit: boolean): void {

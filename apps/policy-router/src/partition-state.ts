@@ -206,9 +206,9 @@ export class PartitionState {
     const labels = pool.pairs(alert.labels);
     // Frozen and shared: the record's type says mutable arrays, but nothing changes a held record.
     const annotations = pool.pairList(alert.annotations) as RoutedAlert['annotations'];
-    const startsAt = pool.string(alert.startsAt);
+    const startsAt = pool.string(alert.startsAt, 'startsAt');
     const source = alert.source === 'alertmanager' ? 'alertmanager' : 'prometheus';
-    const lastReceivedAt = pool.string(alert.lastReceivedAt);
+    const lastReceivedAt = pool.string(alert.lastReceivedAt, 'lastReceivedAt');
     const groupKeys = pool.stringList(alert.groupKeys) as RoutedAlert['groupKeys'];
     const { fingerprint, endsAt, lastEventId, offset } = alert;
     if (alert.generatorURL === undefined) {
