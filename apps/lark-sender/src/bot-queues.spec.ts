@@ -2,7 +2,7 @@ import type { NotificationEvent } from '@alertlark/contracts';
 import { BotQueues, queuedOf, type InboxEntry } from './bot-queues';
 
 function pending(id: string, objectId: string, partition: number, receivedAt: number): InboxEntry {
-  return { _id: id, partition, offset: '0', objectId, receivedAt: new Date(receivedAt), notification: { notificationId: id, objectId } as NotificationEvent };
+  return { _id: id, partition, offset: '0', objectId, receivedAt: new Date(receivedAt), notification: { notificationId: id, objectId, groupKey: `g-${objectId}`, status: 'firing', alerts: [] } as unknown as NotificationEvent };
 }
 
 const stored = [pending('n2', 'bot-a', 0, 200), pending('n1', 'bot-a', 0, 100), pending('n3', 'bot-b', 1, 150), pending('n9', 'bot-z', 5, 50)];
@@ -15,12 +15,29 @@ describe('BotQueues: unfinished notifications of the owned partitions, per chatb
     queues.assign(new Set([0, 1]));
     handAll(queues);
     expect(queuedOf(queues.get('bot-a')!)).toEqual([
-      { notificationId: 'n1', receivedAt: 100 },
-      { notificationId: 'n2', receivedAt: 200 },
+      { notificationId: 'n1', receivedAt: 100, groupKey: 'g-bot-a', replaceable: true },
+      { notificationId: 'n2', receivedAt: 200, groupKey: 'g-bot-a', replaceable: true },
     ]);
     expect(queues.get('bot-b')!.entries.map((entry) => entry._id)).toEqual(['n3']);
     expect(queues.get('bot-z')).toBeUndefined();
     expect(queues.pendingCount()).toBe(3);
+  });
+
+  it('a notification that tells a resolve, and a daily summary, are never replaceable', () => {
+    const queues = new BotQueues();
+    queues.assign(new Set([0]));
+    const resolvedOne = pending('r', 'bot-a', 0, 10);
+    resolvedOne.notification = { ...resolvedOne.notification, totals: { firing: 3, resolved: 1 } } as NotificationEvent;
+    const allResolved = pending('s', 'bot-a', 0, 20);
+    allResolved.notification = { ...allResolved.notification, status: 'resolved' } as NotificationEvent;
+    const daily = pending('d', 'bot-a', 0, 30);
+    daily.notification = { kind: 'daily-summary', notificationId: 'd', objectId: 'bot-a' } as unknown as NotificationEvent;
+    [resolvedOne, allResolved, daily].forEach((row) => queues.add(row));
+    expect(queuedOf(queues.get('bot-a')!)).toEqual([
+      { notificationId: 'r', receivedAt: 10, groupKey: 'g-bot-a', replaceable: false },
+      { notificationId: 's', receivedAt: 20, groupKey: 'g-bot-a', replaceable: false },
+      { notificationId: 'd', receivedAt: 30 },
+    ]);
   });
 
   it('forgets the bots of given-away partitions and keeps those of partitions it still owns', () => {

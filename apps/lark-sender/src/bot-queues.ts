@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LarkNotification } from '@alertlark/contracts';
+import { isDailySummary, type LarkNotification } from '@alertlark/contracts';
 import type { QueuedNotification } from '@alertlark/lark';
 
 /** A notification taken off Kafka and not finished yet. */
@@ -138,5 +138,9 @@ export class BotQueues {
 }
 
 export function queuedOf(bot: BotQueue): QueuedNotification[] {
-  return bot.entries.map((entry) => ({ notificationId: entry._id, receivedAt: entry.receivedAt.getTime() }));
+  return bot.entries.map(({ _id, receivedAt, notification }) => {
+    if (isDailySummary(notification)) return { notificationId: _id, receivedAt: receivedAt.getTime() };
+    const resolved = notification.totals?.resolved ?? notification.alerts.filter((alert) => alert.status === 'resolved').length;
+    return { notificationId: _id, receivedAt: receivedAt.getTime(), groupKey: notification.groupKey, replaceable: notification.status === 'firing' && resolved === 0 };
+  });
 }

@@ -64,7 +64,10 @@ export class DeliverBatchUseCase {
     this.rateLimits = { perSecond: env.LARK_RATE_PER_SECOND, perMinute: env.LARK_RATE_PER_MINUTE, marginMs: env.LARK_RATE_MARGIN_MS };
   }
 
-  /** Sends `entries` (all of one bot, oldest first) as one request; `digest` merges them into one card. */
+  /**
+   * Sends `entries` (all of one bot, oldest first) as one request: a digest card of them all, or a
+   * card of the last, which supersedes the others (see planDispatch). All of them are settled by it.
+   */
   async execute(bot: BotQueue, entries: InboxEntry[], digest: boolean): Promise<void> {
     const notifications = entries.map((entry) => entry.notification);
     const first = notifications[0]!;
@@ -83,7 +86,7 @@ export class DeliverBatchUseCase {
     }
     const { webhookUrl, secret } = sealed;
     const digestId = digest ? `dg_${randomUUID()}` : undefined;
-    const message = this.render(object, notifications, digestId);
+    const message = this.render(object, digest ? notifications : [notifications[notifications.length - 1]!], digestId);
     const attempt = Math.max(...entries.map((entry) => (bot.attempts.get(entry._id) ?? 0) + 1));
     for (const entry of entries) bot.attempts.set(entry._id, (bot.attempts.get(entry._id) ?? 0) + 1);
 

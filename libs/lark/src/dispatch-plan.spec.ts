@@ -21,6 +21,16 @@ describe('planDispatch', () => {
     expect(planDispatch(queue, rate, T, options)).toEqual(expected);
   });
 
+  it('a card of a group\'s newest notification supersedes its older replaceable ones', () => {
+    const g = (id: string, groupKey: string, replaceable = true): QueuedNotification => ({ notificationId: id, receivedAt: T - 100, groupKey, replaceable });
+    const plan = (queue: QueuedNotification[]) => planDispatch(queue, budget(5, 100), T, options);
+    expect(plan([g('a1', 'A'), g('b1', 'B'), g('a2', 'A'), g('a3', 'A')])).toEqual({ kind: 'send', notificationIds: ['a1', 'a2', 'a3'], digest: false });
+    // A notification that told a resolve is sent, never superseded: the next one may not repeat it.
+    expect(plan([g('a1', 'A'), g('a2', 'A', false), g('a3', 'A')])).toEqual({ kind: 'send', notificationIds: ['a1', 'a2'], digest: false });
+    expect(plan([g('a1', 'A', false), g('a2', 'A')])).toEqual({ kind: 'send', notificationIds: ['a1'], digest: false });
+    expect(plan([{ notificationId: 'daily', receivedAt: T - 100 }, g('a1', 'A')])).toEqual({ kind: 'send', notificationIds: ['daily'], digest: false });
+  });
+
   it('drains a storm of 500 within Lark limits in a few requests, everything accounted for', () => {
     // One bot, 500 notifications arriving together; follow the plan with the real rate budget.
     let queue = queued(500, T);

@@ -5,6 +5,14 @@ export interface QueuedNotification {
   notificationId: string;
   /** When the sender first took it in (ms). */
   receivedAt: number;
+  /** The alert group it is about (absent for a daily summary). */
+  groupKey?: string;
+  /**
+   * A later notification of its group tells all it tells: it is a firing one with no resolved
+   * alert (the group's later notification counts every alert still firing; a resolve it told
+   * could be missing from a later one).
+   */
+  replaceable?: boolean;
 }
 
 export interface DispatchOptions {
@@ -17,6 +25,10 @@ export interface DispatchOptions {
 export type DispatchPlan =
   | { kind: 'idle' }
   | { kind: 'wait'; until: number }
+  /**
+   * `notificationIds` go in one request: a digest card of them all, or else a card of the last
+   * one, which supersedes the others (older notifications of its group).
+   */
   | { kind: 'send'; notificationIds: string[]; digest: boolean };
 
 /**
@@ -33,5 +45,19 @@ export function planDispatch(queue: readonly QueuedNotification[], budget: RateB
   if (queue.length > 1 && short) {
     return { kind: 'send', notificationIds: queue.slice(0, options.maxDigest).map((entry) => entry.notificationId), digest: true };
   }
-  return { kind: 'send', notificationIds: [oldest.notificationId], digest: false };
+  return { kind: 'send', notificationIds: supersededWith(queue), digest: false };
+}
+
+/**
+ * The oldest notification, or, when its group has newer ones queued and everything before the
+ * newest is replaceable, all of the group's up to the newest: the chat gets the group's latest
+ * count now instead of a card per group interval it fell behind by.
+ */
+function supersededWith(queue: readonly QueuedNotification[]): string[] {
+  const oldest = queue[0]!;
+  if (!oldest.replaceable || oldest.groupKey === undefined) return [oldest.notificationId];
+  const group = queue.filter((entry) => entry.groupKey === oldest.groupKey);
+  const firstFinal = group.findIndex((entry) => !entry.replaceable);
+  const through = firstFinal === -1 ? group.length : firstFinal + 1;
+  return group.slice(0, through).map((entry) => entry.notificationId);
 }
