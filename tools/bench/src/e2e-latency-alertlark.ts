@@ -58,6 +58,8 @@ export interface AlertlarkLatencyResult extends LatencySummary {
   notified: LatencySummary;
   /** Per alert both notified and shown: that notification's `createdAt` → the card counting it (lark-sender and the emulator). */
   notificationToCard: Percentiles;
+  /** Per notification: its `createdAt` → the benchmark's reader has it (the router's produce and one Kafka hop). */
+  notificationInKafka: Percentiles;
   notifications: number;
   maxTickLagMs: number;
   /** Seconds from the first POST to the end of the wait (all shown, or the deadline). */
@@ -188,6 +190,7 @@ export async function runAlertlarkLatency(kafka: Kafka, admin: Admin, options: A
     const notificationEvents: ShownEvent[][] = Array.from({ length: shape.bots }, () => []);
     const notificationFiring = new Map<string, { bot: number; firing: number }>();
     const deliveredFiring: number[] = new Array<number>(shape.bots).fill(0);
+    const inKafkaMs: number[] = [];
     const delivered = new Set<string>();
     const credit = (notificationId: string) => {
       const notification = notificationFiring.get(notificationId);
@@ -202,6 +205,7 @@ export async function runAlertlarkLatency(kafka: Kafka, admin: Admin, options: A
           if (bot === undefined) return;
           const firing = parsed.data.totals?.firing ?? parsed.data.alerts.filter((alert) => alert.status === 'firing').length;
           notificationEvents[bot]!.push({ at: Date.parse(parsed.data.createdAt), firing });
+          inKafkaMs.push(Date.now() - Date.parse(parsed.data.createdAt));
           notificationFiring.set(parsed.data.notificationId, { bot, firing });
           credit(parsed.data.notificationId);
         } else {
@@ -278,6 +282,7 @@ export async function runAlertlarkLatency(kafka: Kafka, admin: Admin, options: A
       ingestPost: { ...post, failedPosts: load.failedPosts, failedAlerts: load.failedAlerts },
       notified: summarizeLatencies(notifiedLatencies),
       notificationToCard: durationPercentiles(senderHops),
+      notificationInKafka: durationPercentiles(inKafkaMs),
       notifications: notificationFiring.size,
       maxTickLagMs: load.maxTickLagMs,
       observedSeconds,
