@@ -40,6 +40,13 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly flushes: Counter;
   private readonly changelog: ReturnType<typeof routerStateContract>;
   private readonly out: ProduceBatcher;
+  /**
+   * Notifications go through a producer of their own: the changelog and history of every
+   * partition (megabytes a second in a storm) go one request at a time, and a card waiting
+   * behind them waited a round trip of a large request or two.
+   */
+  private readonly notificationPublisher: EventPublisher;
+  private readonly notificationsOut: ProduceBatcher;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -53,6 +60,8 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   ) {
     this.changelog = routerStateContract(env.ALERTLARK_CONSUMER_GROUP_PREFIX);
     this.out = new ProduceBatcher(publisher, { lingerMs: 0, maxPendingMessages: Number.MAX_SAFE_INTEGER });
+    this.notificationPublisher = new EventPublisher(kafka);
+    this.notificationsOut = new ProduceBatcher(this.notificationPublisher, { lingerMs: 0, maxPendingMessages: Number.MAX_SAFE_INTEGER });
     this.events = counter(registry, 'alertlark_router_alert_events_total', 'Alert events taken in, by whether they changed anything', ['outcome']);
     this.flushes = counter(registry, 'alertlark_router_group_flushes_total', 'Group flushes, by outcome', ['outcome']);
     new Gauge({ name: 'alertlark_router_alerts', help: 'Alerts held in memory', registers: [registry], collect: this.gaugeOf('alerts') });
@@ -91,6 +100,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     this.readiness.register('alerts-consumer', () => this.consumer.hasJoined() && [...this.owned].every((partition) => this.states.has(partition)));
     await ensureTopics(this.kafka, [this.changelog]);
+    await this.notificationPublisher.connect();
     await this.consumer.run();
     this.sweepTimer = setInterval(() => this.sweepAll(), SWEEP_EVERY_MS);
   }
@@ -100,6 +110,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     this.schedule.stop();
     await this.consumer.stop();
     await Promise.all(this.tails.values());
+    await this.notificationPublisher.disconnect();
   }
 
   /**
@@ -226,13 +237,14 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
    * in-memory state already moved on, so giving up would lose them (a retried batch finds its
    * events applied). Only a partition given away meanwhile gives up: its next owner restores the
    * changelog as it was and replays the input, yielding the same notification ids. Every
-   * partition's outputs share produce requests (one in flight, the next gathering meanwhile).
+   * partition's outputs share produce requests (one in flight, the next gathering meanwhile), the
+   * notifications in a lane of their own.
    */
   private async write(state: PartitionState, notifications: NotificationEvent[], records: ChangelogRecord[], history: AlertHistoryEvent[]): Promise<void> {
     let unsent = notifications;
     for (let attempt = 1; ; attempt++) {
       try {
-        if (unsent.length > 0) await this.out.add([{ contract: EVENTS.notifications, events: unsent.map((notification) => ({ key: notification.objectId, value: notification })) }]);
+        if (unsent.length > 0) await this.notificationsOut.add([{ contract: EVENTS.notifications, events: unsent.map((notification) => ({ key: notification.objectId, value: notification })) }]);
         unsent = [];
         await this.out.add([
           { contract: this.changelog, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },
