@@ -9,7 +9,7 @@ import { flushGroup, InhibitionIndexes, isFiring } from './flush-group';
 import { FlushSchedule, type ScheduledFlush } from './flush-schedule';
 import { PartitionState, type ChangelogRecord } from './partition-state';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
-import { restorePartitions } from './restore-partitions';
+import { restorePartitions, ROUTER_FETCH_BYTES } from './restore-partitions';
 import { RoutingCatalog } from './routing-catalog';
 
 /** A resolved alert in no group is forgotten after this long without news of it. */
@@ -79,7 +79,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       log: (level, message, fields) => logger.event(level, message, fields),
       sessionTimeoutMs: env.POLICY_ROUTER_SESSION_TIMEOUT_MS,
       partitionsConsumedConcurrently: EVENTS.alerts.partitions,
-      maxBytesPerFetch: 2 * 1_048_576,
+      maxBytesPerFetch: ROUTER_FETCH_BYTES,
       onAssignment: (partitions) => this.assign(partitions),
       onRevocation: () => {
         this.owned = new Set();

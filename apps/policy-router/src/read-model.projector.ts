@@ -6,6 +6,7 @@ import { BatchConsumer, ConfigFeed, EventPublisher, ensureTopics, type ConsumedB
 import { AlertStateRepository, alertStateId, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
+import { ROUTER_FETCH_BYTES } from './restore-partitions';
 
 
 export function alertStateOf(alert: RoutedAlert): AlertState {
@@ -61,6 +62,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplica
       publisher,
       log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => logger.event(level, message, fields),
       partitionsConsumedConcurrently: 4,
+      maxBytesPerFetch: ROUTER_FETCH_BYTES,
     };
     this.consumers = [
       new BatchConsumer(kafka, {

@@ -4,6 +4,12 @@ import { BatchConsumer, type EventPublisher } from '@alertlark/kafka';
 import { PartitionState } from './partition-state';
 
 /**
+ * Every consumer of the router fetches at most this much at a time: fetched records wait in
+ * kafkajs's buffers until handled, and kafkajs's default (10 MB) kept RSS far above the state.
+ */
+export const ROUTER_FETCH_BYTES = 2 * 1_048_576;
+
+/**
  * Rebuilds the state of the given partitions from the router's changelog: the live consumer run to
  * the end offsets present now. A record that fails its contract is dead-lettered by the consumer
  * and restores nothing; a record under a key of the wrong shape is logged and skipped.
@@ -24,6 +30,7 @@ export async function restorePartitions(
     publisher,
     log,
     untilEnd: { partitions },
+    maxBytesPerFetch: ROUTER_FETCH_BYTES,
     handleBatch: async (batch) => {
       const state = states.get(batch.partition);
       if (!state) return;
