@@ -84,6 +84,12 @@ export interface ConsumerDeclaration<C extends EventContract> {
    */
   maxBytesPerFetch?: number;
   /**
+   * Off the latency path (read models): the broker holds a fetch until this many bytes are there or
+   * `maxWaitMs` (default 100) passed, so each batch is a larger bulk write. The fetch returns at
+   * once with data otherwise (1 byte).
+   */
+  gather?: { minBytes: number; maxWaitMs: number };
+  /**
    * For handlers that finish a message after its batch resolved (lark-sender keeps notifications
    * queued until Lark took them): the offset this partition may be committed up to now, or null to
    * commit nothing there yet. A commit never goes past it, so a member that dies leaves its
@@ -130,7 +136,8 @@ export class BatchConsumer<C extends EventContract> {
       // How long a rebalance waits for members to rejoin: kafkajs' 60 s default let a killed
       // member, still listed when its restart joined, hold every partition for a minute.
       rebalanceTimeout: Math.max(10_000, 2 * sessionTimeout),
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: declaration.gather?.maxWaitMs ?? 100,
+      ...(declaration.gather ? { minBytes: declaration.gather.minBytes } : {}),
       ...(declaration.maxBytesPerFetch ? { maxBytes: declaration.maxBytesPerFetch, maxBytesPerPartition: Math.min(1_048_576, declaration.maxBytesPerFetch) } : {}),
     });
     const firstTopic = declaration.contracts[0]!.topic;
