@@ -244,7 +244,10 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     let unsent = notifications;
     for (let attempt = 1; ; attempt++) {
       try {
-        if (unsent.length > 0) await this.notificationsOut.add([{ contract: EVENTS.notifications, events: unsent.map((notification) => ({ key: notification.objectId, value: notification })) }]);
+        // Built by flushGroup from records that passed their contracts; flush-group.spec parses every
+        // notification it makes, so they are not parsed again on the hot path (20 notifications of
+        // 200 alerts every second at 1000/s).
+        if (unsent.length > 0) await this.notificationsOut.add([{ contract: EVENTS.notifications, events: unsent.map((notification) => ({ key: notification.objectId, value: notification })), valid: true }]);
         unsent = [];
         await this.out.add([
           { contract: this.changelog, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },

@@ -1,6 +1,16 @@
-import { MAX_ALERTS_PER_NOTIFICATION, routerStateKey, type NotificationPolicyConfig, type RoutedAlert } from '@alertlark/contracts';
+import { MAX_ALERTS_PER_NOTIFICATION, notificationEventSchema, routerStateKey, type NotificationPolicyConfig, type RoutedAlert } from '@alertlark/contracts';
 import { compileInhibitionRule, compilePolicy, compileSilence, type CompiledInhibitionRule, type CompiledSilence } from '@alertlark/routing';
-import { flushGroup, InhibitionIndexes, type FlushCatalog } from './flush-group';
+import { flushGroup as flushGroupUnchecked, InhibitionIndexes, type FlushCatalog } from './flush-group';
+
+/**
+ * Every notification a flush makes satisfies its contract: the router publishes them without
+ * parsing them again (`valid: true`), and these specs are what proves it, in every case below.
+ */
+function flushGroup(...args: Parameters<typeof flushGroupUnchecked>): ReturnType<typeof flushGroupUnchecked> {
+  const outcome = flushGroupUnchecked(...args);
+  for (const notification of outcome.notifications) notificationEventSchema.parse(notification);
+  return outcome;
+}
 import { PartitionState } from './partition-state';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
@@ -31,6 +41,7 @@ function alert(i: number, labels: Record<string, string> = {}, overrides: Partia
     lastReceivedAt: new Date(T0).toISOString(),
     offset: i,
     groupKeys: [GROUP],
+    generatorURL: `http://prometheus:9090/graph?g0.expr=up%7Binstance%3D%22web-${i}%22%7D`,
     ...overrides,
   };
 }
