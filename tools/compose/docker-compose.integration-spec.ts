@@ -155,9 +155,7 @@ describe('docker-compose.yml', () => {
     const service = config.services[name]!;
     const port = APP_PORTS[name];
     expect(service.build).toBeDefined();
-    // The router's heap cap keeps its RSS under 512 MB with 100,000 alerts (as in npm start).
-    const nodeFlags = name === 'policy-router' ? ['--max-old-space-size=384'] : [];
-    expect(service.command).toEqual(['node', ...nodeFlags, `dist/apps/${name}/src/main.js`]);
+    expect(service.command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
     expect(healthTest(service)).toContain(`fetch('http://127.0.0.1:${port}/readyz')`);
     expect(service.depends_on).toMatchObject({
       kafka: { condition: 'service_healthy' },

@@ -37,15 +37,12 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-run() { # name entry [node flags]
-  node "${@:3}" "$2" >>".stack/logs/$1.log" 2>&1 &
+run() { # name entry
+  node "$2" >>".stack/logs/$1.log" 2>&1 &
   pids+=($!)
 }
 run lark-emulator dist/tools/lark-emulator/src/main.js
-# The router holds its partitions' alerts in memory; a heap cap keeps its RSS under 512 MB with
-# 100,000 alerts (apps/policy-router/README.md, "Memory"). docker-compose.yml runs it the same way.
-for svc in console ingest lark-sender stats; do run "$svc" "dist/apps/$svc/src/main.js"; done
-run policy-router dist/apps/policy-router/src/main.js --max-old-space-size=384
+for svc in console ingest policy-router lark-sender stats; do run "$svc" "dist/apps/$svc/src/main.js"; done
 
 declare -A ports=([console]=${CONSOLE_PORT:-3000} [ingest]=${INGEST_PORT:-3001} [policy-router]=${POLICY_ROUTER_PORT:-3002} [lark-sender]=${LARK_SENDER_PORT:-3003} [stats]=${STATS_PORT:-3004})
 for svc in console ingest policy-router lark-sender stats; do

@@ -21,9 +21,6 @@ export interface ServiceProcess {
   cpuSeconds(): number | undefined;
 }
 
-/** Node flags an app runs with in `npm start` (tools/scripts/start.sh) and docker-compose.yml. */
-const SHIPPED_NODE_ARGS: Readonly<Record<string, readonly string[]>> = { 'policy-router': ['--max-old-space-size=384'] };
-
 /**
  * Starts a compiled app (`dist/apps/<app>/src/main.js`) with its own environment; output goes to a
  * log file. With `cpus` (a `taskset -c` list) the process runs on those CPUs only.
@@ -34,7 +31,7 @@ export function startApp(name: string, app: string, env: Record<string, string>,
   const log = createWriteStream(logFile, { flags: 'a' });
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to every app: Node refuses
   // profiling flags in NODE_OPTIONS.
-  const nodeArgs = [...(SHIPPED_NODE_ARGS[app] ?? []), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const command = [nodeBinary(), ...nodeArgs, path.join(WORKSPACE_ROOT, 'dist', 'apps', app, 'src', 'main.js')];
   // taskset execs the program, so the child's pid (and its CPU time) stays the app's.
   const [file, ...args] = cpus ? ['taskset', '-c', cpus, ...command] : command;
