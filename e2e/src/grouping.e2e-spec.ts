@@ -180,13 +180,28 @@ describe('routing: grouping, de-duplication, silences, inhibition and time windo
     await postWebhook(fleet, team.ingestToken, [{ labels: { alertname, instance: 't1' } }]);
     await bot.cards(1);
     type AlertItem = { fingerprint: string; state: string; labels: Record<string, string>; history?: { kind: string }[] };
-    const firing = await requestJson<{ items: AlertItem[] }>('GET', api('/alerts?state=firing&limit=100'), { token: team.apiToken });
+    // The console reads a read model that may lag the card by about a second (policy-router README).
+    const readModel = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const value = await read();
+        if (done(value) || Date.now() > deadline) return value;
+        await sleep(100);
+      }
+    };
+    const firing = await readModel(
+      () => requestJson<{ items: AlertItem[] }>('GET', api('/alerts?state=firing&limit=100'), { token: team.apiToken }),
+      (answer) => answer.body.items.some((item) => item.labels.alertname === alertname),
+    );
     const mine = firing.body.items.find((item) => item.labels.alertname === alertname);
     expect(mine).toMatchObject({ state: 'firing', labels: { alertname, instance: 't1' } });
 
     await postWebhook(fleet, team.ingestToken, [{ labels: { alertname, instance: 't1' }, status: 'resolved' }]);
     await bot.cards(2);
-    const detail = await requestJson<AlertItem>('GET', api(`/alerts/${mine!.fingerprint}`), { token: team.apiToken });
+    const detail = await readModel(
+      () => requestJson<AlertItem>('GET', api(`/alerts/${mine!.fingerprint}`), { token: team.apiToken }),
+      (answer) => answer.body.state === 'resolved' && (answer.body.history?.length ?? 0) >= 4,
+    );
     expect(detail.body.state).toBe('resolved');
     expect(detail.body.history!.map((entry) => entry.kind).sort()).toEqual(['firing', 'notified', 'notified', 'resolved']);
     const resolvedList = await requestJson<{ items: AlertItem[] }>('GET', api('/alerts?state=resolved&limit=100'), { token: team.apiToken });
