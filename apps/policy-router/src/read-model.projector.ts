@@ -8,7 +8,6 @@ import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 import { ROUTER_FETCH_BYTES } from './restore-partitions';
 
-
 export function alertStateOf(alert: RoutedAlert): AlertState {
   return {
     _id: alertStateId(alert.teamId, alert.fingerprint),
