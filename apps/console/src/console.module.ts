@@ -4,6 +4,7 @@ import { parseBrokers } from '@alertlark/kafka';
 import { AlertStateModule, ConsoleDataModule, DailyStatsDataModule, MongoReadiness } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { AlertReadModelProjector } from './alert-read-model.projector';
 import { AdminGuard, TeamGuard } from './auth.guards';
 import { AlertsController } from './alerts.controller';
 import { ConfigResync } from './config-resync';
@@ -57,6 +58,7 @@ export class ConsoleModule {
         MongoReadiness,
         ProjectDeliveryUseCase,
         DeliveriesConsumer,
+        AlertReadModelProjector,
         TokenRotationUseCase,
         ConfigResync,
       ],

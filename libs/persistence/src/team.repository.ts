@@ -34,6 +34,13 @@ export class TeamRepository {
     return result.deletedCount === 1;
   }
 
+  /** Which of `ids` are teams now (one query): a projection skips the rows of deleted teams. */
+  async existingAmong(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.teams.find({ _id: { $in: [...new Set(ids)] } }, { _id: 1 }).lean<Pick<Team, '_id'>[]>().exec();
+    return new Set(rows.map((row) => row._id));
+  }
+
   list(): Promise<Team[]> {
     return this.teams.find().sort({ createdAt: 1 }).lean<Team[]>().exec();
   }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EVENTS, configEventKey } from '@alertlark/contracts';
-import { EventPublisher, parseBrokers } from '@alertlark/kafka';
+import { EventPublisher, ensureTopics, parseBrokers } from '@alertlark/kafka';
 import { WORKSPACE_ROOT, sleep, startApp, waitFor, type ServiceProcess } from './processes';
 import { caughtUp, committedOffsets, createRouterBenchKafka, endOffsets, log, metricSum, presetGroup } from './router-bench-kit';
 import { buildAlertLoad, configEvents, lastPolicyKey, teardownEvents, type LoadShape } from './router-load';
@@ -20,8 +20,31 @@ function rssMb(process: ServiceProcess): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
+/** The highest RSS of `process` until stopped, sampled every 100 ms. */
+function rssPeak(process: ServiceProcess): { stop: () => number } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    if (process.child.exitCode === null) peak = Math.max(peak, rssMb(process));
+  }, 100);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+/** How long a router idles before its RSS is read again: V8's memory reducer starts 8 s after the work stops. */
+const SETTLE_MS = Number(process.env.BENCH_RESTORE_SETTLE_MS ?? 20_000);
+
 const metricMb = (metrics: string, name: string) => Math.round(metricSum(metrics, name) / 1048576);
 const heapUsedMb = (metrics: string) => metricMb(metrics, 'nodejs_heap_size_used_bytes');
+const settled = (process: ServiceProcess, metrics: string) => ({
+  rssMb: rssMb(process),
+  heapUsedMb: heapUsedMb(metrics),
+  heapTotalMb: metricMb(metrics, 'nodejs_heap_size_total_bytes'),
+  externalMb: metricMb(metrics, 'nodejs_external_memory_bytes'),
+});
 
 async function main(): Promise<void> {
   const alerts = Number(arg('alerts') ?? process.env.BENCH_ALERTS ?? 100_000);
@@ -35,6 +58,8 @@ async function main(): Promise<void> {
   const kafka = createRouterBenchKafka(brokers);
   const admin = kafka.admin();
   await admin.connect();
+  // A fresh stack has no topics yet (the services create theirs when they start).
+  await ensureTopics(kafka);
   const publisher = new EventPublisher(kafka);
   await publisher.connect();
   const routerEnv = (port: number) => ({ KAFKA_BROKERS: brokers.join(','), MONGO_URL: mongoUrl, HOST: '127.0.0.1', POLICY_ROUTER_PORT: String(port), ALERTLARK_CONSUMER_GROUP_PREFIX: prefix, ALERTLARK_CONSUMER_START: 'latest' });
@@ -54,6 +79,7 @@ async function main(): Promise<void> {
 
     const a = startApp('policy-router-a', 'policy-router', routerEnv(21_100), logDir, cpus);
     started.push(a);
+    const peakA = rssPeak(a);
     await ready(a, 'http://127.0.0.1:21100');
     await waitFor('router A to know the last policy', async () => ((await (await fetch(`http://127.0.0.1:21100/internal/config?key=${encodeURIComponent(lastPolicyKey(shape))}`)).json()) as { present?: boolean }).present || undefined);
     const producer = kafka.producer();
@@ -69,10 +95,15 @@ async function main(): Promise<void> {
     const rssA = rssMb(a);
     const heapA = heapUsedMb(metricsA);
     log('router A caught up', { alerts: heldByA, groups: groupsA, rssMb: rssA, heapUsedMb: heapA, heapTotalMb: metricMb(metricsA, 'nodejs_heap_size_total_bytes'), externalMb: metricMb(metricsA, 'nodejs_external_memory_bytes') });
+    await sleep(SETTLE_MS);
+    const settledA = settled(a, await (await fetch('http://127.0.0.1:21100/metrics')).text());
+    log('router A settled', settledA);
+    const peakRssA = peakA.stop();
     await a.stop();
 
     const b = startApp('policy-router-b', 'policy-router', routerEnv(21_101), logDir, cpus);
     started.push(b);
+    const peakB = rssPeak(b);
     await ready(b, 'http://127.0.0.1:21101');
     const restoredLine = readFileSync(b.logFile, 'utf8')
       .split('\n')
@@ -81,13 +112,17 @@ async function main(): Promise<void> {
     await sleep(2_000);
     const rssB = rssMb(b);
     const heapB = heapUsedMb(await (await fetch('http://127.0.0.1:21101/metrics')).text());
+    await sleep(SETTLE_MS);
+    const settledB = settled(b, await (await fetch('http://127.0.0.1:21101/metrics')).text());
+    const peakRssB = peakB.stop();
     const result = {
       bench: 'router-restore',
       alerts,
       teams: shape.teams,
       policies: shape.teams * shape.policiesPerTeam,
-      routerA: { alertsHeld: heldByA, groups: groupsA, rssMb: rssA, heapUsedMb: heapA },
-      routerB: { restoredAlerts: restoredLine?.alerts ?? null, restoredGroups: restoredLine?.groups ?? null, restoreMs: restoredLine?.ms ?? null, rssMb: rssB, heapUsedMb: heapB },
+      routerA: { alertsHeld: heldByA, groups: groupsA, rssMb: rssA, heapUsedMb: heapA, peakRssMb: peakRssA, settled: settledA },
+      routerB: { restoredAlerts: restoredLine?.alerts ?? null, restoredGroups: restoredLine?.groups ?? null, restoreMs: restoredLine?.ms ?? null, rssMb: rssB, heapUsedMb: heapB, peakRssMb: peakRssB, settled: settledB },
+      settleSeconds: SETTLE_MS / 1000,
       routerCpus: cpus ?? 'not pinned',
       targets: { rssMbAtMost: 512, restoreMsAtMost: 10_000 },
     };

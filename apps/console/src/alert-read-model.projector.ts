@@ -2,11 +2,13 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Kafka } from 'kafkajs';
 import { Registry, type Counter } from 'prom-client';
 import { EVENTS, routerStateContract, type AlertHistoryEvent, type RoutedAlert, type RouterStateRecord } from '@alertlark/contracts';
-import { BatchConsumer, ConfigFeed, EventPublisher, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
-import { AlertStateRepository, alertStateId, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
+import { BatchConsumer, EventPublisher, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
+import { AlertStateRepository, TeamRepository, alertStateId, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
-import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
-import { ROUTER_FETCH_BYTES } from './restore-partitions';
+import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
+
+/** At most this much per fetch: a backlog's fetches are held in memory until written. */
+const FETCH_BYTES = 2 * 1024 * 1024;
 
 export function alertStateOf(alert: RoutedAlert): AlertState {
   return {
@@ -32,36 +34,42 @@ export function historyEntryOf(event: AlertHistoryEvent): AlertHistoryEntry {
 }
 
 /**
- * Projects the router's changelog and alert history into MongoDB for the console, off the
- * routing path: one bulk write per batch, latest state per alert. Tombstones are not projected
- * (the router forgets resolved alerts; the console still lists them), nor are alerts of a deleted
- * team (the console removed its rows). States and history are consumed by two consumers: a fetch
- * waits for every batch it returned, so one consumer of both held the states (a team's changelog
- * is one partition) behind the history of every partition.
+ * Projects policy-router's changelog and alert history into MongoDB for the console's alert views:
+ * one bulk write per batch, latest state per alert. Tombstones are not projected (the router
+ * forgets resolved alerts; the console still lists them), nor are alerts of a deleted team (the
+ * console removed its rows). States and history are consumed by two consumers: a fetch waits for
+ * every batch it returned, so one consumer of both held the states (a team's changelog is one
+ * partition) behind the history of every partition.
+ *
+ * It runs in the console, not in the router: the router's process then holds routing state only
+ * (its RSS with 100,000 alerts fell from ~520-610 MB to ~480 MB) and its event loop never waits
+ * behind BSON encoding and driver work (3,000 documents a second at 1,000 alerts/s). The consumer
+ * groups keep their `policy-router.read-model` names, so an upgrade goes on from where the
+ * router's projector stopped.
  */
 @Injectable()
-export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumers: [BatchConsumer<ReturnType<typeof routerStateContract>>, BatchConsumer<typeof EVENTS.alertHistory>];
   private readonly projected: Counter;
   private readonly changelog: ReturnType<typeof routerStateContract>;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(POLICY_ROUTER_ENV) env: PolicyRouterEnv,
+    @Inject(CONSOLE_ENV) env: ConsoleEnv,
     publisher: EventPublisher,
     private readonly alerts: AlertStateRepository,
-    private readonly config: ConfigFeed,
+    private readonly teams: TeamRepository,
     logger: JsonLogger,
     registry: Registry,
   ) {
     this.changelog = routerStateContract(env.ALERTLARK_CONSUMER_GROUP_PREFIX);
-    this.projected = counter(registry, 'alertlark_router_read_model_writes_total', 'Alert states and history entries written to the read model', ['kind']);
+    this.projected = counter(registry, 'alertlark_console_read_model_writes_total', 'Alert states and history entries written to the read model', ['kind']);
     const common = {
       fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest',
       publisher,
       log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => logger.event(level, message, fields),
       partitionsConsumedConcurrently: 4,
-      maxBytesPerFetch: ROUTER_FETCH_BYTES,
+      maxBytesPerFetch: FETCH_BYTES,
       // Fewer, larger bulk writes: on FerretDB a document costs less in a larger insert, and the
       // read model may lag about a second anyway.
       gather: { minBytes: 256 * 1024, maxWaitMs: 500 },
@@ -93,20 +101,19 @@ export class ReadModelProjector implements OnApplicationBootstrap, BeforeApplica
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 
-  private deleted(teamId: string): boolean {
-    return this.config.view.isDeletedTeam(teamId);
-  }
-
   private async projectHistory(batch: ConsumedBatch<AlertHistoryEvent>): Promise<void> {
-    const entries = batch.events.map((event) => event.value).filter((event) => !this.deleted(event.teamId));
+    const teams = await this.teams.existingAmong(batch.events.map((event) => event.value.teamId));
+    const entries = batch.events.map((event) => event.value).filter((event) => teams.has(event.teamId));
     await this.alerts.recordHistory(entries.map(historyEntryOf));
     this.projected.inc({ kind: 'history' }, entries.length);
   }
 
   private async projectStates(batch: ConsumedBatch<RouterStateRecord | null>): Promise<void> {
+    const alerts = batch.events.flatMap(({ value }) => (value?.kind === 'alert' ? [value] : []));
+    const teams = await this.teams.existingAmong(alerts.map((alert) => alert.teamId));
     const latest = new Map<string, AlertState>();
-    for (const { value } of batch.events) {
-      if (value?.kind !== 'alert' || this.deleted(value.teamId)) continue;
+    for (const value of alerts) {
+      if (!teams.has(value.teamId)) continue;
       const state = alertStateOf(value);
       latest.set(state._id, state);
     }
