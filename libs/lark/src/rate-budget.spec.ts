@@ -1,4 +1,4 @@
-import { LARK_RATE_LIMITS, pruneSentAt, rateBudget } from './rate-budget';
+import { LARK_RATE_LIMITS, pruneSentAt, rateBudget, requestsWithin, type RateLimits } from './rate-budget';
 
 const T = 1_000_000;
 const limits = { perSecond: 5, perMinute: 100, marginMs: 0 };
@@ -48,6 +48,52 @@ describe('rateBudget', () => {
       expect(sent.filter((other) => other >= at && other < at + 60_000).length).toBeLessThanOrEqual(100);
     }
     expect(sent.length).toBe(300); // three full minutes
+  });
+});
+
+describe('requestsWithin: the requests a span can carry, sent as early as the windows allow', () => {
+  it.each([
+    ['nothing sent, no span', [], 0, 0],
+    ['nothing sent, 1 ms: what may go now', [], 1, 5],
+    ['nothing sent, 10 s: five at each whole second, the end excluded', [], 10_000, 50],
+    ['three sent this second: two now, then five a second', [T - 300, T - 200, T - 100], 2_000, 2 + 5 + 3],
+    ['97 sent in the minute: three, then nothing until they leave it', Array.from({ length: 97 }, (_, i) => T - 30_000 + i * 100), 10_000, 3],
+    ['the minute full: nothing until its oldest leaves', Array.from({ length: 100 }, (_, i) => T - 50_000 + i * 100), 10_000, 0],
+    ['the minute full, a span past its oldest leaving', Array.from({ length: 100 }, (_, i) => T - 50_000 + i * 100), 10_001, 1],
+    ['nothing sent, three minutes: three full minutes', [], 180_000, 300],
+  ])('%s', (_case, sentAt, horizonMs, expected) => {
+    expect(requestsWithin(sentAt, T, horizonMs, limits)).toBe(expected);
+  });
+
+  it('counts the margin: Lark\'s limits over 10 s carry 40 requests (a burst every 1.25 s)', () => {
+    expect(requestsWithin([], T, 10_000, LARK_RATE_LIMITS)).toBe(40);
+  });
+
+  it('is what sending greedily millisecond by millisecond gets, for random histories and spans', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const greedy = (sentAt: number[], horizonMs: number, rates: RateLimits) => {
+      const sent = [...sentAt];
+      let count = 0;
+      for (let at = T; at < T + horizonMs; at++) {
+        const { availableNow } = rateBudget(sent, at, rates);
+        for (let i = 0; i < availableNow; i++) sent.push(at);
+        count += availableNow;
+      }
+      return count;
+    };
+    for (let run = 0; run < 25; run++) {
+      const rates = { perSecond: 1 + Math.floor(random() * 6), perMinute: 5 + Math.floor(random() * 100), marginMs: Math.floor(random() * 300) };
+      const sentAt = Array.from({ length: Math.floor(random() * 120) }, () => T - Math.floor(random() * 62_000));
+      const horizonMs = Math.floor(random() * 15_000);
+      expect(requestsWithin(sentAt, T, horizonMs, rates)).toBe(greedy(sentAt, horizonMs, rates));
+    }
+  });
+
+  it('never shrinks as the span grows', () => {
+    const sentAt = Array.from({ length: 60 }, (_, i) => T - 40_000 + i * 500);
+    const counts = [0, 1, 500, 1_000, 5_000, 10_000, 20_000, 30_000, 60_000].map((span) => requestsWithin(sentAt, T, span, LARK_RATE_LIMITS));
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
   });
 });
 

@@ -41,6 +41,23 @@ export function rateBudget(sentAt: readonly number[], now: number, limits: RateL
   return { availableNow: 0, minuteRemaining, nextAt: Math.max(freesSecond, freesMinute) };
 }
 
+/**
+ * How many requests may go out from `now` until (not including) `now + horizonMs` under both
+ * windows, each sent as early as `rateBudget` allows: the most cards a queue can get before any of
+ * it waits `horizonMs` longer. Sending as early as allowed is what fits the most into any span.
+ */
+export function requestsWithin(sentAt: readonly number[], now: number, horizonMs: number, limits: RateLimits = LARK_RATE_LIMITS): number {
+  let sent = pruneSentAt(sentAt, now, limits);
+  let count = 0;
+  for (let at = now; at < now + horizonMs; at = rateBudget(sent, at, limits).nextAt) {
+    const { availableNow } = rateBudget(sent, at, limits);
+    count += availableNow;
+    // Pruned as it goes, so a long horizon does not make every step count its whole history.
+    sent = pruneSentAt([...sent, ...new Array<number>(availableNow).fill(at)], at, limits);
+  }
+  return count;
+}
+
 /** The instants still worth keeping: those inside the minute window. */
 export function pruneSentAt(sentAt: readonly number[], now: number, limits: RateLimits = LARK_RATE_LIMITS): number[] {
   return sentAt.filter((at) => at > now - (60_000 + limits.marginMs)).sort((a, b) => a - b);
