@@ -65,12 +65,13 @@ export class DeliverBatchUseCase {
   }
 
   /**
-   * Sends `entries` (all of one bot, oldest first) as one request: a digest card of them all, or a
-   * card of the last, which supersedes the others (see planDispatch). All of them are settled by it.
+   * Sends `entries` (all of one bot, oldest first) as one request: a digest card of them, or a card
+   * of the last, which supersedes the others (see planDispatch). It settles the notifications its
+   * card speaks for: all of them, except those whose groups a digest had no room to list, which stay
+   * queued and untried for the next digest.
    */
   async execute(bot: BotQueue, entries: InboxEntry[], digest: boolean): Promise<void> {
-    const notifications = entries.map((entry) => entry.notification);
-    const first = notifications[0]!;
+    const first = entries[0]!.notification;
     const object = this.config.view.notificationObject(first.teamId, bot.objectId);
     if (!object) {
       // The router and this sender follow the config topic separately: a notification may arrive a
@@ -86,9 +87,9 @@ export class DeliverBatchUseCase {
     }
     const { webhookUrl, secret } = sealed;
     const digestId = digest ? `dg_${randomUUID()}` : undefined;
-    const message = this.render(object, digest ? notifications : [notifications[notifications.length - 1]!], digestId);
-    const attempt = Math.max(...entries.map((entry) => (bot.attempts.get(entry._id) ?? 0) + 1));
-    for (const entry of entries) bot.attempts.set(entry._id, (bot.attempts.get(entry._id) ?? 0) + 1);
+    const { message, carried } = this.render(object, entries, digestId);
+    const attempt = Math.max(...carried.map((entry) => (bot.attempts.get(entry._id) ?? 0) + 1));
+    for (const entry of carried) bot.attempts.set(entry._id, (bot.attempts.get(entry._id) ?? 0) + 1);
 
     if (digest) this.digests.inc();
     let result = await this.post(bot, webhookUrl, message, secret);
@@ -100,18 +101,18 @@ export class DeliverBatchUseCase {
     const detail = describe(result);
     if (result.ok) {
       bot.failures = 0;
-      await this.settle(bot, entries, 'delivered', 'delivered', attempt, detail, result.durationMs, digestId);
+      await this.settle(bot, carried, 'delivered', 'delivered', attempt, detail, result.durationMs, digestId);
       return;
     }
     if (!result.retryable) {
       bot.failures = 0;
       this.logger.event('warn', 'Lark refused a card for good', { objectId: bot.objectId, reason: result.reason, ...detail });
-      await this.settle(bot, entries, 'failed', result.reason, attempt, detail, result.durationMs, digestId);
+      await this.settle(bot, carried, 'failed', result.reason, attempt, detail, result.durationMs, digestId);
       return;
     }
     bot.failures += 1;
     bot.pausedUntil = Date.now() + backoffDelayMs(bot.failures, { baseMs: 500, maxMs: 30_000, minMs: result.rateLimited ? 1_000 : 0 });
-    await this.publishAttempts(entries, attempt, 'retrying', detail, result.durationMs, digestId);
+    await this.publishAttempts(carried, attempt, 'retrying', detail, result.durationMs, digestId);
   }
 
   /** Waits for the bot's next free slot if it comes within `maxWaitMs`; false if it does not. */
@@ -182,15 +183,25 @@ export class DeliverBatchUseCase {
     await this.forget(bot, entries);
   }
 
-  private render(object: NotificationObjectConfig, notifications: LarkNotification[], digestId: string | undefined): LarkCardMessage {
+  /** The card for `entries`, and those of them it speaks for. */
+  private render(object: NotificationObjectConfig, entries: InboxEntry[], digestId: string | undefined): { message: LarkCardMessage; carried: InboxEntry[] } {
     const target = { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) };
     const consoleUrl = this.env.ALERTLARK_CONSOLE_URL;
-    if (digestId) return renderDigestCard(notifications, target, { consoleUrl: `${consoleUrl}/deliveries?digestId=${encodeURIComponent(digestId)}` }).message;
-    const notification = notifications[0]!;
-    if (isDailySummary(notification)) {
-      return renderDailySummaryCard(notification, target, { consoleUrl: `${consoleUrl}/stats?objectId=${encodeURIComponent(notification.objectId)}` });
+    if (digestId) {
+      const notifications = entries.map((entry) => entry.notification);
+      const digest = renderDigestCard(notifications, target, { consoleUrl: `${consoleUrl}/deliveries?digestId=${encodeURIComponent(digestId)}` });
+      const shown = new Set(digest.shownNotificationIds);
+      // No room for a single line (the card alone near Lark's limit, which no valid chatbot comes
+      // close to): it speaks for them all, so Lark's answer settles them instead of the bot
+      // sending an empty digest forever.
+      if (shown.size === 0) return { message: digest.message, carried: entries };
+      return { message: digest.message, carried: entries.filter((entry) => shown.has(entry._id)) };
     }
-    return renderAlertCard(notification, target, { consoleUrl: `${consoleUrl}/alerts?group=${encodeURIComponent(notification.groupKey)}` });
+    const notification = entries[entries.length - 1]!.notification;
+    if (isDailySummary(notification)) {
+      return { message: renderDailySummaryCard(notification, target, { consoleUrl: `${consoleUrl}/stats?objectId=${encodeURIComponent(notification.objectId)}` }), carried: entries };
+    }
+    return { message: renderAlertCard(notification, target, { consoleUrl: `${consoleUrl}/alerts?group=${encodeURIComponent(notification.groupKey)}` }), carried: entries };
   }
 
   /** Ledger first: if publishing the audit events then fails, a redelivery finds the card already sent. */

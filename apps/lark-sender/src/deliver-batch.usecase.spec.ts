@@ -1,0 +1,148 @@
+import { Registry } from 'prom-client';
+import type { DeliveryEvent, NotificationEvent, NotificationObjectConfig } from '@alertlark/contracts';
+import type { ConfigFeed, EventPublisher, TopicMessages } from '@alertlark/kafka';
+import { postToLark, type LarkPostResult } from '@alertlark/lark';
+import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
+import type { SecretBox } from '@alertlark/secrets';
+import type { JsonLogger } from '@alertlark/service-kit';
+import { BotQueues, type InboxEntry } from './bot-queues';
+import { DeliverBatchUseCase } from './deliver-batch.usecase';
+import type { LarkSenderEnv } from './lark-sender.env';
+import { PartitionProgress } from './partition-progress';
+
+jest.mock('@alertlark/lark', () => ({ ...jest.requireActual('@alertlark/lark'), postToLark: jest.fn() }));
+const post = postToLark as jest.MockedFunction<typeof postToLark>;
+
+const answer = (outcome: 'ok' | 'transient'): LarkPostResult => ({
+  kind: 'response',
+  httpStatus: outcome === 'ok' ? 200 : 503,
+  outcome,
+  reason: outcome === 'ok' ? 'ok' : 'http-503',
+  ok: outcome === 'ok',
+  rateLimited: false,
+  transient: outcome === 'transient',
+  permanent: false,
+  retryable: outcome === 'transient',
+  durationMs: 5,
+});
+
+const object: NotificationObjectConfig = { id: 'bot-a', teamId: 't1', name: 'oncall', webhookUrlEncrypted: 'https://open.feishu.cn/open-apis/bot/v2/hook/x', keywords: ['alert'] };
+
+/** Notification `index` of group `alertname`, wordy enough that 500 groups overflow one card. */
+function entry(index: number, alertname: string, firing: number): InboxEntry {
+  const notification: NotificationEvent = {
+    notificationId: `n${index}`,
+    teamId: 't1',
+    objectId: 'bot-a',
+    policyId: 'p1',
+    groupKey: `p1:{alertname="${alertname}"}`,
+    groupLabels: [{ name: 'alertname', value: alertname }],
+    status: 'firing',
+    alerts: [{ fingerprint: alertname, status: 'firing', labels: [{ name: 'alertname', value: alertname }, { name: 'severity', value: 'critical' }], annotations: [], startsAt: '2024-05-01T10:00:00Z' }],
+    totals: { firing, resolved: 0 },
+    createdAt: '2024-05-01T10:00:00Z',
+  };
+  return { _id: notification.notificationId, partition: 0, offset: String(index), objectId: 'bot-a', receivedAt: new Date(1_000 + index), notification };
+}
+
+function setup() {
+  const queues = new BotQueues();
+  queues.assign(new Set([0]));
+  const progress = new PartitionProgress();
+  const ledger: DeliveryLedgerEntry[] = [];
+  const events: DeliveryEvent[] = [];
+  const publisher = {
+    publishEncoded: async (topics: readonly TopicMessages[]) => {
+      for (const topic of topics) for (const message of topic.messages) events.push(JSON.parse(message.value!.toString('utf8')) as DeliveryEvent);
+    },
+  };
+  const deliver = new DeliverBatchUseCase(
+    { view: { notificationObject: () => object, isDeletedObject: () => false } } as unknown as ConfigFeed,
+    publisher as unknown as EventPublisher,
+    { recordMany: async (rows: DeliveryLedgerEntry[]) => void ledger.push(...rows) } as unknown as DeliveryLedgerRepository,
+    progress,
+    { save: async () => undefined } as unknown as BotRateWindowRepository,
+    queues,
+    { decrypt: (sealed: string) => sealed } as unknown as SecretBox,
+    { event: () => undefined } as unknown as JsonLogger,
+    { LARK_RATE_PER_SECOND: 5, LARK_RATE_PER_MINUTE: 100, LARK_RATE_MARGIN_MS: 250, LARK_REQUEST_TIMEOUT_MS: 5_000, ALERTLARK_CONSOLE_URL: 'http://console' } as LarkSenderEnv,
+    new Registry(),
+  );
+  /** A storm's queue: 500 groups, group 7 with three notifications (the last its newest count). */
+  const entries = [...Array.from({ length: 500 }, (_, i) => entry(i, `Alert${i}${'x'.repeat(40)}`, i + 1)), entry(500, `Alert7${'x'.repeat(40)}`, 70), entry(501, `Alert7${'x'.repeat(40)}`, 77)];
+  for (const queued of entries) {
+    progress.take(0, Number(queued.offset));
+    queues.add(queued);
+  }
+  return { deliver, queues, progress, ledger, events, entries, bot: queues.get('bot-a')! };
+}
+
+/** The notifications a posted digest's lines speak for, read back from the card Lark got. */
+function listedGroups(): Set<string> {
+  const body = JSON.parse(JSON.stringify(post.mock.calls.at(-1)![1])) as { card: { elements: Array<{ text?: { content: string } }> } };
+  const lines = body.card.elements.flatMap((element) => element.text?.content.split('\n') ?? []).filter((line) => line.startsWith('🔥'));
+  return new Set(lines.map((line) => /&#93; (Alert\d+)x/.exec(line)![1]!));
+}
+
+describe('DeliverBatchUseCase: a digest settles only what its card shows', () => {
+  beforeEach(() => post.mockReset());
+
+  it('delivered: the shown groups\' notifications are settled, the rest stay queued and untried', async () => {
+    const { deliver, queues, progress, ledger, events, entries, bot } = setup();
+    post.mockResolvedValue(answer('ok'));
+    await deliver.execute(bot, [...bot.entries], true);
+
+    const listed = listedGroups();
+    expect(listed.size).toBeGreaterThan(50);
+    expect(listed.size).toBeLessThan(500);
+    const shown = entries.filter((queued) => listed.has((queued.notification as NotificationEvent).groupLabels[0]!.value.replace(/x+$/, '')));
+    const ids = (rows: Array<{ _id?: string; notificationId?: string }>) => rows.map((row) => row._id ?? row.notificationId).sort();
+    expect(ids(ledger)).toEqual(ids(shown));
+    expect(ids(events)).toEqual(ids(shown));
+    expect(events.every((event) => event.outcome === 'delivered' && event.digestId !== undefined)).toBe(true);
+    // The newest groups go first: group 7 (its newest notification last in the queue) with all three.
+    expect(ids(ledger)).toEqual(expect.arrayContaining(['n7', 'n500', 'n501']));
+    const left = queues.get('bot-a')!.entries;
+    expect(left.length).toBe(entries.length - shown.length);
+    expect(left.every((queued) => !bot.attempts.has(queued._id))).toBe(true);
+    // The partition commits up to the oldest notification still queued.
+    expect(progress.committable(0)).toBe(String(Math.min(...left.map((queued) => Number(queued.offset)))));
+  });
+
+  it('the next digest shows the groups left, and settles them', async () => {
+    const { deliver, queues, ledger, entries, bot } = setup();
+    post.mockResolvedValue(answer('ok'));
+    const listed: string[] = [];
+    while (queues.get('bot-a')) {
+      await deliver.execute(bot, [...bot.entries], true);
+      listed.push(...listedGroups());
+    }
+    expect(post.mock.calls.length).toBeGreaterThan(1);
+    expect(post.mock.calls.length).toBeLessThan(6);
+    // Every group listed exactly once, in one digest or another.
+    expect(listed).toHaveLength(500);
+    expect(new Set(listed).size).toBe(500);
+    expect(ledger.map((row) => row._id).sort()).toEqual(entries.map((queued) => queued._id).sort());
+  });
+
+  it('retried: only the shown notifications count an attempt and get a retrying event', async () => {
+    const { deliver, queues, events, entries, bot } = setup();
+    post.mockResolvedValue(answer('transient'));
+    await deliver.execute(bot, [...bot.entries], true);
+
+    expect(queues.get('bot-a')!.entries).toHaveLength(entries.length);
+    expect(events.length).toBeGreaterThan(50);
+    expect(events.length).toBeLessThan(entries.length);
+    expect(events.every((event) => event.outcome === 'retrying' && event.attempt === 1)).toBe(true);
+    expect([...bot.attempts.keys()].sort()).toEqual(events.map((event) => event.notificationId).sort());
+  });
+
+  it('a single card still settles every notification it supersedes', async () => {
+    const { deliver, queues, ledger, entries, bot } = setup();
+    post.mockResolvedValue(answer('ok'));
+    const group7 = entries.filter((queued) => (queued.notification as NotificationEvent).groupKey.includes('Alert7x'));
+    await deliver.execute(bot, group7, false);
+    expect(ledger.map((row) => row._id)).toEqual(['n7', 'n500', 'n501']);
+    expect(queues.get('bot-a')!.entries).toHaveLength(entries.length - 3);
+  });
+});
