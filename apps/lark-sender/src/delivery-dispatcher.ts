@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { planDispatch, rateBudget } from '@alertlark/lark';
+import { planDispatch } from '@alertlark/lark';
 import { BotRateWindowRepository } from '@alertlark/persistence';
 import { JsonLogger } from '@alertlark/service-kit';
 import { BotQueues, queuedOf, type BotQueue } from './bot-queues';
@@ -9,7 +9,7 @@ import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 
 /**
  * Drives every chatbot this replica owns: one request in flight per bot, each planned against the
- * bot's rate budget (one card per notification, or a digest when the budget is short), and
+ * bot's rate budget (one card each while it can carry the backlog, else a digest), and
  * notifications past their delivery deadline dead-lettered. Bots wait on Lark, not on this CPU, so
  * many go at once.
  */
@@ -98,10 +98,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       const reason = tried ? `delivery deadline of ${deadline} ms passed; Lark kept failing` : `delivery deadline of ${deadline} ms passed before a request could be made (chatbot unknown to this sender?)`;
       await this.deliver.deadLetter(bot, expired, reason);
     }
-    const plan = planDispatch(queuedOf(bot), rateBudget(bot.sentAt, now, this.deliver.rateLimits), now, {
-      digestAfterMs: this.env.LARK_DIGEST_AFTER_MS,
-      maxDigest: this.env.LARK_MAX_DIGEST,
-    });
+    const plan = planDispatch(queuedOf(bot), bot.sentAt, now, { digestAfterMs: this.env.LARK_DIGEST_AFTER_MS, limits: this.deliver.rateLimits });
     if (plan.kind === 'wait') bot.pausedUntil = plan.until;
     if (plan.kind !== 'send') return;
     const chosen = new Set(plan.notificationIds);

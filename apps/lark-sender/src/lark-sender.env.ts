@@ -16,10 +16,11 @@ export const larkSenderEnvSchema = commonEnvSchema.extend({
   LARK_RATE_PER_MINUTE: int(1, 100),
   /** Each rate window is stretched by this, for requests that take a while to reach Lark. */
   LARK_RATE_MARGIN_MS: int(0, 250),
-  /** A notification kept waiting this long by its bot's budget is merged into a digest card. */
+  /**
+   * The digest delay: a backlog the bot's budget cannot carry one card each within it, or a
+   * notification that waited it, goes out as a digest card at once.
+   */
   LARK_DIGEST_AFTER_MS: int(0, 10_000),
-  /** Most notifications one digest card speaks for; more wait for the next request. */
-  LARK_MAX_DIGEST: int(2, 1_000),
   /** Requests in flight at once, across all bots (one per bot). */
   LARK_SENDER_CONCURRENCY: int(1, 32),
   LARK_DISPATCH_POLL_MS: int(10, 50),

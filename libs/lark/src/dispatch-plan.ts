@@ -1,4 +1,4 @@
-import type { RateBudget } from './rate-budget';
+import { rateBudget, requestsWithin, type RateLimits } from './rate-budget';
 
 /** A notification waiting for its chatbot's next request, oldest first. */
 export interface QueuedNotification {
@@ -16,36 +16,64 @@ export interface QueuedNotification {
 }
 
 export interface DispatchOptions {
-  /** A notification that has waited this long is merged with the rest rather than wait its turn. */
+  /**
+   * The digest delay: how long a notification may wait for a card of its own. A backlog the budget
+   * cannot carry one card each within it, or a notification that already waited it, goes out as a
+   * digest at once.
+   */
   digestAfterMs: number;
-  /** Most notifications merged into one digest request (the rest wait for the next one). */
-  maxDigest: number;
+  limits: RateLimits;
 }
 
 export type DispatchPlan =
   | { kind: 'idle' }
   | { kind: 'wait'; until: number }
   /**
-   * `notificationIds` go in one request: a digest card of them all, or else a card of the last
-   * one, which supersedes the others (older notifications of its group).
+   * `notificationIds` go in one request: a digest of them all (the card settles those whose lines
+   * fit; the rest stay queued for the next one), or else a card of the last one, which supersedes
+   * the others (older notifications of its group).
    */
   | { kind: 'send'; notificationIds: string[]; digest: boolean };
 
 /**
- * What a chatbot's next request carries. One card per notification while the budget can carry the
- * queue; a digest of everything waiting as soon as it cannot — more notifications queued than
- * requests left in this minute, or the oldest kept waiting past `digestAfterMs` — so a storm costs a
- * few requests instead of a queue without end.
+ * What a chatbot's next request carries, given the instants of its recent requests. The queue's
+ * cards (`cardsNeeded`) go one at a time, the first at once, while the budget can carry them all
+ * within the digest delay; as soon as it cannot, or once the oldest has waited that long, a digest
+ * of everything waiting goes at once, so a storm spends its requests on cards that show every group
+ * instead of on single cards while hundreds wait.
  */
-export function planDispatch(queue: readonly QueuedNotification[], budget: RateBudget, now: number, options: DispatchOptions): DispatchPlan {
+export function planDispatch(queue: readonly QueuedNotification[], sentAt: readonly number[], now: number, options: DispatchOptions): DispatchPlan {
   if (queue.length === 0) return { kind: 'idle' };
+  const budget = rateBudget(sentAt, now, options.limits);
   if (budget.availableNow === 0) return { kind: 'wait', until: budget.nextAt };
-  const oldest = queue[0]!;
-  const short = queue.length > budget.minuteRemaining || now - oldest.receivedAt >= options.digestAfterMs;
-  if (queue.length > 1 && short) {
-    return { kind: 'send', notificationIds: queue.slice(0, options.maxDigest).map((entry) => entry.notificationId), digest: true };
+  const cards = cardsNeeded(queue);
+  const waitedTooLong = now - queue[0]!.receivedAt >= options.digestAfterMs;
+  // A digest of one card's worth would only be a poorer card.
+  if (cards > 1 && (waitedTooLong || cards > requestsWithin(sentAt, now, options.digestAfterMs, options.limits))) {
+    return { kind: 'send', notificationIds: queue.map((entry) => entry.notificationId), digest: true };
   }
   return { kind: 'send', notificationIds: supersededWith(queue), digest: false };
+}
+
+/**
+ * Requests the queue takes at one card each, as `supersededWith` makes them: a group's replaceable
+ * notifications collapse into the next one of the group (the card of the newest tells them all),
+ * and a notification that tells a resolve ends its own card.
+ */
+export function cardsNeeded(queue: readonly QueuedNotification[]): number {
+  /** Groups whose card so far is one of replaceable notifications: a later one joins it. */
+  const open = new Set<string>();
+  let cards = 0;
+  for (const entry of queue) {
+    if (entry.groupKey === undefined) {
+      cards += 1;
+      continue;
+    }
+    if (!open.has(entry.groupKey)) cards += 1;
+    if (entry.replaceable) open.add(entry.groupKey);
+    else open.delete(entry.groupKey);
+  }
+  return cards;
 }
 
 /**

@@ -5,24 +5,24 @@ const limits = { perSecond: 5, perMinute: 100, marginMs: 0 };
 
 describe('rateBudget', () => {
   it.each([
-    ['nothing sent', [], { availableNow: 5, minuteRemaining: 100, nextAt: T }],
-    ['two in this second', [T - 100, T - 200], { availableNow: 3, minuteRemaining: 98, nextAt: T }],
-    ['five in this second: wait for the oldest to leave', [T - 900, T - 700, T - 500, T - 300, T - 100], { availableNow: 0, minuteRemaining: 95, nextAt: T + 100 }],
-    ['five, one of them a second old: one slot', [T - 1_000, T - 700, T - 500, T - 300, T - 100], { availableNow: 1, minuteRemaining: 95, nextAt: T }],
-    ['requests older than a minute do not count', [T - 60_000, T - 70_000], { availableNow: 5, minuteRemaining: 100, nextAt: T }],
+    ['nothing sent', [], { availableNow: 5, nextAt: T }],
+    ['two in this second', [T - 100, T - 200], { availableNow: 3, nextAt: T }],
+    ['five in this second: wait for the oldest to leave', [T - 900, T - 700, T - 500, T - 300, T - 100], { availableNow: 0, nextAt: T + 100 }],
+    ['five, one of them a second old: one slot', [T - 1_000, T - 700, T - 500, T - 300, T - 100], { availableNow: 1, nextAt: T }],
+    ['requests older than a minute do not count', [T - 60_000, T - 70_000], { availableNow: 5, nextAt: T }],
   ])('%s', (_case, sentAt, expected) => {
     expect(rateBudget(sentAt, T, limits)).toEqual(expected);
   });
 
   it('a full minute waits for its oldest request to leave the minute, even with the second free', () => {
     const sentAt = Array.from({ length: 100 }, (_, i) => T - 50_000 + i * 400); // 100 over the last 50 s
-    expect(rateBudget(sentAt, T + 5_000, limits)).toEqual({ availableNow: 0, minuteRemaining: 0, nextAt: T - 50_000 + 60_000 });
+    expect(rateBudget(sentAt, T + 5_000, limits)).toEqual({ availableNow: 0, nextAt: T - 50_000 + 60_000 });
   });
 
   it('with both windows full, waits for the later of the two', () => {
     const minute = Array.from({ length: 95 }, (_, i) => T - 59_000 + i * 10);
     const second = [T - 500, T - 400, T - 300, T - 200, T - 100];
-    expect(rateBudget([...minute, ...second], T, limits)).toEqual({ availableNow: 0, minuteRemaining: 0, nextAt: T - 59_000 + 60_000 });
+    expect(rateBudget([...minute, ...second], T, limits)).toEqual({ availableNow: 0, nextAt: T - 59_000 + 60_000 });
   });
 
   it('orders the instants itself', () => {
@@ -31,10 +31,11 @@ describe('rateBudget', () => {
 
   it('the margin stretches both windows', () => {
     const margin = { ...limits, marginMs: 250 };
-    expect(rateBudget([T - 1_100], T, margin).minuteRemaining).toBe(99);
     const five = [T - 1_100, T - 700, T - 500, T - 300, T - 100];
-    expect(rateBudget(five, T, margin)).toMatchObject({ availableNow: 0, nextAt: T - 1_100 + 1_250 });
-    expect(rateBudget([T - 60_100], T, margin).minuteRemaining).toBe(99);
+    expect(rateBudget(five, T, margin)).toEqual({ availableNow: 0, nextAt: T - 1_100 + 1_250 });
+    const onePerMinute = { ...margin, perMinute: 1 };
+    expect(rateBudget([T - 60_100], T, onePerMinute)).toEqual({ availableNow: 0, nextAt: T - 60_100 + 60_250 });
+    expect(rateBudget([T - 60_100], T, { ...onePerMinute, marginMs: 0 })).toEqual({ availableNow: 1, nextAt: T });
   });
 
   it('never lets more than 5 in any second or 100 in any minute when followed greedily', () => {

@@ -19,8 +19,6 @@ export const LARK_RATE_LIMITS: RateLimits = { perSecond: 5, perMinute: 100, marg
 export interface RateBudget {
   /** Requests that may go out now without breaking either window. */
   availableNow: number;
-  /** Requests left in the minute window: what may still go out in the next minute at most. */
-  minuteRemaining: number;
   /** When the next request may go out (now if availableNow > 0). */
   nextAt: number;
 }
@@ -34,11 +32,11 @@ export function rateBudget(sentAt: readonly number[], now: number, limits: RateL
   const minuteRemaining = Math.max(0, limits.perMinute - inMinute.length);
   const secondRemaining = Math.max(0, limits.perSecond - inSecond.length);
   const availableNow = Math.min(minuteRemaining, secondRemaining);
-  if (availableNow > 0) return { availableNow, minuteRemaining, nextAt: now };
+  if (availableNow > 0) return { availableNow, nextAt: now };
   // The window frees a slot when the request that filled it leaves: the oldest one beyond the limit.
   const freesSecond = secondRemaining > 0 ? now : inSecond[inSecond.length - limits.perSecond]! + secondWindow;
   const freesMinute = minuteRemaining > 0 ? now : inMinute[inMinute.length - limits.perMinute]! + minuteWindow;
-  return { availableNow: 0, minuteRemaining, nextAt: Math.max(freesSecond, freesMinute) };
+  return { availableNow: 0, nextAt: Math.max(freesSecond, freesMinute) };
 }
 
 /**
