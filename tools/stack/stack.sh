@@ -90,7 +90,7 @@ offsets.topic.replication.factor=1
 offsets.topic.num.partitions=6
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
+group.initial.rebalance.delay.ms=${ALERTLARK_KAFKA_INITIAL_REBALANCE_DELAY_MS:-0}
 auto.create.topics.enable=true
 PROPS
   if [[ ! -f $data/meta.properties ]]; then
