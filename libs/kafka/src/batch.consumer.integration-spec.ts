@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EVENTS, type DeadLetterEvent } from '@alertlark/contracts';
 import { BatchConsumer, type ConsumedBatch, type ConsumerDeclaration } from './batch.consumer';
 import { EventPublisher } from './event.publisher';
+import { MAX_MESSAGE_BYTES } from './message-size';
 import { ensureTopics } from './topics.admin';
 
 /**
@@ -17,7 +18,7 @@ describe('BatchConsumer against the real broker', () => {
   const publisher = new EventPublisher(kafka);
   const schema = z.object({ n: z.number().int() });
   const contract = (name: string, partitions = 1) => ({ topic: `test.batch-consumer-${name}.${run}`, schema, partitions }) as const;
-  const topics = { invalid: contract('invalid'), retry: contract('retry'), held: contract('held'), handover: contract('handover'), shutdown: contract('shutdown'), end: contract('end', 2), follow: contract('follow') };
+  const topics = { invalid: contract('invalid'), retry: contract('retry'), held: contract('held'), handover: contract('handover'), shutdown: contract('shutdown'), end: contract('end', 2), follow: contract('follow'), large: contract('large') };
   type TestContract = ReturnType<typeof contract>;
   const consumers: BatchConsumer<TestContract>[] = [];
   const log = () => undefined;
@@ -119,6 +120,29 @@ describe('BatchConsumer against the real broker', () => {
     expect(letters[1]!.reason).toMatch(/^schema violation: n: /);
     // The dead letters count as handled: the group moves past them.
     await until('the offsets to be committed', async () => ((await committed(reader.groupId, topic))[0] === '3' ? true : undefined));
+  }, 90_000);
+
+  it('dead-letters a message too large to carry whole in an entry with its value cut, and goes on', async () => {
+    const topic = topics.large.topic;
+    const [deadLetterEnd] = await admin.fetchTopicOffsets(EVENTS.deadLetter.topic);
+    // Nearly the largest message there is, and a third larger once its quotes are escaped into an entry.
+    const large = JSON.stringify(Array.from({ length: Math.floor((MAX_MESSAGE_BYTES - 1_000) / 6) }, () => 'abc'));
+    await produceRaw(topic, [large, JSON.stringify({ n: 1 })]);
+    const handled: unknown[] = [];
+    const reader = consumer({
+      name: `it-large-${run}`,
+      groupId: `test.batch-consumer-large.${run}`,
+      contracts: [topics.large],
+      handleBatch: async (batch) => void handled.push(...batch.events.map((event) => event.value)),
+    });
+    await reader.run();
+    await until('the valid message', () => (handled.length > 0 ? true : undefined));
+    expect(handled).toEqual([{ n: 1 }]);
+    const [letter] = await readDeadLetters(Number(deadLetterEnd!.high), topic, 1);
+    expect(letter!.reason).toBe(`schema violation: (root): Invalid input: expected object, received array [value truncated to fit in one Kafka message; it was ${large.length} bytes]`);
+    expect(large.startsWith(letter!.value!)).toBe(true);
+    expect(letter!.value!.length).toBeGreaterThan(MAX_MESSAGE_BYTES * 0.7);
+    await until('the offsets to be committed', async () => ((await committed(reader.groupId, topic))[0] === '2' ? true : undefined));
   }, 90_000);
 
   it('retries a failing handler on the same batch and commits past it only once it succeeded', async () => {

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { EVENTS, type EventContract } from '@alertlark/contracts';
+import { fitDeadLetter } from './dead-letter.fit';
 import { decodeEvent } from './decode';
 import type { EventPublisher } from './event.publisher';
+import { TOPIC_MAX_MESSAGE_BYTES } from './message-size';
 
 /** Thrown by a handler for input that will never succeed; the message goes to the dead-letter topic. */
 export class PermanentEventError extends Error {}
@@ -78,9 +80,12 @@ export interface ConsumerDeclaration<C extends EventContract> {
   catchUp?: { onCaughtUp: () => void };
   maxBackoffMs?: number;
   /**
-   * At most this many bytes per fetch (kafkajs' default is 10 MB, 1 MB per partition). What a fetch
-   * decodes stays alive until its batches are handled, so a consumer that keeps large state in
-   * memory takes smaller fetches: less of each one survives into V8's old space.
+   * At most this many bytes per fetch (kafkajs' default is 10 MB), 1 MiB of them per partition;
+   * left unset, a partition may return a batch as large as a topic takes (TOPIC_MAX_MESSAGE_BYTES).
+   * What a fetch decodes stays alive until its batches are handled, so a consumer that keeps large
+   * state in memory takes smaller fetches: less of each one survives into V8's old space. Only for
+   * topics of small messages: the publisher keeps batches of several messages within 512 KiB, but a
+   * lone message over 1 MiB is read only when its partition comes first in a fetch (KIP-74).
    */
   maxBytesPerFetch?: number;
   /**
@@ -138,7 +143,10 @@ export class BatchConsumer<C extends EventContract> {
       rebalanceTimeout: Math.max(10_000, 2 * sessionTimeout),
       maxWaitTimeInMs: declaration.gather?.maxWaitMs ?? 100,
       ...(declaration.gather ? { minBytes: declaration.gather.minBytes } : {}),
-      ...(declaration.maxBytesPerFetch ? { maxBytes: declaration.maxBytesPerFetch, maxBytesPerPartition: Math.min(1_048_576, declaration.maxBytesPerFetch) } : {}),
+      // The broker returns a partition's batch larger than this whole only when that partition is the
+      // first with data in the fetch; elsewhere kafkajs drops the cut batch, and the partition waits.
+      maxBytesPerPartition: declaration.maxBytesPerFetch ? Math.min(1_048_576, declaration.maxBytesPerFetch) : TOPIC_MAX_MESSAGE_BYTES,
+      ...(declaration.maxBytesPerFetch ? { maxBytes: declaration.maxBytesPerFetch } : {}),
     });
     const firstTopic = declaration.contracts[0]!.topic;
     const { GROUP_JOIN, REBALANCING, STOP, CRASH } = this.consumer.events;
@@ -330,14 +338,20 @@ export class BatchConsumer<C extends EventContract> {
       return;
     }
     const at = new Date().toISOString();
-    for (const { message, reason } of entries) this.declaration.log('warn', 'message sent to the dead-letter topic', { consumer: this.declaration.name, topic, partition, offset: message.offset, reason });
-    await publisher.publish(
-      EVENTS.deadLetter,
-      entries.map(({ message, reason }) => ({
-        key: `${topic}/${partition}/${message.offset}`,
-        value: { sourceTopic: topic, partition, offset: message.offset, key: text(message.key), value: text(message.value), reason, consumer: this.declaration.name, at },
-      })),
-    );
+    const letters = entries.flatMap(({ message, reason }) => {
+      const key = `${topic}/${partition}/${message.offset}`;
+      const fields = { consumer: this.declaration.name, topic, partition, offset: message.offset, reason };
+      // A message near the topic's limit is larger once escaped into an entry: its value is cut to fit.
+      const value = fitDeadLetter(key, { sourceTopic: topic, partition, offset: message.offset, key: text(message.key), value: text(message.value), reason, consumer: this.declaration.name, at });
+      if (!value) {
+        // Retrying would never write it and would hold the partition for good.
+        this.declaration.log('error', 'message skipped: its dead-letter entry is too large to write', fields);
+        return [];
+      }
+      this.declaration.log('warn', 'message sent to the dead-letter topic', fields);
+      return [{ key, value }];
+    });
+    await publisher.publish(EVENTS.deadLetter, letters);
   }
 
   private scheduleCommit(): void {

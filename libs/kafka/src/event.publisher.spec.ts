@@ -1,10 +1,14 @@
 import type { Kafka, ProducerBatch, ProducerConfig } from 'kafkajs';
 import { z } from 'zod';
-import { EventPublisher, PRODUCE_LIMITS, RECORD_OVERHEAD_BYTES, planProduceRequests, type TopicMessages } from './event.publisher';
+import { EventPublisher, PRODUCE_LIMITS, ProduceBatcher, planProduceRequests, type TopicMessages } from './event.publisher';
+import { MAX_MESSAGE_BYTES, MessageTooLargeError, RECORD_OVERHEAD_BYTES, TOPIC_MAX_MESSAGE_BYTES, wireBytes } from './message-size';
 
 const numbers = { topic: 'test.numbers.v1', schema: z.object({ n: z.number().int() }), partitions: 3 } as const;
 const words = { topic: 'test.words.v1', schema: z.object({ word: z.string().min(1) }), partitions: 3 } as const;
 const state = { topic: 'test.state.v1', schema: z.object({ n: z.number() }), partitions: 3, compacted: true } as const;
+const letters = { topic: 'test.letters.v1', schema: z.object({ bot: z.string(), n: z.number().int(), payload: z.string() }), partitions: 1 } as const;
+/** A v2 record batch's header: what one partition's batch weighs besides its records. */
+const RECORD_BATCH_HEADER_BYTES = 61;
 
 /** kafkajs' producer as far as the publisher uses it: every sendBatch is recorded and settled by the test. */
 class FakeProducer {
@@ -116,6 +120,71 @@ describe('EventPublisher', () => {
     const huge = { key: 'b', value: Buffer.alloc(PRODUCE_LIMITS.maxBytes) };
     const requests = planProduceRequests([{ topic: 't', messages: [small, huge, small] }]);
     expect(requests.map((request) => request[0]!.messages)).toEqual([[small], [huge], [small]]);
+  });
+
+  it('splits 1,000 dead letters of 200 KB into requests whose every partition batch the topic takes, each sent once, in order per key', async () => {
+    const { publisher, sent } = setup();
+    await publisher.connect();
+    const payload = 'p'.repeat(200_000);
+    // Keyed by bot, no partition given: kafkajs may put any of them on one partition.
+    const events = Array.from({ length: 1000 }, (_, n) => ({ key: `bot-${n % 7}`, value: { bot: `bot-${n % 7}`, n, payload } }));
+    await publisher.publish(letters, events);
+    for (const batch of sent()) {
+      expect(batch.acks).toBe(-1);
+      for (const { topic, messages } of batch.topicMessages!) {
+        const bytes = messages.reduce((sum, message) => sum + wireBytes({ key: String(message.key), value: message.value as Buffer }), 0);
+        expect(bytes).toBeLessThanOrEqual(PRODUCE_LIMITS.maxBytes);
+        expect(bytes + RECORD_BATCH_HEADER_BYTES).toBeLessThanOrEqual(TOPIC_MAX_MESSAGE_BYTES);
+        expect(topic).toBe(letters.topic);
+      }
+    }
+    const received = sent().flatMap((batch) => batch.topicMessages![0]!.messages.map((message) => JSON.parse(String(message.value)) as { bot: string; n: number }));
+    expect(received.map((letter) => letter.n).sort((a, b) => a - b)).toEqual(events.map((event) => event.value.n));
+    for (let bot = 0; bot < 7; bot++) {
+      const order = received.filter((letter) => letter.bot === `bot-${bot}`).map((letter) => letter.n);
+      expect(order).toEqual(events.filter((event) => event.key === `bot-${bot}`).map((event) => event.value.n));
+    }
+  });
+
+  it('fed by a ProduceBatcher, sends many callers\' large messages the same way: within the limit, each once', async () => {
+    const { publisher, sent } = setup();
+    await publisher.connect();
+    const batcher = new ProduceBatcher(publisher, { lingerMs: 0, maxPendingMessages: 10_000 });
+    const payload = 'p'.repeat(200_000);
+    await Promise.all(Array.from({ length: 50 }, (_, caller) => batcher.add([{ contract: letters, events: Array.from({ length: 20 }, (_, n) => ({ key: `bot-${caller}`, value: { bot: `bot-${caller}`, n: caller * 20 + n, payload } })) }])));
+    const requests = sent().map((batch) => batch.topicMessages!.flatMap((topic) => topic.messages));
+    for (const messages of requests) expect(messages.reduce((sum, message) => sum + wireBytes({ key: String(message.key), value: message.value as Buffer }), 0)).toBeLessThanOrEqual(PRODUCE_LIMITS.maxBytes);
+    expect(requests.flat().map((message) => (JSON.parse(String(message.value)) as { n: number }).n).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, n) => n));
+  });
+
+  it('refuses a message over MAX_MESSAGE_BYTES with MessageTooLargeError before sending any of its publish; the publisher goes on', async () => {
+    const { publisher, producers, sent } = setup();
+    await publisher.connect();
+    const huge = { key: 'huge', value: { bot: 'b', n: 2, payload: 'h'.repeat(MAX_MESSAGE_BYTES) } };
+    const before = publisher.publish(letters, [{ key: 'a', value: { bot: 'b', n: 0, payload: 'x' } }]);
+    const refused = publisher.publish(letters, [{ key: 'b', value: { bot: 'b', n: 1, payload: 'x' } }, huge]);
+    const after = publisher.publish(letters, [{ key: 'c', value: { bot: 'b', n: 3, payload: 'x' } }]);
+    const error = await refused.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect(error).toMatchObject({ topic: letters.topic, key: 'huge', bytes: Buffer.byteLength(JSON.stringify(huge.value)) + 'huge'.length + RECORD_OVERHEAD_BYTES, limit: MAX_MESSAGE_BYTES });
+    await Promise.all([before, after]);
+    expect(sent().flatMap((batch) => batch.topicMessages![0]!.messages.map((message) => message.key))).toEqual(['a', 'c']);
+    expect(producers).toHaveLength(1); // nothing failed at the broker: no new producer
+  });
+
+  it('takes a message up to MAX_MESSAGE_BYTES, in a request of its own', async () => {
+    const { publisher, sent } = setup();
+    await publisher.connect();
+    const overhead = Buffer.byteLength(JSON.stringify({ bot: 'b', n: 1, payload: '' })) + 'big'.length + RECORD_OVERHEAD_BYTES;
+    await publisher.publish(letters, [
+      { key: 'small', value: { bot: 'b', n: 0, payload: 'x' } },
+      { key: 'big', value: { bot: 'b', n: 1, payload: 'b'.repeat(MAX_MESSAGE_BYTES - overhead) } },
+    ]);
+    expect(sent().map((batch) => batch.topicMessages![0]!.messages.map((message) => message.key))).toEqual([['small'], ['big']]);
+  });
+
+  it('refuses limits whose requests the topics would not take', () => {
+    expect(() => setup({ maxBytes: MAX_MESSAGE_BYTES + 1 })).toThrow(RangeError);
   });
 
   it('publishAll puts several topics in one request and resolves only when it is acknowledged', async () => {

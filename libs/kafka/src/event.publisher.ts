@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { z } from 'zod';
 import type { EventContract } from '@alertlark/contracts';
+import { MAX_MESSAGE_BYTES, MessageTooLargeError, wireBytes } from './message-size';
 
 export const EVENT_PUBLISHER = Symbol('EVENT_PUBLISHER');
 
@@ -27,17 +28,22 @@ export interface PublishSend<C extends EventContract = EventContract> {
   valid?: true;
 }
 
-/** What one produce request may carry: kafkajs never splits a request, and the broker refuses a batch over 1 MiB. */
+/**
+ * What one produce request may carry: kafkajs never splits a request, and the broker refuses a
+ * partition's record batch over the topic's `max.message.bytes` (TOPIC_MAX_MESSAGE_BYTES).
+ */
 export interface ProduceLimits {
   maxMessages: number;
-  /** Keys and values as UTF-8 plus RECORD_OVERHEAD_BYTES each, well under the broker's 1 MiB `message.max.bytes`. */
+  /**
+   * `wireBytes` of the whole request, so of each partition's batch in it; at most MAX_MESSAGE_BYTES.
+   * 512 KiB keeps every batch of several messages within the 1 MiB per partition that readers
+   * declaring `maxBytesPerFetch` fetch (BatchConsumer): a larger batch is read only when it comes
+   * first in a fetch. A lone message up to MAX_MESSAGE_BYTES still goes, in a request of its own.
+   */
   maxBytes: number;
 }
 
 export const PRODUCE_LIMITS: ProduceLimits = { maxMessages: 1000, maxBytes: 512 * 1024 };
-
-/** A v2 record's own bytes besides key and value (length, attributes, deltas, key and value lengths, header count), rounded up. */
-export const RECORD_OVERHEAD_BYTES = 24;
 
 export interface WireMessage {
   key: string;
@@ -51,14 +57,11 @@ export interface TopicMessages {
   messages: WireMessage[];
 }
 
-export function wireBytes(message: WireMessage): number {
-  return Buffer.byteLength(message.key, 'utf8') + (message.value === null ? 0 : message.value.length) + RECORD_OVERHEAD_BYTES;
-}
-
 /**
  * Splits messages into produce requests within the limits, in the order given: each request is
  * sent after the one before it is acknowledged, so every partition receives its messages in order.
- * A message over `maxBytes` alone still gets a request of its own (the broker decides).
+ * A message over `maxBytes` alone gets a request of its own (`encodeSend` refused any over
+ * MAX_MESSAGE_BYTES, which the topics take).
  */
 export function planProduceRequests(topics: readonly TopicMessages[], limits: ProduceLimits = PRODUCE_LIMITS): TopicMessages[][] {
   const requests: TopicMessages[][] = [];
@@ -87,7 +90,10 @@ export function planProduceRequests(topics: readonly TopicMessages[], limits: Pr
   return requests;
 }
 
-/** Parses (unless `valid`) and serializes a send; throws before anything is sent. */
+/**
+ * Parses (unless `valid`) and serializes a send; throws before anything is sent, MessageTooLargeError
+ * for a message no topic takes.
+ */
 export function encodeSend(send: PublishSend): TopicMessages {
   const { contract, events, valid } = send;
   const messages = events.map((event): WireMessage => {
@@ -98,7 +104,10 @@ export function encodeSend(send: PublishSend): TopicMessages {
     } else {
       value = Buffer.from(JSON.stringify(valid ? event.value : contract.schema.parse(event.value)), 'utf8');
     }
-    return event.partition === undefined ? { key: event.key, value } : { key: event.key, value, partition: event.partition };
+    const message = event.partition === undefined ? { key: event.key, value } : { key: event.key, value, partition: event.partition };
+    const bytes = wireBytes(message);
+    if (bytes > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(contract.topic, event.key, bytes);
+    return message;
   });
   return { topic: contract.topic, messages };
 }
@@ -133,6 +142,7 @@ export class EventPublisher {
     options: EventPublisherOptions = {},
   ) {
     this.limits = { ...PRODUCE_LIMITS, ...options.limits };
+    if (this.limits.maxBytes > MAX_MESSAGE_BYTES) throw new RangeError(`limits.maxBytes ${this.limits.maxBytes} is over MAX_MESSAGE_BYTES (${MAX_MESSAGE_BYTES}): the broker would refuse such a batch`);
     this.producer = this.newProducer();
   }
 
@@ -153,8 +163,9 @@ export class EventPublisher {
 
   /**
    * Several topics' events in as few produce requests as the limits allow (kafkajs `sendBatch`),
-   * resolving only once everything is acknowledged. Nothing is sent if any value fails its contract.
-   * On failure, requests before the failed one may have been written (at-least-once).
+   * resolving only once everything is acknowledged. Nothing is sent if any value fails its contract
+   * or is over MAX_MESSAGE_BYTES (MessageTooLargeError). On failure, requests before the failed one
+   * may have been written (at-least-once).
    */
   publishAll<const T extends readonly EventContract[]>(sends: { readonly [K in keyof T]: PublishSend<T[K]> }): Promise<void> {
     let topics: TopicMessages[];

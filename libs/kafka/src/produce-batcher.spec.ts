@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RECORD_OVERHEAD_BYTES, type PublishSend, type TopicMessages } from './event.publisher';
+import type { PublishSend, TopicMessages } from './event.publisher';
+import { MAX_MESSAGE_BYTES, MessageTooLargeError, RECORD_OVERHEAD_BYTES } from './message-size';
 import { ProduceBacklogFullError, ProduceBatcher } from './produce-batcher';
 
 const contract = { topic: 'test.numbers.v1', schema: z.object({ n: z.number() }), partitions: 3 } as const;
@@ -123,6 +124,19 @@ describe('ProduceBatcher', () => {
     const batcher = new ProduceBatcher(publisher, { lingerMs: 5, maxPendingMessages: 100 });
     const good = batcher.add(send(1));
     await expect(batcher.add([{ contract, events: [{ key: 'bad', value: { n: 'one' as unknown as number } }] }])).rejects.toThrow();
+    jest.advanceTimersByTime(5);
+    expect(publisher.numbers(0)).toEqual([1]);
+    publisher.calls[0]!.resolve();
+    await expect(good).resolves.toBeUndefined();
+  });
+
+  it('refuses a caller with a message over MAX_MESSAGE_BYTES alone, at once; the batch goes on', async () => {
+    const publisher = fakePublisher();
+    const batcher = new ProduceBatcher(publisher, { lingerMs: 5, maxPendingMessages: 100 });
+    const padded = { topic: 'test.padded.v1', schema: z.object({ pad: z.string() }), partitions: 1 } as const;
+    const good = batcher.add(send(1));
+    await expect(batcher.add([{ contract: padded, events: [{ key: 'huge', value: { pad: 'h'.repeat(MAX_MESSAGE_BYTES) } }] }])).rejects.toBeInstanceOf(MessageTooLargeError);
+    expect(batcher.pendingMessages()).toBe(1);
     jest.advanceTimersByTime(5);
     expect(publisher.numbers(0)).toEqual([1]);
     publisher.calls[0]!.resolve();

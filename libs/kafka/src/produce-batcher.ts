@@ -1,4 +1,5 @@
-import { PRODUCE_LIMITS, encodeSend, wireBytes, type EventPublisher, type ProduceLimits, type PublishSend, type TopicMessages, type WireMessage } from './event.publisher';
+import { PRODUCE_LIMITS, encodeSend, type EventPublisher, type ProduceLimits, type PublishSend, type TopicMessages, type WireMessage } from './event.publisher';
+import { wireBytes } from './message-size';
 
 export interface ProduceBatcherOptions {
   /** How long the first send of a batch waits for others to join it (kafkajs has no producer linger). */
@@ -32,8 +33,9 @@ interface Waiting {
  * send goes out together, and every caller's promise settles with its batch — resolved once all of
  * the batch is acknowledged, rejected with the batch's error if any part failed. A caller's events
  * are parsed (unless marked valid) and serialized when it adds them, so a value that fails its
- * contract fails that caller alone. One batch is in flight at a time; what arrives meanwhile forms
- * the next, which leaves as soon as the first is done and its own linger has passed (or it is full).
+ * contract, or a message over MAX_MESSAGE_BYTES (MessageTooLargeError), fails that caller alone.
+ * One batch is in flight at a time; what arrives meanwhile forms the next, which leaves as soon as
+ * the first is done and its own linger has passed (or it is full).
  */
 export class ProduceBatcher {
   private waiting: Waiting[] = [];

@@ -1,5 +1,6 @@
-import { KafkaJSProtocolError } from 'kafkajs';
-import { waitForLeaders } from './topics.admin';
+import { ConfigSource, KafkaJSProtocolError } from 'kafkajs';
+import { TOPIC_MAX_MESSAGE_BYTES } from './message-size';
+import { messageLimitChanges, waitForLeaders } from './topics.admin';
 
 // kafkajs builds its protocol errors from its error-code table; its typings only admit a message.
 function protocolError(message: string, type: string, code: number, retriable: boolean): Error {
@@ -52,5 +53,29 @@ describe('waitForLeaders', () => {
     await expect(waitForLeaders(admin, ['a'], { retryDelayMs: 5, deadlineMs: 30 })).rejects.toThrow('not the leader');
     expect(admin.fetchTopicOffsets.mock.calls.length).toBeGreaterThan(1);
     expect(admin.fetchTopicOffsets.mock.calls.length).toBeLessThan(1000);
+  });
+});
+
+describe('messageLimitChanges', () => {
+  const entry = (configName: string, configValue: string, configSource: ConfigSource) => ({ configName, configValue, configSource });
+  const brokerDefault = entry('max.message.bytes', '1048588', ConfigSource.DEFAULT_CONFIG);
+
+  it('raises a topic below the limit, sending its own settings back with it and leaving the broker\'s out', () => {
+    const described = [
+      { resourceName: 'config', configEntries: [brokerDefault, entry('cleanup.policy', 'compact', ConfigSource.TOPIC_CONFIG), entry('min.insync.replicas', '1', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)] },
+      { resourceName: 'alerts', configEntries: [entry('max.message.bytes', '2000000', ConfigSource.TOPIC_CONFIG), entry('retention.ms', '86400000', ConfigSource.TOPIC_CONFIG)] },
+    ];
+    expect(messageLimitChanges(described)).toEqual([
+      { topic: 'config', from: 1048588, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }] },
+      { topic: 'alerts', from: 2000000, configEntries: [{ name: 'retention.ms', value: '86400000' }, { name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }] },
+    ]);
+  });
+
+  it('leaves a topic at the limit or above it (an operator\'s larger value) alone', () => {
+    const described = [
+      { resourceName: 'at', configEntries: [entry('max.message.bytes', String(TOPIC_MAX_MESSAGE_BYTES), ConfigSource.TOPIC_CONFIG)] },
+      { resourceName: 'above', configEntries: [entry('max.message.bytes', '10485760', ConfigSource.STATIC_BROKER_CONFIG)] },
+    ];
+    expect(messageLimitChanges(described)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, type Admin, type Kafka } from 'kafkajs';
 import { EVENTS, type EventContract } from '@alertlark/contracts';
+import { TOPIC_MAX_MESSAGE_BYTES } from './message-size';
 
 export interface TopicReadinessOptions {
   /** Give up after this long; a broker that elects no leader in this time is not coming. */
@@ -9,8 +10,9 @@ export interface TopicReadinessOptions {
 
 /**
  * Creates the topics a service uses if they are missing, with the partition counts and cleanup
- * policy the contracts declare (auto-creation would give compacted config topics the wrong policy),
- * and returns only once every partition answers from its leader. Services start together on a
+ * policy the contracts declare (auto-creation would give compacted config topics the wrong policy)
+ * and `max.message.bytes` set to TOPIC_MAX_MESSAGE_BYTES, raises it on topics found with less, and
+ * returns only once every partition answers from its leader. Services start together on a
  * fresh broker: one creates the topics while another already sees them listed but leaderless, and
  * its first offset request would fail with "not the leader".
  */
@@ -24,11 +26,9 @@ export async function ensureTopics(
   try {
     await createMissingTopics(admin, contracts);
     await growPartitions(admin, contracts);
-    await waitForLeaders(
-      admin,
-      contracts.map((contract) => contract.topic),
-      options,
-    );
+    const topics = contracts.map((contract) => contract.topic);
+    await waitForLeaders(admin, topics, options);
+    await raiseMessageLimits(admin, topics);
   } finally {
     await admin.disconnect();
   }
@@ -44,7 +44,7 @@ async function createMissingTopics(admin: Admin, contracts: readonly EventContra
       topics: missing.map((contract) => ({
         topic: contract.topic,
         numPartitions: contract.partitions,
-        configEntries: contract.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        configEntries: [{ name: MAX_MESSAGE_BYTES_CONFIG, value: String(TOPIC_MAX_MESSAGE_BYTES) }, ...(contract.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [])],
       })),
     });
   } catch (error) {
@@ -71,6 +71,46 @@ async function growPartitions(admin: Admin, contracts: readonly EventContract[])
     // Another service grew it a moment earlier.
     if (!(error instanceof Error && /already has|INVALID_PARTITIONS/i.test(`${error.message} ${(error as { type?: string }).type ?? ''}`))) throw error;
   }
+}
+
+const MAX_MESSAGE_BYTES_CONFIG = 'max.message.bytes';
+
+/**
+ * A topic made before its `max.message.bytes` was set (by an older release, by hand, or auto-created
+ * with the broker's 1 MiB default) would refuse what the producers send, and keep refusing: it is
+ * raised, and the change logged. A larger value, an operator's, is kept. A topic that cannot be
+ * raised (no AlterConfigs permission) stops the service at start, naming the setting.
+ */
+async function raiseMessageLimits(admin: Admin, topics: readonly string[]): Promise<void> {
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+  const changes = messageLimitChanges(resources);
+  if (changes.length === 0) return;
+  try {
+    await admin.alterConfigs({ validateOnly: false, resources: changes.map(({ topic, configEntries }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configEntries })) });
+  } catch (error) {
+    const names = changes.map((change) => change.topic).join(', ');
+    throw new Error(`cannot set ${MAX_MESSAGE_BYTES_CONFIG}=${TOPIC_MAX_MESSAGE_BYTES} on ${names}: ${(error as Error).message}; set it on those topics, or allow this client AlterConfigs`, { cause: error });
+  }
+  for (const { topic, from } of changes) admin.logger().warn(`raised ${MAX_MESSAGE_BYTES_CONFIG} of ${topic}`, { topic, from, to: TOPIC_MAX_MESSAGE_BYTES });
+}
+
+export interface TopicConfigs {
+  resourceName: string;
+  configEntries: readonly { configName: string; configValue: string; configSource: ConfigSource }[];
+}
+
+/**
+ * The topics whose `max.message.bytes` is below `limit`, with the overrides to set. AlterConfigs
+ * (kafkajs has no incremental variant) replaces all of a topic's own settings, so those it has
+ * (`cleanup.policy` of a compacted topic, an operator's `retention.ms`) are sent again unchanged.
+ */
+export function messageLimitChanges(described: readonly TopicConfigs[], limit: number = TOPIC_MAX_MESSAGE_BYTES): { topic: string; from: number; configEntries: { name: string; value: string }[] }[] {
+  return described.flatMap(({ resourceName, configEntries }) => {
+    const from = Number(configEntries.find((entry) => entry.configName === MAX_MESSAGE_BYTES_CONFIG)?.configValue);
+    if (from >= limit) return [];
+    const own = configEntries.filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG && entry.configName !== MAX_MESSAGE_BYTES_CONFIG);
+    return [{ topic: resourceName, from, configEntries: [...own.map((entry) => ({ name: entry.configName, value: entry.configValue })), { name: MAX_MESSAGE_BYTES_CONFIG, value: String(limit) }] }];
+  });
 }
 
 /** Asks each topic for its offsets until every partition's leader answers, refreshing metadata between tries. */
