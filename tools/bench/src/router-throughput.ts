@@ -32,6 +32,11 @@ interface Options {
   inFlight: number;
   /** Per router, a `taskset -c` CPU list (router i takes entry i); empty: not pinned. */
   routerCpus: string[];
+  /**
+   * The whole load is on the topic before the routers start, and t0 is the moment their group is
+   * stable: the producer then takes no CPU from routers that have a core each.
+   */
+  preload: boolean;
   timeoutMs: number;
   logRoot: string;
 }
@@ -84,6 +89,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     batchSize: positiveInt('BENCH_BATCH', env.BENCH_BATCH, 1_000),
     inFlight: positiveInt('BENCH_IN_FLIGHT', env.BENCH_IN_FLIGHT, 8),
     routerCpus: (arg('router-cpus') ?? env.BENCH_ROUTER_CPUS ?? '').split(';').filter(Boolean),
+    preload: argv.includes('--preload') || env.BENCH_PRELOAD === '1',
     timeoutMs: positiveInt('BENCH_TIMEOUT_S', env.BENCH_TIMEOUT_S, 3_600) * 1_000,
     logRoot: env.BENCH_LOG_DIR ?? path.join(WORKSPACE_ROOT, 'test-artifacts', 'bench'),
   };
@@ -176,6 +182,30 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
     await presetGroup(admin, alertsGroup, EVENTS.alerts.topic, alertsStart);
     await presetGroup(admin, `${runId}.bench-notifications`, EVENTS.notifications.topic, notificationsStart);
 
+    counter = new NotificationCounter(kafka, `${runId}.bench-notifications`, new Set(Array.from({ length: shape.teams }, (_, team) => teamId(shape, team))));
+    await counter.start();
+
+    // Several requests in flight, so the load arrives faster than routers take it.
+    const produceLoad = async (): Promise<number> => {
+      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: options.inFlight }, async () => {
+          for (let i = next; i < load.messages.length; i = next) {
+            next += options.batchSize;
+            await producer.send({ topic: EVENTS.alerts.topic, acks: -1, messages: load.messages.slice(i, i + options.batchSize) });
+          }
+        }),
+      );
+      const produced = performance.now();
+      await producer.disconnect();
+      return produced;
+    };
+    const preloadStarted = performance.now();
+    const preloaded = options.preload ? await produceLoad() : undefined;
+    if (preloaded !== undefined) log('load preloaded', { events: load.messages.length, seconds: round((preloaded - preloadStarted) / 1000) });
+
     const urls: string[] = [];
     for (let i = 0; i < routers; i++) {
       const port = options.basePort + i;
@@ -191,44 +221,31 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
       processes.push(router);
       running.add(router);
     }
+    // The group settled with every router in it: no rebalance pauses the measurement. Preloaded,
+    // the routers route from their first assignment on, so this is t0 (to within the 20 ms poll);
+    // the broker's group.initial.rebalance.delay.ms must give every router time to join first.
+    await waitFor(`the consumer group to hold ${routers} member(s)`, async () => {
+      for (const [i, router] of processes.entries()) if (router.child.exitCode !== null) throw new Error(`router ${i + 1} exited with ${router.child.exitCode}; see ${router.logFile}`);
+      const { groups } = await admin.describeGroups([alertsGroup]);
+      return groups.every((group) => group.state === 'Stable' && group.members.length === routers) || undefined;
+    }, 180_000, options.preload ? 20 : 250);
+    const stableAt = performance.now();
+    const cpuAtStable = cpuTimes();
+    const cpuSecondsAtStable = processes.reduce((sum, router) => sum + (router.cpuSeconds() ?? 0), 0);
     for (const [i, url] of urls.entries()) {
-      await waitFor(`${url}/readyz (log: ${processes[i]!.logFile})`, async () => {
-        if (processes[i]!.child.exitCode !== null) throw new Error(`router exited with ${processes[i]!.child.exitCode}; see ${processes[i]!.logFile}`);
-        return (await fetch(`${url}/readyz`)).status === 200 || undefined;
-      }, 180_000, 250);
+      await waitFor(`${url}/readyz (log: ${processes[i]!.logFile})`, async () => (await fetch(`${url}/readyz`)).status === 200 || undefined, 180_000, 250);
       await waitFor(`${url} to know ${lastPolicyKey(shape)}`, async () => {
         const answer = (await (await fetch(`${url}/internal/config?key=${encodeURIComponent(lastPolicyKey(shape))}`)).json()) as { present?: boolean };
         return answer.present || undefined;
       });
     }
-    // The group settled with every router in it: no rebalance pauses the measurement.
-    await waitFor(`the consumer group to hold ${routers} member(s)`, async () => {
-      const { groups } = await admin.describeGroups([alertsGroup]);
-      return groups.every((group) => group.state === 'Stable' && group.members.length === routers) || undefined;
-    }, 60_000, 250);
     log('routers ready', { urls });
 
-    counter = new NotificationCounter(kafka, `${runId}.bench-notifications`, new Set(Array.from({ length: shape.teams }, (_, team) => teamId(shape, team))));
-    await counter.start();
-
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-    const cpuBefore = cpuTimes();
-    const t0 = performance.now();
-    // Several requests in flight, so the load arrives faster than routers take it.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: options.inFlight }, async () => {
-        for (let i = next; i < load.messages.length; i = next) {
-          next += options.batchSize;
-          await producer.send({ topic: EVENTS.alerts.topic, acks: -1, messages: load.messages.slice(i, i + options.batchSize) });
-        }
-      }),
-    );
-    const produced = performance.now();
-    await producer.disconnect();
+    const cpuBefore = options.preload ? cpuAtStable : cpuTimes();
+    const t0 = options.preload ? stableAt : performance.now();
+    const produced = preloaded ?? (await produceLoad());
     const alertsTarget = await endOffsets(admin, EVENTS.alerts.topic);
-    log('load produced', { events: load.messages.length, seconds: round((produced - t0) / 1000), topicGrowth: total(alertsTarget) - total(alertsStart) });
+    log(options.preload ? 'routing the preloaded load' : 'load produced', { events: load.messages.length, seconds: round((produced - t0) / 1000), topicGrowth: total(alertsTarget) - total(alertsStart) });
 
     const deadline = t0 + options.timeoutMs;
     let lastReport = performance.now();
@@ -250,7 +267,8 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
       await sleep(20);
     }
     const cpuAfter = cpuTimes();
-    const routerCpuSeconds = processes.reduce((sum, router) => sum + (router.cpuSeconds() ?? 0), 0);
+    // Preloaded, the routers' start (configuration replay, joining) is not part of the measurement.
+    const routerCpuSeconds = processes.reduce((sum, router) => sum + (router.cpuSeconds() ?? 0), 0) - (options.preload ? cpuSecondsAtStable : 0);
     const seconds = (doneAt - t0) / 1000;
     log('routing caught up', { seconds: round(seconds) });
 
@@ -280,7 +298,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
       routers,
       seconds: round(seconds),
       alertsPerSecond: Math.round(load.messages.length / seconds),
-      produceSeconds: round((produced - t0) / 1000),
+      produceSeconds: options.preload ? 0 : round((produced - t0) / 1000),
       notifications,
       flushes,
       routerCpuSeconds: round(routerCpuSeconds),
@@ -336,6 +354,7 @@ async function main(): Promise<void> {
         mix: probe!.kinds,
         matchingShare: round(probe!.matching / options.alerts),
         producerInFlight: options.inFlight,
+        preloaded: options.preload,
         routerCpus: options.routerCpus.length > 0 ? options.routerCpus : 'not pinned',
         runs,
         machine: { cpus: os.cpus().length, node: process.version, kafka: options.brokers.join(','), mongo: options.mongoUrl.replace(/\/[^/]*$/, '') },
