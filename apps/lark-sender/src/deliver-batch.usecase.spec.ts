@@ -1,6 +1,7 @@
+import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { DeliveryEvent, NotificationEvent, NotificationObjectConfig } from '@alertlark/contracts';
-import type { ConfigFeed, EventPublisher, TopicMessages } from '@alertlark/kafka';
+import type { DeadLetterEvent, DeliveryEvent, NotificationEvent, NotificationObjectConfig } from '@alertlark/contracts';
+import { MAX_MESSAGE_BYTES, MessageTooLargeError, type ConfigFeed, type EventPublisher, type TopicMessages } from '@alertlark/kafka';
 import { postToLark, type LarkPostResult } from '@alertlark/lark';
 import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
@@ -45,18 +46,32 @@ function entry(index: number, alertname: string, firing: number): InboxEntry {
   return { _id: notification.notificationId, partition: 0, offset: String(index), objectId: 'bot-a', receivedAt: new Date(1_000 + index), notification };
 }
 
-function setup() {
+function setup(options: { deliveriesTooLarge?: boolean } = {}) {
   const queues = new BotQueues();
+  const deadLetters: Array<{ key: string; value: DeadLetterEvent }> = [];
+  const kafka = {
+    producer: () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => {
+        for (const topic of topicMessages) for (const message of topic.messages) deadLetters.push({ key: String(message.key), value: JSON.parse(message.value!.toString()) as DeadLetterEvent });
+      },
+    }),
+  };
   queues.assign(new Set([0]));
   const progress = new PartitionProgress();
   const ledger: DeliveryLedgerEntry[] = [];
   const events: DeliveryEvent[] = [];
   const publisher = {
+    publish: async (_contract: unknown, messages: Array<{ key: string }>) => {
+      if (options.deliveriesTooLarge) throw new MessageTooLargeError('alertlark.deliveries.v1', messages[0]!.key, 5_000_000);
+    },
     publishEncoded: async (topics: readonly TopicMessages[]) => {
       for (const topic of topics) for (const message of topic.messages) events.push(JSON.parse(message.value!.toString('utf8')) as DeliveryEvent);
     },
   };
   const deliver = new DeliverBatchUseCase(
+    kafka as unknown as Kafka,
     { view: { notificationObject: () => object, isDeletedObject: () => false } } as unknown as ConfigFeed,
     publisher as unknown as EventPublisher,
     { recordMany: async (rows: DeliveryLedgerEntry[]) => void ledger.push(...rows) } as unknown as DeliveryLedgerRepository,
@@ -74,7 +89,7 @@ function setup() {
     progress.take(0, Number(queued.offset));
     queues.add(queued);
   }
-  return { deliver, queues, progress, ledger, events, entries, bot: queues.get('bot-a')! };
+  return { deliver, queues, progress, ledger, events, entries, deadLetters, bot: queues.get('bot-a')! };
 }
 
 /** The notifications a posted digest's lines speak for, read back from the card Lark got. */
@@ -144,5 +159,30 @@ describe('DeliverBatchUseCase: a digest settles only what its card shows', () =>
     await deliver.execute(bot, group7, false);
     expect(ledger.map((row) => row._id)).toEqual(['n7', 'n500', 'n501']);
     expect(queues.get('bot-a')!.entries).toHaveLength(entries.length - 3);
+  });
+});
+
+describe('DeliverBatchUseCase: dead letters that can never be written do not hold the bot', () => {
+  it('a notification too large for one Kafka message is dead-lettered cut short, with its cause and source whole', async () => {
+    const { deliver, queues, progress, deadLetters, bot } = setup();
+    const huge = bot.entries[0]!;
+    (huge.notification as NotificationEvent).alerts[0]!.annotations = [{ name: 'description', value: 'y'.repeat(MAX_MESSAGE_BYTES) }];
+    await deliver.deadLetter(bot, bot.entries.slice(0, 3), 'delivery deadline of 120000 ms passed');
+
+    expect(deadLetters.map((letter) => letter.key)).toEqual(['alertlark.notifications.v1/0/0', 'alertlark.notifications.v1/0/1', 'alertlark.notifications.v1/0/2']);
+    const [cut, whole] = deadLetters.map((letter) => letter.value);
+    expect(cut!.reason).toMatch(/^delivery deadline of 120000 ms passed \[value truncated to fit in one Kafka message; it was \d+ bytes\]$/);
+    expect({ sourceTopic: cut!.sourceTopic, partition: cut!.partition, offset: cut!.offset, key: cut!.key }).toEqual({ sourceTopic: 'alertlark.notifications.v1', partition: 0, offset: '0', key: 'bot-a' });
+    expect(Buffer.byteLength(JSON.stringify(cut))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect((JSON.parse(whole!.value) as NotificationEvent).notificationId).toBe('n1');
+    expect(queues.get('bot-a')!.entries.map((queued) => queued._id)).not.toContain('n0');
+    expect(progress.committable(0)).toBe('3');
+  });
+
+  it('a deliveries event that can never be written is given up, and the notifications still leave the queue', async () => {
+    const { deliver, queues, deadLetters, bot } = setup({ deliveriesTooLarge: true });
+    await expect(deliver.deadLetter(bot, bot.entries.slice(0, 2), 'deadline')).resolves.toBeUndefined();
+    expect(deadLetters).toHaveLength(2);
+    expect(queues.get('bot-a')!.entries.map((queued) => queued._id)).not.toEqual(expect.arrayContaining(['n0', 'n1']));
   });
 });

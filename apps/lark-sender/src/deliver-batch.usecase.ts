@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Registry, type Counter } from 'prom-client';
 import { EVENTS, isDailySummary, type DeliveryEvent, type DeliveryOutcome, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
-import { ConfigFeed, EventPublisher, ProduceBatcher } from '@alertlark/kafka';
+import type { Kafka } from 'kafkajs';
+import { ConfigFeed, EventPublisher, MessageTooLargeError, ProduceBatcher, fitDeadLetter } from '@alertlark/kafka';
 import {
   LARK_CODES,
   backoffDelayMs,
@@ -20,7 +21,7 @@ import {
 } from '@alertlark/lark';
 import { BotRateWindowRepository, DeliveryLedgerRepository } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
-import { JsonLogger, counter } from '@alertlark/service-kit';
+import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { BotQueues, type BotQueue, type InboxEntry } from './bot-queues';
 import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
@@ -34,8 +35,15 @@ type AttemptDetail = Partial<Pick<DeliveryEvent, 'httpStatus' | 'larkCode' | 'la
  * Every notification's part in every attempt is a `deliveries` event.
  */
 @Injectable()
-export class DeliverBatchUseCase {
+export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly attempts: Counter;
+  private readonly unwritable: Counter;
+  /**
+   * Dead letters go through a producer of their own: a bot's backlog dead-lettered at once is
+   * hundreds of megabytes, seconds of produce requests that every other bot's delivery events
+   * would otherwise wait behind.
+   */
+  private readonly deadLetters: EventPublisher;
   private readonly settled: Counter;
   private readonly digests: Counter;
   /**
@@ -46,6 +54,7 @@ export class DeliverBatchUseCase {
   readonly rateLimits: RateLimits;
 
   constructor(
+    @Inject(KAFKA) kafka: Kafka,
     private readonly config: ConfigFeed,
     private readonly publisher: EventPublisher,
     private readonly ledger: DeliveryLedgerRepository,
@@ -60,6 +69,8 @@ export class DeliverBatchUseCase {
     this.attempts = counter(registry, 'alertlark_sender_attempts_total', 'Requests made to Lark, by outcome', ['outcome', 'reason']);
     this.settled = counter(registry, 'alertlark_sender_notifications_total', 'Notifications finished, by outcome and reason', ['outcome', 'reason']);
     this.attemptsOut = new ProduceBatcher(publisher, { lingerMs: 2, maxPendingMessages: 1_000_000 });
+    this.deadLetters = new EventPublisher(kafka);
+    this.unwritable = counter(registry, 'alertlark_sender_unwritable_messages_total', 'Messages given up because they can never fit in a Kafka message', ['topic']);
     this.digests = counter(registry, 'alertlark_sender_digest_requests_total', 'Requests that carried a digest of several notifications');
     this.rateLimits = { perSecond: env.LARK_RATE_PER_SECOND, perMinute: env.LARK_RATE_PER_MINUTE, marginMs: env.LARK_RATE_MARGIN_MS };
   }
@@ -115,6 +126,14 @@ export class DeliverBatchUseCase {
     await this.publishAttempts(carried, attempt, 'retrying', detail, result.durationMs, digestId);
   }
 
+  async onApplicationBootstrap(): Promise<void> {
+    await this.deadLetters.connect();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.deadLetters.disconnect();
+  }
+
   /** Waits for the bot's next free slot if it comes within `maxWaitMs`; false if it does not. */
   private async awaitBudget(bot: BotQueue, maxWaitMs: number): Promise<boolean> {
     const budget = rateBudget(bot.sentAt ?? [], Date.now(), this.rateLimits);
@@ -157,27 +176,34 @@ export class DeliverBatchUseCase {
    * ledger row: a replayed notification must be sent again.
    */
   async deadLetter(bot: BotQueue, entries: InboxEntry[], reason: string): Promise<void> {
-    await this.publisher.publish(
-      EVENTS.deadLetter,
-      entries.map((entry) => ({
-        key: `${EVENTS.notifications.topic}/${entry.partition}/${entry.offset}`,
-        value: {
-          sourceTopic: EVENTS.notifications.topic,
-          partition: entry.partition,
-          offset: entry.offset,
-          key: entry.objectId,
-          value: JSON.stringify(entry.notification),
-          reason,
-          consumer: 'lark-sender',
-          at: new Date().toISOString(),
-        },
-      })),
-    );
+    const at = new Date().toISOString();
+    const letters = entries.flatMap((entry) => {
+      const key = `${EVENTS.notifications.topic}/${entry.partition}/${entry.offset}`;
+      // Cut to fit (the cause and source stay whole): an entry that can never be written would
+      // otherwise hold the bot, and its partition's commit, forever.
+      const value = fitDeadLetter(key, {
+        sourceTopic: EVENTS.notifications.topic,
+        partition: entry.partition,
+        offset: entry.offset,
+        key: entry.objectId,
+        value: JSON.stringify(entry.notification),
+        reason,
+        consumer: 'lark-sender',
+        at,
+      });
+      if (value) return [{ key, value }];
+      this.unwritable.inc({ topic: EVENTS.deadLetter.topic });
+      this.logger.event('error', 'dead-letter entry too large to write; notification given up', { objectId: bot.objectId, notificationId: entry._id, partition: entry.partition, offset: entry.offset });
+      return [];
+    });
+    await this.deadLetters.publish(EVENTS.deadLetter, letters);
     this.logger.event('error', 'notifications dead-lettered', { objectId: bot.objectId, count: entries.length, reason });
     const attempt = (entry: InboxEntry) => bot.attempts.get(entry._id) ?? 0;
-    await this.publisher.publish(
-      EVENTS.deliveries,
-      entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, Math.max(1, attempt(entry)), 'dead-lettered', { error: reason }, 0) })),
+    await this.orGiveUp(
+      this.publisher.publish(
+        EVENTS.deliveries,
+        entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, Math.max(1, attempt(entry)), 'dead-lettered', { error: reason }, 0) })),
+      ),
     );
     this.settled.inc({ outcome: 'dead-lettered', reason: 'deadline' }, entries.length);
     await this.forget(bot, entries);
@@ -240,9 +266,25 @@ export class DeliverBatchUseCase {
 
 
   private publishAttempts(entries: InboxEntry[], attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): Promise<void> {
-    return this.attemptsOut.add([
-      { contract: EVENTS.deliveries, events: entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, attempt, outcome, detail, durationMs, digestId) })) },
-    ]);
+    return this.orGiveUp(
+      this.attemptsOut.add([
+        { contract: EVENTS.deliveries, events: entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, attempt, outcome, detail, durationMs, digestId) })) },
+      ]),
+    );
+  }
+
+  /**
+   * A message that can never fit is counted, logged and given up; retrying it would stall the
+   * bot (the dispatcher retries a failed step every second). Anything else is thrown, to be retried.
+   */
+  private async orGiveUp(publish: Promise<void>): Promise<void> {
+    try {
+      await publish;
+    } catch (error) {
+      if (!(error instanceof MessageTooLargeError)) throw error;
+      this.unwritable.inc({ topic: error.topic });
+      this.logger.event('error', 'message too large to write; given up', { topic: error.topic, key: error.key, bytes: error.bytes });
+    }
   }
 
   private deliveryEvent(notification: LarkNotification, attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): DeliveryEvent {
@@ -274,12 +316,15 @@ export class DeliverBatchUseCase {
   }
 }
 
+/** What Lark (or the network) said, cut short: a delivery event stays small whatever came back. */
+const DETAIL_CHARS = 1_000;
+
 function describe(result: LarkPostResult): AttemptDetail {
-  if (result.kind === 'error') return { error: `${result.errorKind}: ${result.message}` };
+  if (result.kind === 'error') return { error: `${result.errorKind}: ${result.message}`.slice(0, DETAIL_CHARS) };
   return {
     httpStatus: result.httpStatus,
     ...(result.code !== undefined ? { larkCode: result.code } : {}),
-    ...(result.msg !== undefined ? { larkMsg: result.msg } : {}),
+    ...(result.msg !== undefined ? { larkMsg: result.msg.slice(0, DETAIL_CHARS) } : {}),
   };
 }
 
