@@ -174,7 +174,7 @@ describe('DeliverBatchUseCase: dead letters that can never be written do not hol
     expect(cut!.reason).toMatch(/^delivery deadline of 120000 ms passed \[value truncated to fit in one Kafka message; it was \d+ bytes\]$/);
     expect({ sourceTopic: cut!.sourceTopic, partition: cut!.partition, offset: cut!.offset, key: cut!.key }).toEqual({ sourceTopic: 'alertlark.notifications.v1', partition: 0, offset: '0', key: 'bot-a' });
     expect(Buffer.byteLength(JSON.stringify(cut))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
-    expect((JSON.parse(whole!.value) as NotificationEvent).notificationId).toBe('n1');
+    expect((JSON.parse(whole!.value!) as NotificationEvent).notificationId).toBe('n1');
     expect(queues.get('bot-a')!.entries.map((queued) => queued._id)).not.toContain('n0');
     expect(progress.committable(0)).toBe('3');
   });
