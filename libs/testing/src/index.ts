@@ -1,2 +1,3 @@
 export * from './processes';
 export * from './http';
+export * from './shown-counts';
