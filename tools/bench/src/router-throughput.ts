@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { EVENTS, configEventKey } from '@alertlark/contracts';
 import { EventPublisher, ensureTopics, parseBrokers } from '@alertlark/kafka';
+import { CpuQuota } from './cpu-quota';
 import { WORKSPACE_ROOT, sleep, startApp, throwIfStopping, waitFor, type ServiceProcess } from './processes';
 import { logProcessWarnings, runBench } from './bench-kit';
 import { caughtUp, committedOffsets, createRouterBenchKafka, endOffsets, log, metricSum, presetGroup, total } from './router-bench-kit';
@@ -37,6 +38,8 @@ interface Options {
    * stable: the producer then takes no CPU from routers that have a core each.
    */
   preload: boolean;
+  /** Per router, at most this percentage of one CPU (its own cgroup, ahead of other processes); undefined: no quota. */
+  routerCpuQuota: number | undefined;
   timeoutMs: number;
   logRoot: string;
 }
@@ -90,6 +93,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     inFlight: positiveInt('BENCH_IN_FLIGHT', env.BENCH_IN_FLIGHT, 8),
     routerCpus: (arg('router-cpus') ?? env.BENCH_ROUTER_CPUS ?? '').split(';').filter(Boolean),
     preload: argv.includes('--preload') || env.BENCH_PRELOAD === '1',
+    routerCpuQuota: (arg('router-cpu-quota') ?? env.BENCH_ROUTER_CPU_QUOTA) ? positiveInt('router-cpu-quota', arg('router-cpu-quota') ?? env.BENCH_ROUTER_CPU_QUOTA, 100) : undefined,
     timeoutMs: positiveInt('BENCH_TIMEOUT_S', env.BENCH_TIMEOUT_S, 3_600) * 1_000,
     logRoot: env.BENCH_LOG_DIR ?? path.join(WORKSPACE_ROOT, 'test-artifacts', 'bench'),
   };
@@ -166,6 +170,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
   const publisher = new EventPublisher(kafka);
   await publisher.connect();
   const processes: ServiceProcess[] = [];
+  const quotas: CpuQuota[] = [];
   let counter: NotificationCounter | undefined;
   try {
     const config = configEvents(shape);
@@ -220,6 +225,11 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
       }, logDir, options.routerCpus[i]);
       processes.push(router);
       running.add(router);
+      if (options.routerCpuQuota !== undefined) {
+        const quota = CpuQuota.create(`${runId}-router-${i + 1}`, options.routerCpuQuota);
+        quotas.push(quota);
+        quota.add(router.child.pid!);
+      }
     }
     // The group settled with every router in it: no rebalance pauses the measurement. Preloaded,
     // the routers route from their first assignment on, so this is t0 (to within the 20 ms poll);
@@ -314,6 +324,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
         running.delete(router);
       }),
     );
+    for (const quota of quotas) quota.remove();
     await counter?.stop().catch(() => undefined);
     await publisher
       .publish(EVENTS.config, teardownEvents(shape).map((event) => ({ key: configEventKey(event), value: event })))
@@ -355,6 +366,7 @@ async function main(): Promise<void> {
         matchingShare: round(probe!.matching / options.alerts),
         producerInFlight: options.inFlight,
         preloaded: options.preload,
+        routerCpuQuotaPercent: options.routerCpuQuota ?? 'none',
         routerCpus: options.routerCpus.length > 0 ? options.routerCpus : 'not pinned',
         runs,
         machine: { cpus: os.cpus().length, node: process.version, kafka: options.brokers.join(','), mongo: options.mongoUrl.replace(/\/[^/]*$/, '') },
