@@ -20,6 +20,12 @@ export const notificationObjectConfigSchema = z.object({
   teamId: z.string(),
   name: z.string(),
   webhookUrlEncrypted: z.string(),
+  /**
+   * `webhookKey(url)` of its webhook: the key of the webhook's rate budget and of the chatbot's
+   * notifications (`notificationKey`). The console computes it on every publication; optional
+   * because events published before it existed have none.
+   */
+  webhookKey: z.string().min(1).optional(),
   secretEncrypted: z.string().optional(),
   keywords: z.array(z.string()),
   dailyStats: dailyStatsConfigSchema.optional(),

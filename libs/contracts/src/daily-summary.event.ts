@@ -24,7 +24,8 @@ export type DailyCounts = z.infer<typeof dailyCountsSchema>;
 
 /**
  * A daily summary for lark-sender to post, on `alertlark.notifications.v1` beside the alert
- * notifications (keyed by `objectId`, so signing, keywords and the bot's rate budget apply alike).
+ * notifications (keyed by `notificationKey`, so signing, keywords and the webhook's rate budget
+ * apply alike).
  * `notificationId` is `daily/<objectId>/<date>/<HH:mm>`: however many stats processes publish it,
  * the sender's ledger posts it once.
  */

@@ -6,6 +6,7 @@ export * from './notification.event';
 export * from './delivery.event';
 export * from './dead-letter.event';
 export * from './config.event';
+export * from './notification-key';
 export * from './api.schemas';
 export * from './api.responses';
 export * from './alertmanager.schemas';

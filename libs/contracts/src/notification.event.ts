@@ -25,7 +25,8 @@ export const MAX_ALERTS_PER_NOTIFICATION = 200;
 
 /**
  * A decision to tell one notification object (a Lark chatbot) about a group of alerts, on
- * `alertlark.notifications.v1`, keyed by `objectId` so one lark-sender owns each bot.
+ * `alertlark.notifications.v1`, keyed by `notificationKey` (its webhook's key) so one lark-sender
+ * owns each webhook and its rate budget, whichever chatbots post to it.
  * `notificationId` is deterministic, so a redelivered message is recognised by the ledger.
  */
 export const notificationEventSchema = z.object({
