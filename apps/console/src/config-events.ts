@@ -1,27 +1,47 @@
-import { EVENTS, configEventKey, type ConfigEvent } from '@alertlark/contracts';
+import { EVENTS, configEventKey, webhookKey, type ConfigEvent } from '@alertlark/contracts';
 import type { EventPublisher } from '@alertlark/kafka';
 import type { InhibitionRuleRecord, NotificationObjectRecord, NotificationPolicyRecord, SilenceRecord, Team } from '@alertlark/persistence';
+import type { SecretBox } from '@alertlark/secrets';
+
+/**
+ * The key of a chatbot's webhook, from its sealed URL: computed on every publication rather than
+ * stored, so rows written before webhook keys existed get theirs from the config resync's first
+ * pass. None when the URL cannot be unsealed (sealed under another ALERTLARK_SECRET_KEY): nothing
+ * can be sent to that chatbot anyway, and one such row must not stop the others' publication.
+ */
+function webhookKeyOf(record: NotificationObjectRecord, secrets: Pick<SecretBox, 'decrypt'>): string | undefined {
+  try {
+    return webhookKey(secrets.decrypt(record.webhookUrlEncrypted));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * What the other services are told of each kind of row: the rows as the console stores them,
- * without its bookkeeping (timestamps, the API token hash). The controllers and the config resync
- * build their events here, so a republished row says exactly what its first publication said.
+ * without its bookkeeping (timestamps, the API token hash), and a chatbot with its webhook's key.
+ * The controllers and the config resync build their events here, so a republished row says
+ * exactly what its first publication said.
  */
 export const configEventOf = {
   team: (team: Team): ConfigEvent => ({ type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } }),
-  object: (record: NotificationObjectRecord): ConfigEvent => ({
-    type: 'object.upserted',
-    object: {
-      id: record._id,
-      teamId: record.teamId,
-      name: record.name,
-      webhookUrlEncrypted: record.webhookUrlEncrypted,
-      ...(record.secretEncrypted ? { secretEncrypted: record.secretEncrypted } : {}),
-      keywords: record.keywords,
-      ...(record.dailyStats ? { dailyStats: record.dailyStats } : {}),
-      ...(record.card ? { card: record.card } : {}),
-    },
-  }),
+  object: (record: NotificationObjectRecord, secrets: Pick<SecretBox, 'decrypt'>): ConfigEvent => {
+    const key = webhookKeyOf(record, secrets);
+    return {
+      type: 'object.upserted',
+      object: {
+        id: record._id,
+        teamId: record.teamId,
+        name: record.name,
+        webhookUrlEncrypted: record.webhookUrlEncrypted,
+        ...(key ? { webhookKey: key } : {}),
+        ...(record.secretEncrypted ? { secretEncrypted: record.secretEncrypted } : {}),
+        keywords: record.keywords,
+        ...(record.dailyStats ? { dailyStats: record.dailyStats } : {}),
+        ...(record.card ? { card: record.card } : {}),
+      },
+    };
+  },
   policy: (record: NotificationPolicyRecord): ConfigEvent => {
     const { _id: id, createdAt: _createdAt, updatedAt: _updatedAt, ...config } = record;
     return { type: 'policy.upserted', policy: { id, ...config } };

@@ -1,4 +1,4 @@
-import { configEventSchema, type ConfigEvent } from '@alertlark/contracts';
+import { configEventSchema, webhookKey, type ConfigEvent } from '@alertlark/contracts';
 import type { EventPublisher } from '@alertlark/kafka';
 import type {
   InhibitionRuleRepository,
@@ -10,6 +10,7 @@ import type {
   Team,
   TeamRepository,
 } from '@alertlark/persistence';
+import type { SecretBox } from '@alertlark/secrets';
 import type { JsonLogger } from '@alertlark/service-kit';
 import { configEventOf, deleteAnnounced, updateAnnounced, type DeleteAnnouncement } from './config-events';
 import { ConfigResync } from './config-resync';
@@ -40,13 +41,31 @@ const object: NotificationObjectRecord = {
   updatedAt: at('2026-11-01T00:00:00Z'),
 };
 
+const webhookUrl = 'https://open.feishu.cn/open-apis/bot/v2/hook/0b1c2d3e-4f50-6172-8394-a5b6c7d83456';
+/** Opens the one sealed URL of these rows; anything else was sealed under another key. */
+const secrets = {
+  decrypt: (sealed: string) => {
+    if (sealed !== 'sealed-url') throw new Error('Unsupported state or unable to authenticate data');
+    return webhookUrl;
+  },
+};
+
 describe('configEventOf', () => {
-  it('tells the services what they need and nothing of the console bookkeeping or the API token', () => {
-    const events = [configEventOf.team(team), configEventOf.policy(policy), configEventOf.object(object)];
+  it('tells the services what they need and nothing of the console bookkeeping, the API token or the webhook token', () => {
+    const events = [configEventOf.team(team), configEventOf.policy(policy), configEventOf.object(object, secrets)];
     for (const event of events) expect(configEventSchema.parse(event)).toEqual(event);
     expect(events[0]).toEqual({ type: 'team.upserted', team: { id: 'team_1', name: 'payments', ingestTokenHash: 'ingest-hash' } });
-    expect(JSON.stringify(events)).not.toMatch(/api-hash|createdAt|updatedAt|webhookTokenTail/);
-    expect(events[2]).toEqual({ type: 'object.upserted', object: { id: 'nobj_1', teamId: 'team_1', name: 'ops', webhookUrlEncrypted: 'sealed-url', keywords: ['alert'] } });
+    expect(JSON.stringify(events)).not.toMatch(/api-hash|createdAt|updatedAt|webhookTokenTail|0b1c2d3e/);
+    expect(events[2]).toEqual({
+      type: 'object.upserted',
+      object: { id: 'nobj_1', teamId: 'team_1', name: 'ops', webhookUrlEncrypted: 'sealed-url', webhookKey: webhookKey(webhookUrl), keywords: ['alert'] },
+    });
+  });
+
+  it('publishes a chatbot whose URL cannot be unsealed without a webhook key rather than not at all', () => {
+    const event = configEventOf.object({ ...object, webhookUrlEncrypted: 'sealed-under-another-key' }, secrets);
+    expect(configEventSchema.parse(event)).toEqual(event);
+    expect(event).toEqual({ type: 'object.upserted', object: expect.not.objectContaining({ webhookKey: expect.anything() }) });
   });
 });
 
@@ -83,6 +102,7 @@ describe('ConfigResync', () => {
       repository([]) as unknown as SilenceRepository,
       repository([]) as unknown as InhibitionRuleRepository,
       publisher as unknown as EventPublisher,
+      secrets as unknown as SecretBox,
       { event: (level: string, message: string) => logged.push(`${level} ${message}`) } as unknown as JsonLogger,
       { CONSOLE_CONFIG_RESYNC_MS: 60_000 },
     );
@@ -93,10 +113,16 @@ describe('ConfigResync', () => {
     const { resync, asked, published } = setUp({ teams: [team], policies: [policy], objects: [object] });
     expect(await resync.pass(at('2026-11-24T10:00:00Z'))).toEqual({ republished: 3, full: true });
     expect(asked).toEqual([null, null, null, null, null]);
-    expect(published).toEqual([[configEventOf.team(team), configEventOf.object(object), configEventOf.policy(policy)]]);
+    expect(published).toEqual([[configEventOf.team(team), configEventOf.object(object, secrets), configEventOf.policy(policy)]]);
     asked.length = 0;
     await resync.pass(at('2026-11-24T10:01:00Z'));
     expect(asked).toEqual(Array(5).fill(at('2026-11-24T09:59:00Z')));
+  });
+
+  it('gives every chatbot row its webhook key on the first pass, rows stored before webhook keys existed included', async () => {
+    const { resync, published } = setUp({ objects: [object] });
+    await resync.pass();
+    expect(published).toEqual([[{ type: 'object.upserted', object: expect.objectContaining({ id: 'nobj_1', webhookKey: webhookKey(webhookUrl) }) }]]);
   });
 
   it('keeps what is due when publishing fails, so the next pass sends it again', async () => {
@@ -115,7 +141,7 @@ describe('ConfigResync', () => {
     deletedSince.add(team._id);
     await resync.pass();
     expect(published).toEqual([
-      [configEventOf.team(team), configEventOf.object(object), configEventOf.policy(policy)],
+      [configEventOf.team(team), configEventOf.object(object, secrets), configEventOf.policy(policy)],
       [
         { type: 'team.deleted', teamId: 'team_1' },
         { type: 'policy.deleted', teamId: 'team_1', policyId: 'npol_1' },

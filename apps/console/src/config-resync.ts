@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { configEventKey, configEventSchema, type ConfigEvent } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { InhibitionRuleRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, TeamRepository } from '@alertlark/persistence';
+import { SecretBox } from '@alertlark/secrets';
 import { JsonLogger } from '@alertlark/service-kit';
 import { configEventOf, publishConfig, type DeleteAnnouncement } from './config-events';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
@@ -45,6 +46,7 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly silences: SilenceRepository,
     private readonly inhibitionRules: InhibitionRuleRepository,
     private readonly publisher: EventPublisher,
+    private readonly secrets: SecretBox,
     private readonly logger: JsonLogger,
     @Inject(CONSOLE_ENV) private readonly env: Pick<ConsoleEnv, 'CONSOLE_CONFIG_RESYNC_MS'>,
   ) {}
@@ -103,8 +105,8 @@ export class ConfigResync implements OnApplicationBootstrap, OnApplicationShutdo
         now: () => eventNow(this.teams.get(team._id), configEventOf.team, { type: 'team.deleted', teamId: team._id }),
       })),
       ...objects.map((object) => ({
-        event: configEventOf.object(object),
-        now: () => eventNow(this.objects.byId(object._id), configEventOf.object, { type: 'object.deleted', teamId: object.teamId, objectId: object._id }),
+        event: configEventOf.object(object, this.secrets),
+        now: () => eventNow(this.objects.byId(object._id), (row) => configEventOf.object(row, this.secrets), { type: 'object.deleted', teamId: object.teamId, objectId: object._id }),
       })),
       ...policies.map((policy) => ({
         event: configEventOf.policy(policy),

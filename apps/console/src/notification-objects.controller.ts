@@ -72,7 +72,7 @@ export class NotificationObjectsController {
       createdAt: now,
       updatedAt: now,
     });
-    await publishConfig(this.publisher, configEventOf.object(record));
+    await publishConfig(this.publisher, configEventOf.object(record, this.secrets));
     return notificationObjectView(record);
   }
 
@@ -111,7 +111,7 @@ export class NotificationObjectsController {
       unset,
     );
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    await updateAnnounced(this.publisher, configEventOf.object(record), async () => (await this.objects.byId(id)) !== null, { type: 'object.deleted', teamId: record.teamId, objectId: id });
+    await updateAnnounced(this.publisher, configEventOf.object(record, this.secrets), async () => (await this.objects.byId(id)) !== null, { type: 'object.deleted', teamId: record.teamId, objectId: id });
     return notificationObjectView(record);
   }
 
