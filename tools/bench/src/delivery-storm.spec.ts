@@ -1,8 +1,8 @@
 import { alertmanagerWebhookSchema, prometheusAlertsSchema, type DeliveryEvent, type NotificationEvent } from '@alertlark/contracts';
 import { LARK_BODY_LIMIT_BYTES } from '@alertlark/lark';
 import { bridgeCard, naiveCard, notificationFromWebhook, STORM_KEYWORD } from './storm-bridge-card';
-import { alertmanagerConfig, batches, buildStorm, durationMs, ingestWebhook, postableAlerts, stormAlertname } from './storm-load';
-import { AlertlarkTally, BridgeTally, countMessages, isAccepted, isRetryable, type EmulatorMessage } from './storm-tally';
+import { alertmanagerConfig, batches, buildStorm, durationMs, ingestWebhook, postableAlerts, stormAlertname, stormFinalCounts } from './storm-load';
+import { AlertlarkTally, BridgeTally, countMessages, isAccepted, isRetryable, seenInChat, type EmulatorMessage } from './storm-tally';
 
 const NOW = Date.parse('2026-11-24T16:00:00Z');
 
@@ -198,5 +198,44 @@ describe('delivery-storm counting', () => {
       inFlight: 0,
       lastPostDoneAt: 2_000,
     });
+  });
+});
+
+describe('what a person in the chat saw of the storm', () => {
+  const finalCounts = stormFinalCounts({ alerts: 7, alertnames: 3 });
+  const card = (title: string) => ({ msg_type: 'interactive', card: { header: { title: { tag: 'plain_text', content: title } }, elements: [] } });
+  const digest = (lines: string[]) => ({ msg_type: 'interactive', card: { header: { title: { tag: 'plain_text', content: '[DIGEST]' } }, elements: [{ tag: 'div', text: { tag: 'lark_md', content: lines.join('\n') } }] } });
+  const message = (secondsAfterLastPost: number, body: unknown, accepted = true): EmulatorMessage => ({
+    token: 't',
+    accepted,
+    code: accepted ? 0 : 11232,
+    httpStatus: 200,
+    receivedAt: new Date(NOW + secondsAfterLastPost * 1_000).toISOString(),
+    body,
+  });
+
+  it('gives each alertname its share of the storm', () => {
+    expect(finalCounts).toEqual(new Map([[stormAlertname(0), 3], [stormAlertname(1), 2], [stormAlertname(2), 2]]));
+  });
+
+  it('counts, group by group, the largest count shown in titles and digest lines, and when the last group reached its final count', () => {
+    const [a, b, c] = [...finalCounts.keys()];
+    const seen = seenInChat(
+      [
+        message(-1, card(`[FIRING:1] ${a}`)),
+        message(2, digest([`🔥 &#91;FIRING:3&#93; ${a} critical · 3 firing`, `🔥 &#91;FIRING:1&#93; ${b} info · 1 firing`])),
+        message(2.5, card(`[FIRING:2] ${c}`), false),
+        message(40, card(`[FIRING:2] ${b}`)),
+      ],
+      finalCounts,
+      NOW,
+    );
+    expect(seen).toEqual({ groupsShown: 2, groupsAtFinalCount: 2, groupsAtFinalCountInTime: 2, alertsShown: 5, lastFinalCountSeconds: null, busiestSecond: 2, busiestMinute: 4 });
+  });
+
+  it('says when the last group showed its final count, and which were too late', () => {
+    const [a, b, c] = [...finalCounts.keys()];
+    const seen = seenInChat([message(10, card(`[FIRING:3] ${a}`)), message(20, card(`[FIRING:2] ${b}`)), message(75, card(`[FIRING:2] ${c}`))], finalCounts, NOW);
+    expect(seen).toMatchObject({ groupsAtFinalCount: 3, groupsAtFinalCountInTime: 2, alertsShown: 7, lastFinalCountSeconds: 75 });
   });
 });

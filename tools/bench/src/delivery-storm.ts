@@ -17,6 +17,7 @@ import { registerEmulatorBot, setUpStormTeam, startStormFleet, type StormFleet }
 import { durationMs } from './storm-load';
 import { runAlertlarkSide, type AlertlarkSideResult } from './storm-side-alertlark';
 import { runAlertmanagerSide, type AlertmanagerSideResult } from './storm-side-alertmanager';
+import { FINAL_COUNT_WITHIN_MS } from './storm-tally';
 
 type Side = 'alertlark' | 'alertmanager';
 
@@ -64,8 +65,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     alerts: integer('BENCH_STORM_ALERTS', arg('alerts') ?? env.BENCH_STORM_ALERTS, 10_000),
     alertnames: integer('BENCH_STORM_ALERTNAMES', arg('alertnames') ?? env.BENCH_STORM_ALERTNAMES, 500),
     senders: integer('--senders', arg('senders') ?? env.BENCH_STORM_SENDERS, 1),
-    groupWait: duration('--group-wait', arg('group-wait') ?? env.BENCH_STORM_GROUP_WAIT ?? '30s'),
-    groupInterval: duration('--group-interval', arg('group-interval') ?? env.BENCH_STORM_GROUP_INTERVAL ?? '5m'),
+    // The issue's storm: a card at group wait, the group's latest count every interval.
+    groupWait: duration('--group-wait', arg('group-wait') ?? env.BENCH_STORM_GROUP_WAIT ?? '1s'),
+    groupInterval: duration('--group-interval', arg('group-interval') ?? env.BENCH_STORM_GROUP_INTERVAL ?? '5s'),
     repeatInterval: duration('BENCH_STORM_REPEAT_INTERVAL', env.BENCH_STORM_REPEAT_INTERVAL ?? '4h'),
     batchSize: integer('BENCH_STORM_BATCH', env.BENCH_STORM_BATCH, 500),
     basePort: integer('BENCH_STORM_PORT', arg('port') ?? env.BENCH_STORM_PORT, 22_100),
@@ -79,6 +81,19 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   };
   if (options.alertnames > options.alerts) throw new Error('BENCH_STORM_ALERTNAMES must not exceed BENCH_STORM_ALERTS');
   return options;
+}
+
+/** Issue 12's bar for what a person sees of the storm. */
+const STORM_TARGETS = { everyGroupAtFinalCountWithinSeconds: FINAL_COUNT_WITHIN_MS / 1000, rejections: 0, maxPerSecond: 5, maxPerMinute: 100 };
+
+function targetsMet(side: AlertlarkSideResult): Record<keyof typeof STORM_TARGETS, boolean> {
+  const seen = side.seenInChat;
+  return {
+    everyGroupAtFinalCountWithinSeconds: seen.lastFinalCountSeconds !== null && seen.lastFinalCountSeconds <= STORM_TARGETS.everyGroupAtFinalCountWithinSeconds,
+    rejections: side.rateLimitRejections + side.sizeRejections + Object.values(side.otherRejections).reduce((sum, count) => sum + count, 0) === 0,
+    maxPerSecond: seen.busiestSecond <= STORM_TARGETS.maxPerSecond,
+    maxPerMinute: seen.busiestMinute <= STORM_TARGETS.maxPerMinute,
+  };
 }
 
 let fleetToStop: StormFleet | undefined;
@@ -135,7 +150,8 @@ async function main(): Promise<void> {
       groupWait: options.groupWait,
       groupInterval: options.groupInterval,
       senders: options.senders,
-      ...(alertlark ? { alertlark } : {}),
+      targets: STORM_TARGETS,
+      ...(alertlark ? { alertlark: { ...alertlark, targetsMet: targetsMet(alertlark) } } : {}),
       ...(alertmanager ? { alertmanager } : {}),
       machine: { cpus: os.cpus().length, node: process.version, source: revision, kafka: options.brokers.join(','), logs: path.relative(WORKSPACE_ROOT, logDir) },
     });

@@ -22,6 +22,12 @@ const SEVERITIES = ['critical', 'warning', 'warning', 'info', 'info'] as const;
 
 export const stormAlertname = (index: number) => `StormAlert${String(index).padStart(4, '0')}`;
 
+/** Each alertname's firing alerts once the whole storm is in (alert `i` has alertname `i mod alertnames`). */
+export function stormFinalCounts(shape: { alerts: number; alertnames: number }): Map<string, number> {
+  const base = Math.floor(shape.alerts / shape.alertnames);
+  return new Map(Array.from({ length: shape.alertnames }, (_, index) => [stormAlertname(index), base + (index < shape.alerts % shape.alertnames ? 1 : 0)]));
+}
+
 /** Severity by alertname (as in rule files): a fifth critical, two fifths warning, two fifths info. */
 export const stormSeverity = (nameIndex: number) => SEVERITIES[nameIndex % SEVERITIES.length]!;
 

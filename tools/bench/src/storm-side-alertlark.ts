@@ -10,10 +10,10 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { EVENTS, notificationEventSchema } from '@alertlark/contracts';
 import { sleep, stopRequest, waitFor } from './processes';
 import type { StormFleet, StormSetup } from './storm-fleet';
-import { batches, buildStorm, durationMs, ingestWebhook } from './storm-load';
+import { batches, buildStorm, durationMs, ingestWebhook, stormFinalCounts } from './storm-load';
 import { requestJson } from './storm-processes';
 import { emulatorMessages, round } from './storm-side-alertmanager';
-import { AlertlarkTally, countMessages, type AlertlarkSummary, type MessageCounts } from './storm-tally';
+import { AlertlarkTally, countMessages, seenInChat, type AlertlarkSummary, type MessageCounts, type SeenInChat } from './storm-tally';
 
 export interface AlertlarkSideOptions {
   runId: string;
@@ -46,6 +46,8 @@ export interface AlertlarkSideResult extends Omit<AlertlarkSummary, 'lastFinalAt
    * out a group interval later.
    */
   routerCaughtUpSeconds: number | null;
+  /** What a person in the chat saw, group by group. */
+  seenInChat: SeenInChat;
 }
 
 /** True once each group has committed up to the ends its topic had after the storm was posted. */
@@ -124,6 +126,7 @@ export async function runAlertlarkSide(kafka: Kafka, admin: Admin, fleet: StormF
       if (answer.status !== 202) throw new Error(`ingest answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     }
     const postSeconds = (performance.now() - started) / 1_000;
+    const lastPostAt = Date.now();
     log('alertlark: storm posted', { alerts: storm.length, seconds: round(postSeconds) });
     const alertsEnds = await topicEnds(admin, EVENTS.alerts.topic);
     const routerTargets: Array<{ groupId: string; topic: string; ends: Map<number, number> }> = [{ groupId: `${options.runId}.policy-router`, topic: EVENTS.alerts.topic, ends: alertsEnds }];
@@ -177,7 +180,8 @@ export async function runAlertlarkSide(kafka: Kafka, admin: Admin, fleet: StormF
       writeFileSync(path.join(options.logDir, `lark-sender-${i + 1}.metrics.txt`), metrics);
     }
     const counts = countMessages(messages);
-    log('alertlark: done', { drained, ...summary, ...counts });
+    const seen = seenInChat(messages, stormFinalCounts(options), lastPostAt);
+    log('alertlark: done', { drained, ...summary, ...counts, seenInChat: seen });
     return {
       ...summary,
       ...counts,
@@ -188,6 +192,7 @@ export async function runAlertlarkSide(kafka: Kafka, admin: Admin, fleet: StormF
       postSeconds: round(postSeconds),
       firstNotificationSeconds: firstNotificationAt !== undefined ? round((firstNotificationAt - t0) / 1_000) : null,
       routerCaughtUpSeconds: routerCaughtUpAt !== undefined ? round((routerCaughtUpAt - t0) / 1_000) : null,
+      seenInChat: seen,
     };
   } finally {
     await Promise.allSettled(consumers.map((consumer) => consumer.disconnect()));

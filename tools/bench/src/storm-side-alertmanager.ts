@@ -8,9 +8,9 @@ import { sleep, throwIfStopping } from './processes';
 import { startAlertmanager } from './storm-alertmanager';
 import { startBridge } from './storm-bridge';
 import type { BridgeCardStyle } from './storm-bridge-card';
-import { alertmanagerConfig, batches, buildStorm, durationMs, postableAlerts, type AlertmanagerTimers } from './storm-load';
+import { alertmanagerConfig, batches, buildStorm, durationMs, postableAlerts, stormFinalCounts, type AlertmanagerTimers } from './storm-load';
 import { requestJson } from './storm-processes';
-import { countMessages, type EmulatorMessage, type MessageCounts } from './storm-tally';
+import { countMessages, seenInChat, type EmulatorMessage, type MessageCounts, type SeenInChat } from './storm-tally';
 
 export interface AlertmanagerSideOptions {
   alerts: number;
@@ -37,6 +37,8 @@ export interface AlertmanagerSideResult extends Omit<MessageCounts, 'requests'> 
   drained: boolean;
   drainSeconds: number | null;
   postSeconds: number;
+  /** What a person in the chat saw, group by group. */
+  seenInChat: SeenInChat;
 }
 
 export async function emulatorMessages(emulatorUrl: string, token: string): Promise<EmulatorMessage[]> {
@@ -69,6 +71,7 @@ export async function runAlertmanagerSide(options: AlertmanagerSideOptions): Pro
       if (answer.status !== 200) throw new Error(`alertmanager answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     }
     const postSeconds = (performance.now() - started) / 1_000;
+    const lastPostAt = Date.now();
     log('alertmanager: storm posted', { alerts: storm.length, seconds: round(postSeconds) });
 
     // Every group notified once and every post over; Alertmanager sends nothing more for a group
@@ -87,8 +90,10 @@ export async function runAlertmanagerSide(options: AlertmanagerSideOptions): Pro
     const summary = bridge.tally.summary();
     const drained = bridge.tally.isDrained(options.alertnames);
     await sleep(1_000);
-    const counts = countMessages(await emulatorMessages(options.emulatorUrl, options.botToken));
-    log('alertmanager: done', { drained, ...summary, ...counts });
+    const messages = await emulatorMessages(options.emulatorUrl, options.botToken);
+    const counts = countMessages(messages);
+    const seen = seenInChat(messages, stormFinalCounts(options), lastPostAt);
+    log('alertmanager: done', { drained, ...summary, ...counts, seenInChat: seen });
     return {
       version: alertmanager.version,
       bridge: { card: options.bridgeCard, retries: options.bridgeRetries, posts: summary.posts, retriedPosts: summary.retries, maxCardBytes: summary.maxCardBytes },
@@ -98,6 +103,7 @@ export async function runAlertmanagerSide(options: AlertmanagerSideOptions): Pro
       drained,
       drainSeconds: drained && summary.lastPostDoneAt !== undefined ? round((summary.lastPostDoneAt - t0) / 1_000) : null,
       postSeconds: round(postSeconds),
+      seenInChat: seen,
     };
   } finally {
     await alertmanager.stop();

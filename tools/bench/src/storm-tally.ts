@@ -3,6 +3,7 @@
  * delivery events, and the Alertmanager bridge's posts. See tools/bench/README.md, "delivery-storm".
  */
 import type { DeliveryEvent, NotificationEvent } from '@alertlark/contracts';
+import { busiestWindow, shownGroupCounts } from '@alertlark/testing';
 
 /** One request as the Lark emulator logged it (`GET /_emulator/messages`). */
 export interface EmulatorMessage {
@@ -43,6 +44,59 @@ export function countMessages(messages: readonly EmulatorMessage[]): MessageCoun
     else counts.otherRejections[String(message.code)] = (counts.otherRejections[String(message.code)] ?? 0) + 1;
   }
   return counts;
+}
+
+/** The issue's bar: every group's final count in the chat within this long of the last alert. */
+export const FINAL_COUNT_WITHIN_MS = 60_000;
+
+/** What a person in the chat saw of the storm, group by group (not notifications delivered). */
+export interface SeenInChat {
+  /** Groups (alertnames) any accepted card showed. */
+  groupsShown: number;
+  /** Groups shown at their final count (every alert of the group firing), at any time. */
+  groupsAtFinalCount: number;
+  /** Of those, shown at it within FINAL_COUNT_WITHIN_MS of the storm's last POST. */
+  groupsAtFinalCountInTime: number;
+  /** Sum over groups of the largest count shown: the alerts a person could count. */
+  alertsShown: number;
+  /** Seconds from the last POST until the last group showed its final count; null if one never did. */
+  lastFinalCountSeconds: number | null;
+  /** Most requests to the webhook in any second and any minute (Lark allows 5 and 100). */
+  busiestSecond: number;
+  busiestMinute: number;
+}
+
+/**
+ * What the chat showed, read off the emulator's log of the bot: `finalCounts` gives each group
+ * (alertname) its number of firing alerts once the storm is all in; the last POST was answered at
+ * `lastPostAt` (ms).
+ */
+export function seenInChat(messages: readonly EmulatorMessage[], finalCounts: ReadonlyMap<string, number>, lastPostAt: number): SeenInChat {
+  const shown = shownGroupCounts(messages);
+  let groupsAtFinalCount = 0;
+  let groupsAtFinalCountInTime = 0;
+  let alertsShown = 0;
+  let lastFinalAt: number | undefined = lastPostAt;
+  for (const [group, alertsPerGroup] of finalCounts) {
+    const seen = shown.get(group);
+    alertsShown += Math.min(seen?.firing ?? 0, alertsPerGroup);
+    if (!seen || seen.firing < alertsPerGroup) {
+      lastFinalAt = undefined;
+      continue;
+    }
+    groupsAtFinalCount++;
+    if (seen.at - lastPostAt <= FINAL_COUNT_WITHIN_MS) groupsAtFinalCountInTime++;
+    if (lastFinalAt !== undefined) lastFinalAt = Math.max(lastFinalAt, seen.at);
+  }
+  return {
+    groupsShown: [...finalCounts.keys()].filter((group) => shown.has(group)).length,
+    groupsAtFinalCount,
+    groupsAtFinalCountInTime,
+    alertsShown,
+    lastFinalCountSeconds: lastFinalAt === undefined ? null : Math.round((lastFinalAt - lastPostAt) / 10) / 100,
+    busiestSecond: busiestWindow(messages, 1_000),
+    busiestMinute: busiestWindow(messages, 60_000),
+  };
 }
 
 const FINAL_OUTCOMES = new Set<DeliveryEvent['outcome']>(['delivered', 'failed', 'dead-lettered']);
