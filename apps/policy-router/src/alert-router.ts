@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Gauge, Registry, type Counter } from 'prom-client';
-import { EVENTS, routerStateContract, type AlertEvent, type AlertHistoryEvent, type NotificationEvent } from '@alertlark/contracts';
+import { EVENTS, notificationKey, routerStateContract, type AlertEvent, type AlertHistoryEvent, type NotificationEvent } from '@alertlark/contracts';
 import { BatchConsumer, ConfigFeed, EventPublisher, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
 import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
 import { applyAlertEvent } from './apply-alert';
@@ -247,7 +247,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
         // Built by flushGroup from records that passed their contracts; flush-group.spec parses every
         // notification it makes, so they are not parsed again on the hot path (20 notifications of
         // 200 alerts every second at 1000/s).
-        if (unsent.length > 0) await this.notificationsOut.add([{ contract: EVENTS.notifications, events: unsent.map((notification) => ({ key: notification.objectId, value: notification })), valid: true }]);
+        if (unsent.length > 0) await this.notificationsOut.add([{ contract: EVENTS.notifications, events: unsent.map((notification) => ({ key: this.keyOf(notification), value: notification })), valid: true }]);
         unsent = [];
         await this.out.add([
           { contract: this.changelog, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },
@@ -260,6 +260,11 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(attempt, 6))));
       }
     }
+  }
+
+  /** Keyed by the chatbot's webhook: one partition, so one sender and one rate budget, per webhook. */
+  private keyOf(notification: NotificationEvent): string {
+    return notificationKey(notification.objectId, this.config.view.notificationObject(notification.teamId, notification.objectId));
   }
 
   /** A deleted team's alerts and groups are forgotten (checked when the configuration changed). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, type DailySummaryEvent } from '@alertlark/contracts';
+import { EVENTS, notificationKey, type DailySummaryEvent } from '@alertlark/contracts';
 import { ConfigFeed, EventPublisher } from '@alertlark/kafka';
 import { DailyStatsRepository, SummaryPostRepository } from '@alertlark/persistence';
 import { JsonLogger, counter } from '@alertlark/service-kit';
@@ -95,7 +95,9 @@ export class DailySummaryScheduler implements OnApplicationBootstrap, BeforeAppl
       counts,
       createdAt: now.toISOString(),
     };
-    await this.publisher.publish(EVENTS.notifications, [{ key: slot.objectId, value: summary }]);
+    // Keyed like the chatbot's alert notifications: its webhook's one budget covers its summaries too.
+    const key = notificationKey(slot.objectId, this.config.view.notificationObject(slot.teamId, slot.objectId));
+    await this.publisher.publish(EVENTS.notifications, [{ key, value: summary }]);
     await this.posts.record({ _id: slot.notificationId, objectId: slot.objectId, late: slot.late, postedAt: now });
     this.posted.add(slot.notificationId);
     this.published.inc({ late: String(slot.late) });
