@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isDailySummary, type LarkNotification } from '@alertlark/contracts';
+import { isDailySummary, type LarkNotification, type NotificationEvent } from '@alertlark/contracts';
 import type { QueuedNotification } from '@alertlark/lark';
 
 /** A notification taken off Kafka and not finished yet. */
@@ -8,14 +8,23 @@ export interface InboxEntry {
   partition: number;
   /** Kafka offset it was read at: the partition is committed up to the oldest unfinished one. */
   offset: string;
+  /**
+   * The bot it waits for: its Kafka key, the key of its chatbot's webhook (`notificationKey`), or
+   * its chatbot's id when it was keyed before webhook keys existed.
+   */
+  botKey: string;
   objectId: string;
   receivedAt: Date;
   notification: LarkNotification;
 }
 
-/** One chatbot's share of this replica: what waits for it and what it may send. */
+/**
+ * One bot's share of this replica: what waits for it and what it may send. A bot is a Lark
+ * webhook, which Lark limits whichever chatbot object posts to it, so its queue holds the
+ * notifications of every chatbot on the webhook, under one budget.
+ */
 export interface BotQueue {
-  objectId: string;
+  botKey: string;
   partition: number;
   /** Oldest first. */
   entries: InboxEntry[];
@@ -31,9 +40,12 @@ export interface BotQueue {
 }
 
 /**
- * The unfinished notifications of the partitions this replica owns, per chatbot, in memory (Kafka
- * keeps them: offsets are committed only up to the oldest unfinished one). Notifications are keyed by object, so a chatbot lives
- * on exactly one partition and one replica sends for it: that is what makes its rate budget hold.
+ * The unfinished notifications of the partitions this replica owns, per bot, in memory (Kafka
+ * keeps them: offsets are committed only up to the oldest unfinished one). Notifications are keyed
+ * by bot, so a bot lives on exactly one partition and one replica sends for it: that is what makes
+ * its rate budget hold fleet-wide. A queue is known by its partition and bot key (`queueId`): a
+ * notification replayed from the dead-letter topic comes back on its partition keyed by its
+ * chatbot, and must not join a queue that another partition's assignment owns.
  */
 @Injectable()
 export class BotQueues {
@@ -55,23 +67,24 @@ export class BotQueues {
    */
   assign(partitions: ReadonlySet<number>): void {
     this.owned = partitions;
-    for (const [objectId, bot] of this.bots) if (!partitions.has(bot.partition)) this.bots.delete(objectId);
-    for (const [objectId, idle] of this.idleSentAt) if (!partitions.has(idle.partition)) this.idleSentAt.delete(objectId);
+    for (const [id, bot] of this.bots) if (!partitions.has(bot.partition)) this.bots.delete(id);
+    for (const [id, idle] of this.idleSentAt) if (!partitions.has(idle.partition)) this.idleSentAt.delete(id);
   }
 
   owns(partition: number): boolean {
     return this.owned.has(partition);
   }
 
-  /** Queues a notification for its chatbot; one already queued (a redelivery) is ignored. */
+  /** Queues a notification for its bot; one already queued (a redelivery) is ignored. */
   add(entry: InboxEntry): void {
     if (!this.owned.has(entry.partition)) return;
-    let bot = this.bots.get(entry.objectId);
+    const id = queueId(entry);
+    let bot = this.bots.get(id);
     if (!bot) {
-      const idle = this.idleSentAt.get(entry.objectId);
-      this.idleSentAt.delete(entry.objectId);
-      bot = { objectId: entry.objectId, partition: entry.partition, entries: [], sentAt: idle?.sentAt, pausedUntil: 0, failures: 0, attempts: new Map(), inFlight: false };
-      this.bots.set(entry.objectId, bot);
+      const idle = this.idleSentAt.get(id);
+      this.idleSentAt.delete(id);
+      bot = { botKey: entry.botKey, partition: entry.partition, entries: [], sentAt: idle?.sentAt, pausedUntil: 0, failures: 0, attempts: new Map(), inFlight: false };
+      this.bots.set(id, bot);
     }
     if (bot.entries.some((queued) => queued._id === entry._id)) return;
     bot.entries.push(entry);
@@ -79,8 +92,8 @@ export class BotQueues {
   }
 
   /** Takes finished notifications off their bot's queue; a bot left with nothing is forgotten. */
-  remove(objectId: string, notificationIds: readonly string[]): void {
-    const bot = this.bots.get(objectId);
+  remove(queue: Pick<BotQueue, 'partition' | 'botKey'>, notificationIds: readonly string[]): void {
+    const bot = this.bots.get(queueId(queue));
     if (!bot) return;
     const done = new Set(notificationIds);
     bot.entries = bot.entries.filter((entry) => !done.has(entry._id));
@@ -90,12 +103,12 @@ export class BotQueues {
 
   /** Whether a request for this bot may start now. */
   canSend(bot: BotQueue): boolean {
-    return !bot.inFlight && !this.sending.has(bot.objectId) && this.owned.has(bot.partition);
+    return !bot.inFlight && !this.sending.has(queueId(bot)) && this.owned.has(bot.partition);
   }
 
   begin(bot: BotQueue): void {
     bot.inFlight = true;
-    this.sending.add(bot.objectId);
+    this.sending.add(queueId(bot));
   }
 
   /**
@@ -104,8 +117,8 @@ export class BotQueues {
    */
   settle(bot: BotQueue): void {
     bot.inFlight = false;
-    this.sending.delete(bot.objectId);
-    const current = this.bots.get(bot.objectId);
+    this.sending.delete(queueId(bot));
+    const current = this.bots.get(queueId(bot));
     if (current && current !== bot && bot.sentAt) {
       current.sentAt = [...new Set([...(current.sentAt ?? []), ...bot.sentAt])].sort((a, b) => a - b);
     }
@@ -114,16 +127,16 @@ export class BotQueues {
 
   /** Drops an empty bot's queue, keeping its request instants while it still owns the partition. */
   private forget(bot: BotQueue): void {
-    this.bots.delete(bot.objectId);
+    this.bots.delete(queueId(bot));
     if (bot.sentAt && bot.sentAt.length > 0 && this.owned.has(bot.partition)) {
       // Only the last minute matters; older instants can never count again.
       const recent = bot.sentAt.filter((at) => at > Date.now() - 120_000);
-      if (recent.length > 0) this.idleSentAt.set(bot.objectId, { partition: bot.partition, sentAt: recent });
+      if (recent.length > 0) this.idleSentAt.set(queueId(bot), { partition: bot.partition, sentAt: recent });
     }
   }
 
-  get(objectId: string): BotQueue | undefined {
-    return this.bots.get(objectId);
+  get(partition: number, botKey: string): BotQueue | undefined {
+    return this.bots.get(queueId({ partition, botKey }));
   }
 
   all(): BotQueue[] {
@@ -137,10 +150,24 @@ export class BotQueues {
   }
 }
 
-export function queuedOf(bot: BotQueue): QueuedNotification[] {
-  return bot.entries.map(({ _id, receivedAt, notification }) => {
+function queueId(queue: Pick<BotQueue, 'partition' | 'botKey'>): string {
+  return `${queue.partition}/${queue.botKey}`;
+}
+
+/**
+ * An alert group as one chatbot's: chatbots on one webhook may be notified by one policy, of the
+ * same groups, and each is told of them as if it had the webhook to itself (its cards, its digest
+ * lines), so no notification speaks for another chatbot's.
+ */
+export function chatbotGroupKey(notification: NotificationEvent): string {
+  return `${notification.objectId}\n${notification.groupKey}`;
+}
+
+/** What `planDispatch` needs to know of each entry, oldest first. */
+export function queuedOf(entries: readonly InboxEntry[]): QueuedNotification[] {
+  return entries.map(({ _id, receivedAt, notification }) => {
     if (isDailySummary(notification)) return { notificationId: _id, receivedAt: receivedAt.getTime() };
     const resolved = notification.totals?.resolved ?? notification.alerts.filter((alert) => alert.status === 'resolved').length;
-    return { notificationId: _id, receivedAt: receivedAt.getTime(), groupKey: notification.groupKey, replaceable: notification.status === 'firing' && resolved === 0 };
+    return { notificationId: _id, receivedAt: receivedAt.getTime(), groupKey: chatbotGroupKey(notification), replaceable: notification.status === 'firing' && resolved === 0 };
   });
 }

@@ -43,10 +43,16 @@ function entry(index: number, alertname: string, firing: number): InboxEntry {
     totals: { firing, resolved: 0 },
     createdAt: '2024-05-01T10:00:00Z',
   };
-  return { _id: notification.notificationId, partition: 0, offset: String(index), objectId: 'bot-a', receivedAt: new Date(1_000 + index), notification };
+  return { _id: notification.notificationId, partition: 0, offset: String(index), botKey: 'bot-a', objectId: 'bot-a', receivedAt: new Date(1_000 + index), notification };
 }
 
-function setup(options: { deliveriesTooLarge?: boolean } = {}) {
+/**
+ * A sender with one bot queued: a storm's 500 groups of chatbot bot-a, group 7 with three
+ * notifications (the last its newest count), unless `entries` says what; `objects` are the chatbots
+ * it knows, `deleted` those it knows were deleted.
+ */
+function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; objects?: NotificationObjectConfig[]; deleted?: string[] } = {}) {
+  const objects = new Map((options.objects ?? [object]).map((config) => [config.id, config]));
   const queues = new BotQueues();
   const deadLetters: Array<{ key: string; value: DeadLetterEvent }> = [];
   const kafka = {
@@ -72,7 +78,7 @@ function setup(options: { deliveriesTooLarge?: boolean } = {}) {
   };
   const deliver = new DeliverBatchUseCase(
     kafka as unknown as Kafka,
-    { view: { notificationObject: () => object, isDeletedObject: () => false } } as unknown as ConfigFeed,
+    { view: { notificationObject: (_teamId: string, id: string) => objects.get(id), isDeletedObject: (id: string) => options.deleted?.includes(id) ?? false } } as unknown as ConfigFeed,
     publisher as unknown as EventPublisher,
     { recordMany: async (rows: DeliveryLedgerEntry[]) => void ledger.push(...rows) } as unknown as DeliveryLedgerRepository,
     progress,
@@ -83,13 +89,12 @@ function setup(options: { deliveriesTooLarge?: boolean } = {}) {
     { LARK_RATE_PER_SECOND: 5, LARK_RATE_PER_MINUTE: 100, LARK_RATE_MARGIN_MS: 250, LARK_REQUEST_TIMEOUT_MS: 5_000, ALERTLARK_CONSOLE_URL: 'http://console' } as LarkSenderEnv,
     new Registry(),
   );
-  /** A storm's queue: 500 groups, group 7 with three notifications (the last its newest count). */
-  const entries = [...Array.from({ length: 500 }, (_, i) => entry(i, `Alert${i}${'x'.repeat(40)}`, i + 1)), entry(500, `Alert7${'x'.repeat(40)}`, 70), entry(501, `Alert7${'x'.repeat(40)}`, 77)];
+  const entries = options.entries ?? [...Array.from({ length: 500 }, (_, i) => entry(i, `Alert${i}${'x'.repeat(40)}`, i + 1)), entry(500, `Alert7${'x'.repeat(40)}`, 70), entry(501, `Alert7${'x'.repeat(40)}`, 77)];
   for (const queued of entries) {
     progress.take(0, Number(queued.offset));
     queues.add(queued);
   }
-  return { deliver, queues, progress, ledger, events, entries, deadLetters, bot: queues.get('bot-a')! };
+  return { deliver, queues, progress, ledger, events, entries, deadLetters, bot: queues.get(0, entries[0]!.botKey)! };
 }
 
 /** The notifications a posted digest's lines speak for, read back from the card Lark got. */
@@ -105,7 +110,7 @@ describe('DeliverBatchUseCase: a digest settles only what its card shows', () =>
   it('delivered: the shown groups\' notifications are settled, the rest stay queued and untried', async () => {
     const { deliver, queues, progress, ledger, events, entries, bot } = setup();
     post.mockResolvedValue(answer('ok'));
-    await deliver.execute(bot, [...bot.entries], true);
+    await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), true);
 
     const listed = listedGroups();
     expect(listed.size).toBeGreaterThan(50);
@@ -117,7 +122,7 @@ describe('DeliverBatchUseCase: a digest settles only what its card shows', () =>
     expect(events.every((event) => event.outcome === 'delivered' && event.digestId !== undefined)).toBe(true);
     // The newest groups go first: group 7 (its newest notification last in the queue) with all three.
     expect(ids(ledger)).toEqual(expect.arrayContaining(['n7', 'n500', 'n501']));
-    const left = queues.get('bot-a')!.entries;
+    const left = queues.get(0, 'bot-a')!.entries;
     expect(left.length).toBe(entries.length - shown.length);
     expect(left.every((queued) => !bot.attempts.has(queued._id))).toBe(true);
     // The partition commits up to the oldest notification still queued.
@@ -128,8 +133,8 @@ describe('DeliverBatchUseCase: a digest settles only what its card shows', () =>
     const { deliver, queues, ledger, entries, bot } = setup();
     post.mockResolvedValue(answer('ok'));
     const listed: string[] = [];
-    while (queues.get('bot-a')) {
-      await deliver.execute(bot, [...bot.entries], true);
+    while (queues.get(0, 'bot-a')) {
+      await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), true);
       listed.push(...listedGroups());
     }
     expect(post.mock.calls.length).toBeGreaterThan(1);
@@ -143,9 +148,9 @@ describe('DeliverBatchUseCase: a digest settles only what its card shows', () =>
   it('retried: only the shown notifications count an attempt and get a retrying event', async () => {
     const { deliver, queues, events, entries, bot } = setup();
     post.mockResolvedValue(answer('transient'));
-    await deliver.execute(bot, [...bot.entries], true);
+    await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), true);
 
-    expect(queues.get('bot-a')!.entries).toHaveLength(entries.length);
+    expect(queues.get(0, 'bot-a')!.entries).toHaveLength(entries.length);
     expect(events.length).toBeGreaterThan(50);
     expect(events.length).toBeLessThan(entries.length);
     expect(events.every((event) => event.outcome === 'retrying' && event.attempt === 1)).toBe(true);
@@ -156,9 +161,9 @@ describe('DeliverBatchUseCase: a digest settles only what its card shows', () =>
     const { deliver, queues, ledger, entries, bot } = setup();
     post.mockResolvedValue(answer('ok'));
     const group7 = entries.filter((queued) => (queued.notification as NotificationEvent).groupKey.includes('Alert7x'));
-    await deliver.execute(bot, group7, false);
+    await deliver.execute(bot, group7, await deliver.chatbotsOf(bot), false);
     expect(ledger.map((row) => row._id)).toEqual(['n7', 'n500', 'n501']);
-    expect(queues.get('bot-a')!.entries).toHaveLength(entries.length - 3);
+    expect(queues.get(0, 'bot-a')!.entries).toHaveLength(entries.length - 3);
   });
 });
 
@@ -175,7 +180,7 @@ describe('DeliverBatchUseCase: dead letters that can never be written do not hol
     expect({ sourceTopic: cut!.sourceTopic, partition: cut!.partition, offset: cut!.offset, key: cut!.key }).toEqual({ sourceTopic: 'alertlark.notifications.v1', partition: 0, offset: '0', key: 'bot-a' });
     expect(Buffer.byteLength(JSON.stringify(cut))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     expect((JSON.parse(whole!.value!) as NotificationEvent).notificationId).toBe('n1');
-    expect(queues.get('bot-a')!.entries.map((queued) => queued._id)).not.toContain('n0');
+    expect(queues.get(0, 'bot-a')!.entries.map((queued) => queued._id)).not.toContain('n0');
     expect(progress.committable(0)).toBe('3');
   });
 
@@ -183,6 +188,66 @@ describe('DeliverBatchUseCase: dead letters that can never be written do not hol
     const { deliver, queues, deadLetters, bot } = setup({ deliveriesTooLarge: true });
     await expect(deliver.deadLetter(bot, bot.entries.slice(0, 2), 'deadline')).resolves.toBeUndefined();
     expect(deadLetters).toHaveLength(2);
-    expect(queues.get('bot-a')!.entries.map((queued) => queued._id)).not.toEqual(expect.arrayContaining(['n0', 'n1']));
+    expect(queues.get(0, 'bot-a')!.entries.map((queued) => queued._id)).not.toEqual(expect.arrayContaining(['n0', 'n1']));
+  });
+});
+
+describe('DeliverBatchUseCase: chatbots sharing a webhook', () => {
+  beforeEach(() => post.mockReset());
+
+  const webhook = 'https://open.feishu.cn/open-apis/bot/v2/hook/shared';
+  const ops: NotificationObjectConfig = { id: 'nobj_ops', teamId: 't1', name: 'ops', webhookUrlEncrypted: webhook, keywords: ['alert', 'ops'] };
+  const db: NotificationObjectConfig = { id: 'nobj_db', teamId: 't1', name: 'db', webhookUrlEncrypted: webhook, keywords: ['alert', 'db'] };
+  /** Notification `index` of chatbot `objectId`, in the queue of the shared webhook; one policy notifies both. */
+  const of = (index: number, objectId: string, alertname: string, firing: number): InboxEntry => {
+    const queued = entry(index, alertname, firing);
+    const notification = { ...(queued.notification as NotificationEvent), objectId };
+    return { ...queued, botKey: 'wh_shared', objectId, notification };
+  };
+
+  it('a digest of both: one line per chatbot\'s group, posted as the newest\'s chatbot with the keywords of both, each notification settled as its own chatbot\'s', async () => {
+    const queued = [of(0, 'nobj_ops', 'DiskFull', 3), of(1, 'nobj_db', 'DiskFull', 3), of(2, 'nobj_db', 'SlowQuery', 1)];
+    const { deliver, queues, ledger, events, bot } = setup({ entries: queued, objects: [ops, db] });
+    post.mockResolvedValue(answer('ok'));
+    await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), true);
+
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(post.mock.calls[0]![0]).toBe(webhook);
+    const card = JSON.stringify(post.mock.calls[0]![1]);
+    expect(card).toContain('Keywords: alert, db, ops');
+    expect(card).toContain('Alertlark · db');
+    // Each chatbot's DiskFull group has a line of its own: neither speaks for the other's.
+    expect(card.match(/DiskFull/g)).toHaveLength(2);
+    expect(ledger.map((row) => [row._id, row.objectId])).toEqual([
+      ['n0', 'nobj_ops'],
+      ['n1', 'nobj_db'],
+      ['n2', 'nobj_db'],
+    ]);
+    expect(events.map((event) => [event.notificationId, event.objectId, event.outcome])).toEqual([
+      ['n0', 'nobj_ops', 'delivered'],
+      ['n1', 'nobj_db', 'delivered'],
+      ['n2', 'nobj_db', 'delivered'],
+    ]);
+    expect(queues.get(0, 'wh_shared')).toBeUndefined();
+  });
+
+  it('a single card is its own chatbot\'s', async () => {
+    const { deliver, bot } = setup({ entries: [of(0, 'nobj_ops', 'DiskFull', 3), of(1, 'nobj_db', 'SlowQuery', 1)], objects: [ops, db] });
+    post.mockResolvedValue(answer('ok'));
+    await deliver.execute(bot, [bot.entries[1]!], await deliver.chatbotsOf(bot), false);
+    const card = JSON.stringify(post.mock.calls[0]![1]);
+    expect(card).toContain('SlowQuery');
+    expect(card).toContain('Alertlark · db');
+    expect(card).not.toContain('ops');
+  });
+
+  it('fails a deleted chatbot\'s notifications for good, keeps an unknown one\'s waiting, and sends the others', async () => {
+    const queued = [of(0, 'nobj_gone', 'A', 1), of(1, 'nobj_later', 'B', 1), of(2, 'nobj_ops', 'C', 1)];
+    const { deliver, ledger, events, bot } = setup({ entries: queued, objects: [ops], deleted: ['nobj_gone'] });
+    const chatbots = await deliver.chatbotsOf(bot);
+    expect([...chatbots.keys()]).toEqual(['nobj_ops']);
+    expect(ledger).toEqual([expect.objectContaining({ _id: 'n0', objectId: 'nobj_gone', outcome: 'failed' })]);
+    expect(events).toEqual([expect.objectContaining({ notificationId: 'n0', outcome: 'failed', error: 'notification object was deleted' })]);
+    expect(bot.entries.map((queued) => queued._id)).toEqual(['n1', 'n2']);
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, isDailySummary, type DeliveryEvent, type DeliveryOutcome, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
+import { EVENTS, isDailySummary, webhookKey, type DeliveryEvent, type DeliveryOutcome, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
 import type { Kafka } from 'kafkajs';
 import { ConfigFeed, EventPublisher, MessageTooLargeError, ProduceBatcher, fitDeadLetter } from '@alertlark/kafka';
 import {
@@ -15,6 +15,7 @@ import {
   renderDigestCard,
   notificationAlertCounts,
   signedBody,
+  type CardTarget,
   type LarkCardMessage,
   type LarkPostResult,
   type RateLimits,
@@ -25,14 +26,16 @@ import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { BotQueues, type BotQueue, type InboxEntry } from './bot-queues';
 import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
+import { asChatbotGroup, digestSender, type Chatbot } from './webhook-request';
 
 type AttemptDetail = Partial<Pick<DeliveryEvent, 'httpStatus' | 'larkCode' | 'larkMsg' | 'error'>>;
 
 /**
- * One request to a chatbot carrying one notification, or a digest of several, and what follows
- * from Lark's answer: delivered or failed for good (ledger, audit, off the queue), or retried
- * later with backoff (the notifications stay queued and may be merged into a digest next time).
- * Every notification's part in every attempt is a `deliveries` event.
+ * One request to a bot (a webhook) carrying one notification, or a digest of several, of any of
+ * the chatbots posting to it, and what follows from Lark's answer: delivered or failed for good
+ * (ledger, audit, off the queue), or retried later with backoff (the notifications stay queued and
+ * may be merged into a digest next time). Every notification's part in every attempt is a
+ * `deliveries` event of its own chatbot.
  */
 @Injectable()
 export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -76,29 +79,42 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
   }
 
   /**
-   * Sends `entries` (all of one bot, oldest first) as one request: a digest card of them, or a card
-   * of the last, which supersedes the others (see planDispatch). It settles the notifications its
-   * card speaks for: all of them, except those whose groups a digest had no room to list, which stay
-   * queued and untried for the next digest.
+   * The chatbots of the bot's queued notifications, as they post now. The notifications of a
+   * deleted chatbot, or of one whose webhook cannot be unsealed, fail for good here; those of a
+   * chatbot not known yet wait (the router and this sender follow the config topic separately, so
+   * a notification may arrive a moment before its chatbot; the deadline sweep ends the wait).
    */
-  async execute(bot: BotQueue, entries: InboxEntry[], digest: boolean): Promise<void> {
-    const first = entries[0]!.notification;
-    const object = this.config.view.notificationObject(first.teamId, bot.objectId);
-    if (!object) {
-      // The router and this sender follow the config topic separately: a notification may arrive a
-      // moment before its chatbot. A deleted chatbot is final; an unknown one waits (the deadline sweep ends that).
-      if (this.config.view.isDeletedObject(bot.objectId)) await this.settle(bot, entries, 'failed', 'object-deleted', 1, { error: 'notification object was deleted' }, 0);
-      else bot.pausedUntil = Date.now() + 250;
-      return;
+  async chatbotsOf(bot: BotQueue): Promise<Map<string, Chatbot>> {
+    const chatbots = new Map<string, Chatbot>();
+    const failed = new Map<string, { reason: string; error: string }>();
+    for (const { objectId, notification } of bot.entries) {
+      if (chatbots.has(objectId) || failed.has(objectId)) continue;
+      const object = this.config.view.notificationObject(notification.teamId, objectId);
+      if (!object) {
+        if (this.config.view.isDeletedObject(objectId)) failed.set(objectId, { reason: 'object-deleted', error: 'notification object was deleted' });
+        continue;
+      }
+      const sealed = this.unseal(object);
+      if ('error' in sealed) failed.set(objectId, { reason: 'unseal-failed', error: sealed.error });
+      else chatbots.set(objectId, { config: object, ...sealed, webhookKey: webhookKey(sealed.webhookUrl) });
     }
-    const sealed = this.unseal(object);
-    if ('error' in sealed) {
-      await this.settle(bot, entries, 'failed', 'unseal-failed', 1, { error: sealed.error }, 0);
-      return;
+    for (const [objectId, { reason, error }] of failed) {
+      await this.settle(bot, bot.entries.filter((entry) => entry.objectId === objectId), 'failed', reason, 1, { error }, 0);
     }
-    const { webhookUrl, secret } = sealed;
+    return chatbots;
+  }
+
+  /**
+   * Sends `entries` (of one bot, oldest first, their chatbots in `chatbots`, all posting to one
+   * webhook: `requestEntries`) as one request: a digest card of them, or a card of the last, which
+   * supersedes the others (see planDispatch; they are all of its chatbot's group). It settles the
+   * notifications its card speaks for: all of them, except those whose groups a digest had no room
+   * to list, which stay queued and untried for the next digest.
+   */
+  async execute(bot: BotQueue, entries: InboxEntry[], chatbots: ReadonlyMap<string, Chatbot>, digest: boolean): Promise<void> {
     const digestId = digest ? `dg_${randomUUID()}` : undefined;
-    const { message, carried } = this.render(object, entries, digestId);
+    const { chatbot, message, carried } = this.render(entries, chatbots, digestId);
+    const { webhookUrl, secret } = chatbot;
     const attempt = Math.max(...carried.map((entry) => (bot.attempts.get(entry._id) ?? 0) + 1));
     for (const entry of carried) bot.attempts.set(entry._id, (bot.attempts.get(entry._id) ?? 0) + 1);
 
@@ -117,7 +133,7 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     }
     if (!result.retryable) {
       bot.failures = 0;
-      this.logger.event('warn', 'Lark refused a card for good', { objectId: bot.objectId, reason: result.reason, ...detail });
+      this.logger.event('warn', 'Lark refused a card for good', { botKey: bot.botKey, objectId: chatbot.config.id, reason: result.reason, ...detail });
       await this.settle(bot, carried, 'failed', result.reason, attempt, detail, result.durationMs, digestId);
       return;
     }
@@ -158,7 +174,7 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     bot.sentAt = pruneSentAt([...(bot.sentAt ?? []), provisional], provisional, this.rateLimits);
     // A failed save costs margin only: the card must not be held back, nor sent twice, for it.
     const save = (instants: number[]) =>
-      this.rateWindows.save(bot.objectId, instants).catch((error: unknown) => this.logger.event('warn', 'could not save the bot\'s request instants', { objectId: bot.objectId, error: String(error) }));
+      this.rateWindows.save(bot.botKey, instants).catch((error: unknown) => this.logger.event('warn', 'could not save the bot\'s request instants', { botKey: bot.botKey, error: String(error) }));
     const saved = save([...bot.sentAt]);
     // Signed per request: the timestamp must be within an hour of Lark's clock when it arrives.
     const result = await postToLark(webhookUrl, signedBody(message, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
@@ -193,11 +209,11 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
       });
       if (value) return [{ key, value }];
       this.unwritable.inc({ topic: EVENTS.deadLetter.topic });
-      this.logger.event('error', 'dead-letter entry too large to write; notification given up', { objectId: bot.objectId, notificationId: entry._id, partition: entry.partition, offset: entry.offset });
+      this.logger.event('error', 'dead-letter entry too large to write; notification given up', { botKey: bot.botKey, notificationId: entry._id, partition: entry.partition, offset: entry.offset });
       return [];
     });
     await this.deadLetters.publish(EVENTS.deadLetter, letters);
-    this.logger.event('error', 'notifications dead-lettered', { objectId: bot.objectId, count: entries.length, reason });
+    this.logger.event('error', 'notifications dead-lettered', { botKey: bot.botKey, count: entries.length, reason });
     const attempt = (entry: InboxEntry) => bot.attempts.get(entry._id) ?? 0;
     await this.orGiveUp(
       this.publisher.publish(
@@ -209,25 +225,31 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     await this.forget(bot, entries);
   }
 
-  /** The card for `entries`, and those of them it speaks for. */
-  private render(object: NotificationObjectConfig, entries: InboxEntry[], digestId: string | undefined): { message: LarkCardMessage; carried: InboxEntry[] } {
-    const target = { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) };
+  /**
+   * The card for `entries`, the chatbot it is posted and signed as, and the entries it speaks for.
+   * A single card is its own chatbot's; a digest is `digestSender`'s, each chatbot's groups lines
+   * of their own.
+   */
+  private render(entries: InboxEntry[], chatbots: ReadonlyMap<string, Chatbot>, digestId: string | undefined): { chatbot: Chatbot; message: LarkCardMessage; carried: InboxEntry[] } {
     const consoleUrl = this.env.ALERTLARK_CONSOLE_URL;
     if (digestId) {
-      const notifications = entries.map((entry) => entry.notification);
+      const { chatbot, target } = digestSender(entries, chatbots);
+      const notifications = entries.map((entry) => asChatbotGroup(entry.notification));
       const digest = renderDigestCard(notifications, target, { consoleUrl: `${consoleUrl}/deliveries?digestId=${encodeURIComponent(digestId)}` });
       const shown = new Set(digest.shownNotificationIds);
       // No room for a single line (the card alone near Lark's limit, which no valid chatbot comes
       // close to): it speaks for them all, so Lark's answer settles them instead of the bot
       // sending an empty digest forever.
-      if (shown.size === 0) return { message: digest.message, carried: entries };
-      return { message: digest.message, carried: entries.filter((entry) => shown.has(entry._id)) };
+      if (shown.size === 0) return { chatbot, message: digest.message, carried: entries };
+      return { chatbot, message: digest.message, carried: entries.filter((entry) => shown.has(entry._id)) };
     }
     const notification = entries[entries.length - 1]!.notification;
+    const chatbot = chatbots.get(notification.objectId)!;
+    const target = cardTarget(chatbot.config);
     if (isDailySummary(notification)) {
-      return { message: renderDailySummaryCard(notification, target, { consoleUrl: `${consoleUrl}/stats?objectId=${encodeURIComponent(notification.objectId)}` }), carried: entries };
+      return { chatbot, message: renderDailySummaryCard(notification, target, { consoleUrl: `${consoleUrl}/stats?objectId=${encodeURIComponent(notification.objectId)}` }), carried: entries };
     }
-    return { message: renderAlertCard(notification, target, { consoleUrl: `${consoleUrl}/alerts?group=${encodeURIComponent(notification.groupKey)}` }), carried: entries };
+    return { chatbot, message: renderAlertCard(notification, target, { consoleUrl: `${consoleUrl}/alerts?group=${encodeURIComponent(notification.groupKey)}` }), carried: entries };
   }
 
   /** Ledger first: if publishing the audit events then fails, a redelivery finds the card already sent. */
@@ -260,7 +282,7 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
 
   /** Off the queue, and finished for the partition's commit. */
   private async forget(bot: BotQueue, entries: InboxEntry[]): Promise<void> {
-    this.queues.remove(bot.objectId, entries.map((entry) => entry._id));
+    this.queues.remove(bot, entries.map((entry) => entry._id));
     for (const entry of entries) this.progress.finish(entry.partition, Number(entry.offset));
   }
 
@@ -314,6 +336,10 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
       return { error: `cannot unseal the webhook of ${object.id} (is ALERTLARK_SECRET_KEY the console's?): ${String(error)}` };
     }
   }
+}
+
+function cardTarget(object: NotificationObjectConfig): CardTarget {
+  return { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) };
 }
 
 /** What Lark (or the network) said, cut short: a delivery event stays small whatever came back. */

@@ -6,12 +6,13 @@ import { JsonLogger } from '@alertlark/service-kit';
 import { BotQueues, queuedOf, type BotQueue } from './bot-queues';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
 import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
+import { requestEntries } from './webhook-request';
 
 /**
- * Drives every chatbot this replica owns: one request in flight per bot, each planned against the
- * bot's rate budget (one card each while it can carry the backlog, else a digest), and
- * notifications past their delivery deadline dead-lettered. Bots wait on Lark, not on this CPU, so
- * many go at once.
+ * Drives every bot (webhook) this replica owns: one request in flight per bot, each planned against
+ * the bot's rate budget (one card each while it can carry the backlog, else a digest), whichever
+ * chatbots its notifications are for, and notifications past their delivery deadline
+ * dead-lettered. Bots wait on Lark, not on this CPU, so many go at once.
  */
 @Injectable()
 export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -79,7 +80,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       .catch((error: unknown) => {
         // MongoDB or Kafka unavailable: the notifications stay queued; try this bot again shortly.
         bot.pausedUntil = Date.now() + 1_000;
-        this.logger.event('error', 'delivery step failed; retrying', { objectId: bot.objectId, error: String(error) });
+        this.logger.event('error', 'delivery step failed; retrying', { botKey: bot.botKey, error: String(error) });
       })
       .finally(() => {
         this.queues.settle(bot);
@@ -89,7 +90,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async serve(bot: BotQueue): Promise<void> {
-    bot.sentAt ??= await this.rateWindows.get(bot.objectId);
+    bot.sentAt ??= await this.rateWindows.get(bot.botKey);
     const now = Date.now();
     const deadline = this.env.LARK_DELIVERY_DEADLINE_MS;
     const expired = bot.entries.filter((entry) => now - entry.receivedAt.getTime() >= deadline);
@@ -98,13 +99,21 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       const reason = tried ? `delivery deadline of ${deadline} ms passed; Lark kept failing` : `delivery deadline of ${deadline} ms passed before a request could be made (chatbot unknown to this sender?)`;
       await this.deliver.deadLetter(bot, expired, reason);
     }
-    const plan = planDispatch(queuedOf(bot), bot.sentAt, now, { digestAfterMs: this.env.LARK_DIGEST_AFTER_MS, limits: this.deliver.rateLimits });
+    const chatbots = await this.deliver.chatbotsOf(bot);
+    const sendable = requestEntries(bot.entries, chatbots);
+    if (sendable.length === 0) {
+      // Only notifications of chatbots this sender has not heard of yet: look again shortly.
+      if (bot.entries.length > 0) bot.pausedUntil = Date.now() + 250;
+      return;
+    }
+    const plan = planDispatch(queuedOf(sendable), bot.sentAt, now, { digestAfterMs: this.env.LARK_DIGEST_AFTER_MS, limits: this.deliver.rateLimits });
     if (plan.kind === 'wait') bot.pausedUntil = plan.until;
     if (plan.kind !== 'send') return;
     const chosen = new Set(plan.notificationIds);
     await this.deliver.execute(
       bot,
-      bot.entries.filter((entry) => chosen.has(entry._id)),
+      sendable.filter((entry) => chosen.has(entry._id)),
+      chatbots,
       plan.digest,
     );
   }

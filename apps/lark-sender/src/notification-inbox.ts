@@ -11,12 +11,13 @@ import { PartitionProgress } from './partition-progress';
 
 /**
  * Takes notifications off Kafka into this replica's bot queues, in memory. A slow or rate-limited
- * chatbot never holds up its partition (the next notifications are read on), and nothing is lost:
+ * bot never holds up its partition (the next notifications are read on), and nothing is lost:
  * offsets are committed only up to the oldest notification not yet finished (`PartitionProgress`),
  * so a replica that takes the partition over (or this one after a restart) reads again from there,
- * and the delivery ledger drops what was finished meanwhile. Notifications are keyed by chatbot, so
- * the replica owning a partition owns its bots; from a rebalance's start until the new assignment it
- * sends for no bot.
+ * and the delivery ledger drops what was finished meanwhile. Notifications are keyed by bot (their
+ * chatbot's webhook key), so the replica owning a partition owns its bots, and a notification waits
+ * in the queue of the key it came with; from a rebalance's start until the new assignment it sends
+ * for no bot.
  */
 @Injectable()
 export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -63,13 +64,13 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
     if (!batch.isRunning()) throw new Error(`partition ${partition} was revoked`);
     const receivedAt = new Date();
     let queued = 0;
-    for (const { offset, value: notification } of events) {
+    for (const { offset, key, value: notification } of events) {
       this.progress.take(partition, Number(offset));
       if (finished.has(notification.notificationId)) {
         this.progress.finish(partition, Number(offset));
         continue;
       }
-      this.queues.add({ _id: notification.notificationId, partition, offset, objectId: notification.objectId, receivedAt, notification });
+      this.queues.add({ _id: notification.notificationId, partition, offset, botKey: key ?? notification.objectId, objectId: notification.objectId, receivedAt, notification });
       queued++;
     }
     if (queued > 0) this.dispatcher.wake();

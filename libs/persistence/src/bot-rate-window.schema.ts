@@ -1,11 +1,14 @@
 import { Schema } from 'mongoose';
 
 /**
- * When a chatbot's recent requests went out (ms, last minute only): Lark's 5/s and 100/min hold per
- * bot, so the replica that takes a bot over must know what its previous owner sent.
+ * When a bot's recent requests went out (ms, last minute only): Lark's 5/s and 100/min hold per
+ * bot (its webhook, whichever chatbots post to it), so the replica that takes a bot over must know
+ * what its previous owner sent. Rows written before webhook keys are under a chatbot's id; they
+ * stop counting a minute after their last request.
  */
 export interface BotRateWindowDocument {
-  _id: string; // objectId
+  /** The bot key: its webhook's key (`webhookKey`), or a chatbot id for notifications keyed before webhook keys. */
+  _id: string;
   sentAt: number[];
 }
 

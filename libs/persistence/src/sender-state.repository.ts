@@ -3,18 +3,18 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { BOT_RATE_WINDOW_MODEL, botRateWindowSchema, type BotRateWindowDocument } from './bot-rate-window.schema';
 
-/** Each chatbot's recent request instants, read by `_id` when a replica takes the bot over. */
+/** Each bot's recent request instants, read by `_id` (its bot key) when a replica takes the bot over. */
 @Injectable()
 export class BotRateWindowRepository {
   constructor(@InjectModel(BOT_RATE_WINDOW_MODEL) private readonly windows: Model<BotRateWindowDocument>) {}
 
-  async get(objectId: string): Promise<number[]> {
-    const row = await this.windows.findOne({ _id: objectId }).lean<BotRateWindowDocument>().exec();
+  async get(botKey: string): Promise<number[]> {
+    const row = await this.windows.findOne({ _id: botKey }).lean<BotRateWindowDocument>().exec();
     return row?.sentAt ?? [];
   }
 
-  async save(objectId: string, sentAt: readonly number[]): Promise<void> {
-    await this.windows.updateOne({ _id: objectId }, { $set: { sentAt: [...sentAt] } }, { upsert: true }).exec();
+  async save(botKey: string, sentAt: readonly number[]): Promise<void> {
+    await this.windows.updateOne({ _id: botKey }, { $set: { sentAt: [...sentAt] } }, { upsert: true }).exec();
   }
 }
 

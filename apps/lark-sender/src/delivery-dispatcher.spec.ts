@@ -1,0 +1,128 @@
+import type { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import type { NotificationEvent, NotificationObjectConfig } from '@alertlark/contracts';
+import type { ConfigFeed, EventPublisher, TopicMessages } from '@alertlark/kafka';
+import { postToLark, type LarkPostResult } from '@alertlark/lark';
+import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
+import type { SecretBox } from '@alertlark/secrets';
+import type { JsonLogger } from '@alertlark/service-kit';
+import { busiestWindow } from '@alertlark/testing';
+import { BotQueues, type InboxEntry } from './bot-queues';
+import { DeliverBatchUseCase } from './deliver-batch.usecase';
+import { DeliveryDispatcher } from './delivery-dispatcher';
+import type { LarkSenderEnv } from './lark-sender.env';
+import { PartitionProgress } from './partition-progress';
+
+jest.mock('@alertlark/lark', () => ({ ...jest.requireActual('@alertlark/lark'), postToLark: jest.fn() }));
+const post = postToLark as jest.MockedFunction<typeof postToLark>;
+
+const delivered: LarkPostResult = { kind: 'response', httpStatus: 200, code: 0, outcome: 'ok', reason: 'ok', ok: true, rateLimited: false, transient: false, permanent: false, retryable: false, durationMs: 5 };
+
+const env = {
+  LARK_RATE_PER_SECOND: 5,
+  LARK_RATE_PER_MINUTE: 100,
+  LARK_RATE_MARGIN_MS: 250,
+  LARK_REQUEST_TIMEOUT_MS: 5_000,
+  LARK_DELIVERY_DEADLINE_MS: 600_000,
+  LARK_DIGEST_AFTER_MS: 10_000,
+  LARK_SENDER_CONCURRENCY: 32,
+  LARK_DISPATCH_POLL_MS: 50,
+  ALERTLARK_CONSOLE_URL: 'http://console',
+} as LarkSenderEnv;
+
+const chatbot = (id: string, token: string): NotificationObjectConfig => ({ id, teamId: 't1', name: id, webhookUrlEncrypted: `https://open.feishu.cn/open-apis/bot/v2/hook/${token}`, keywords: ['alert'] });
+
+/** A sender replica owning partition 0, with Lark answering at once; what each webhook was sent, and when. */
+function sender(objects: NotificationObjectConfig[]) {
+  const queues = new BotQueues();
+  queues.assign(new Set([0]));
+  const progress = new PartitionProgress();
+  const ledger: DeliveryLedgerEntry[] = [];
+  const kafka = { producer: () => ({ connect: async () => undefined, disconnect: async () => undefined, sendBatch: async () => undefined }) };
+  const publisher = { publish: async () => undefined, publishEncoded: async (_topics: readonly TopicMessages[]) => undefined };
+  const byId = new Map(objects.map((object) => [object.id, object]));
+  const logger = { event: () => undefined } as unknown as JsonLogger;
+  const rateWindows = { get: async () => [], save: async () => undefined } as unknown as BotRateWindowRepository;
+  const deliver = new DeliverBatchUseCase(
+    kafka as unknown as Kafka,
+    { view: { notificationObject: (_teamId: string, id: string) => byId.get(id), isDeletedObject: () => false } } as unknown as ConfigFeed,
+    publisher as unknown as EventPublisher,
+    { recordMany: async (rows: DeliveryLedgerEntry[]) => void ledger.push(...rows) } as unknown as DeliveryLedgerRepository,
+    progress,
+    rateWindows,
+    queues,
+    { decrypt: (sealed: string) => sealed } as unknown as SecretBox,
+    logger,
+    env,
+    new Registry(),
+  );
+  const dispatcher = new DeliveryDispatcher(queues, deliver, rateWindows, logger, env, new Registry());
+  const requests = new Map<string, number[]>();
+  post.mockImplementation(async (url) => {
+    requests.set(url, [...(requests.get(url) ?? []), Date.now()]);
+    return delivered;
+  });
+  let offset = 0;
+  /** A notification of its own alert group for chatbot `objectId`, keyed as the router keys it. */
+  const notify = (objectId: string, botKey: string) => {
+    const id = `n${offset}`;
+    const notification: NotificationEvent = {
+      notificationId: id,
+      teamId: 't1',
+      objectId,
+      policyId: `p-${objectId}`,
+      groupKey: `p-${objectId}:{alertname="A${offset}"}`,
+      groupLabels: [{ name: 'alertname', value: `A${offset}` }],
+      status: 'firing',
+      alerts: [{ fingerprint: id, status: 'firing', labels: [{ name: 'alertname', value: `A${offset}` }], annotations: [], startsAt: '2026-11-24T10:00:00Z' }],
+      createdAt: '2026-11-24T10:00:00Z',
+    };
+    const entry: InboxEntry = { _id: id, partition: 0, offset: String(offset), botKey, objectId, receivedAt: new Date(), notification };
+    progress.take(0, offset++);
+    queues.add(entry);
+  };
+  return { dispatcher, notify, requests, ledger };
+}
+
+/** The most requests in any second and any minute, as Lark would count them (`busiestWindow`). */
+function busiest(instants: readonly number[]): { second: number; minute: number } {
+  const messages = instants.map((at) => ({ accepted: true, receivedAt: new Date(at).toISOString() }));
+  return { second: busiestWindow(messages, 1_000), minute: busiestWindow(messages, 60_000) };
+}
+
+/** Two chatbots each told of a new group every 200 ms (10 notifications a second between them) for two minutes. */
+async function storm(objects: [NotificationObjectConfig, NotificationObjectConfig], botKeys: [string, string]) {
+  const replica = sender(objects);
+  replica.dispatcher.onApplicationBootstrap();
+  for (let step = 0; step < 600; step++) {
+    replica.notify(objects[0].id, botKeys[0]);
+    replica.notify(objects[1].id, botKeys[1]);
+    await jest.advanceTimersByTimeAsync(200);
+  }
+  await replica.dispatcher.beforeApplicationShutdown();
+  return replica;
+}
+
+describe('DeliveryDispatcher: one rate budget per webhook', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: Date.parse('2026-11-24T10:00:00Z') });
+    post.mockReset();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('two chatbots on one webhook, both with backlogs, never send it more than 5 in a second or 100 in a minute', async () => {
+    const { requests, ledger } = await storm([chatbot('nobj_a', 'shared'), chatbot('nobj_b', 'shared')], ['wh_shared', 'wh_shared']);
+    const instants = requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/shared')!;
+    expect([...requests.keys()]).toHaveLength(1);
+    expect(busiest(instants)).toEqual({ second: 5, minute: 100 });
+    // The budget was spent on both chatbots' notifications (digests of both).
+    expect(new Set(ledger.map((row) => row.objectId))).toEqual(new Set(['nobj_a', 'nobj_b']));
+  });
+
+  it('two chatbots on two webhooks: a budget each', async () => {
+    const { requests } = await storm([chatbot('nobj_a', 'one'), chatbot('nobj_b', 'two')], ['wh_one', 'wh_two']);
+    expect(busiest(requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/one')!)).toEqual({ second: 5, minute: 100 });
+    expect(busiest(requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/two')!)).toEqual({ second: 5, minute: 100 });
+    expect(busiest([...requests.values()].flat()).second).toBeGreaterThan(5);
+  });
+});
