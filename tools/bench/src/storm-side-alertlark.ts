@@ -41,9 +41,8 @@ export interface AlertlarkSideResult extends Omit<AlertlarkSummary, 'lastFinalAt
   /** Seconds from the first post to the first notification for the bot. */
   firstNotificationSeconds: number | null;
   /**
-   * Seconds from the first post until the router had committed every storm alert on both of its
-   * stages (alerts, then grouped alerts): alerts it had not grouped when a group's wait ended go
-   * out a group interval later.
+   * Seconds from the first post until the router had committed every storm alert (its offsets are
+   * committed once a batch's changelog and notifications are acknowledged).
    */
   routerCaughtUpSeconds: number | null;
   /** What a person in the chat saw, group by group. */
@@ -86,7 +85,7 @@ async function follow(kafka: Kafka, admin: Admin, groupId: string, topic: string
 
 /** The router's and senders' groups settled with their members, so no rebalance pauses the storm. */
 async function waitForStableGroups(admin: Admin, prefix: string, senders: number): Promise<void> {
-  const wanted: Record<string, number> = { [`${prefix}.policy-router`]: 1, [`${prefix}.policy-router.groups`]: 1, [`${prefix}.lark-sender`]: senders };
+  const wanted: Record<string, number> = { [`${prefix}.policy-router`]: 1, [`${prefix}.lark-sender`]: senders };
   await waitFor('the services\' consumer groups to be stable', async () => {
     const { groups } = await admin.describeGroups(Object.keys(wanted));
     return groups.every((group) => group.state === 'Stable' && group.members.length === wanted[group.groupId]) || undefined;
