@@ -1,4 +1,4 @@
-import { MAX_ALERTS_PER_NOTIFICATION, notificationEventSchema, routerStateKey, type NotificationPolicyConfig, type RoutedAlert } from '@alertlark/contracts';
+import { MAX_ALERTS_PER_NOTIFICATION, MAX_NOTIFICATION_ALERT_BYTES, notificationEventSchema, routerStateKey, type NotificationPolicyConfig, type RoutedAlert } from '@alertlark/contracts';
 import { compileInhibitionRule, compilePolicy, compileSilence, type CompiledInhibitionRule, type CompiledSilence } from '@alertlark/routing';
 import { flushGroup as flushGroupUnchecked, InhibitionIndexes, type FlushCatalog } from './flush-group';
 
@@ -152,6 +152,20 @@ describe('flushGroup', () => {
     expect(carried.slice(0, 9)).toEqual(Array.from({ length: 9 }, (_, i) => fp(total - 9 + i)));
     expect(carried.slice(9)).toEqual(Array.from({ length: MAX_ALERTS_PER_NOTIFICATION - 9 }, (_, i) => fp(i + 1)));
     expect(notification?.totals).toEqual({ firing: total - 1, resolved: 1 });
+  });
+
+  it('a group of alerts with huge annotations carries the most important that fit in the byte cap, never a message Kafka refuses', () => {
+    const state = new PartitionState(0);
+    // 150 alerts of ~40 KB each (6 MB): the 10 critical ones joined last, and must be kept.
+    const huge = [{ name: 'description', value: 'x'.repeat(40_000) }];
+    groupOf(state, Array.from({ length: 150 }, (_, i) => alert(i + 1, { severity: i >= 140 ? 'critical' : 'warning' }, { annotations: huge })));
+    const [notification] = flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0).notifications;
+    const bytes = Buffer.byteLength(JSON.stringify(notification!.alerts));
+    expect(bytes).toBeLessThanOrEqual(MAX_NOTIFICATION_ALERT_BYTES);
+    expect(notification!.alerts.length).toBeGreaterThan(20);
+    expect(notification!.alerts.length).toBeLessThan(30);
+    expect(notification!.alerts.slice(0, 10).map((entry) => entry.fingerprint)).toEqual(Array.from({ length: 10 }, (_, i) => fp(141 + i)));
+    expect(notification?.totals).toEqual({ firing: 150, resolved: 0 });
   });
 
   it('records history only for what a notification newly tells (no O(n²) history for a growing group)', () => {

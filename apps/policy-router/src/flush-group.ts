@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cardOrder, MAX_ALERTS_PER_NOTIFICATION, type NotificationEvent, type NotifiedAlert, type RoutedAlert, type RoutedGroup } from '@alertlark/contracts';
+import { alertsWithinBytes, cardOrder, MAX_ALERTS_PER_NOTIFICATION, type NotificationEvent, type NotifiedAlert, type RoutedAlert, type RoutedGroup } from '@alertlark/contracts';
 import {
   clockAfterFlush,
   decideFlush,
@@ -127,7 +127,7 @@ function notificationsOf(group: RoutedGroup, policy: CompiledPolicy, seq: number
     return { alert, firing, status: firing ? 'firing' : 'resolved', labels: alert.labels };
   });
   const carried = all.length > MAX_ALERTS_PER_NOTIFICATION ? cardOrder(all).slice(0, MAX_ALERTS_PER_NOTIFICATION) : all;
-  const notified: NotifiedAlert[] = carried.map(({ alert, firing }) => ({
+  const candidates: NotifiedAlert[] = carried.map(({ alert, firing }) => ({
     fingerprint: alert.fingerprint,
     status: firing ? 'firing' : 'resolved',
     labels: alert.labels,
@@ -136,6 +136,9 @@ function notificationsOf(group: RoutedGroup, policy: CompiledPolicy, seq: number
     ...(alert.endsAt !== null && !firing ? { endsAt: new Date(alert.endsAt).toISOString() } : {}),
     ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
   }));
+  // Rarely short of the count: alerts with huge annotations. Then the most important that fit.
+  const fitted = alertsWithinBytes(candidates);
+  const notified = fitted.length === candidates.length ? candidates : alertsWithinBytes(cardOrder(candidates));
   const firingCount = all.filter((entry) => entry.firing).length;
   return policy.objectIds.map((objectId) => ({
     notificationId: createHash('sha256').update(`${group.incarnation}/${seq}/${objectId}`).digest('hex').slice(0, 32),
