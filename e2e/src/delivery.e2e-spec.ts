@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { TOPICS, type DeadLetterEvent, type DeliveryEvent, type NotificationEvent } from '@alertlark/contracts';
+import { TOPICS, webhookKey, type DeadLetterEvent, type DeliveryEvent, type NotificationEvent } from '@alertlark/contracts';
 import { WORKSPACE_ROOT, requestJson, startProcess, waitFor, waitReady, type RunningProcess } from '@alertlark/testing';
 import { startFleet, waitForConfig, type Fleet } from './support/fleet';
 import { createBot, createPolicy, postWebhook, sleep, type EmulatorMessage } from './support/lark-bots';
@@ -72,7 +72,9 @@ describe('lark-sender: never loses an alert, never trips Lark limits', () => {
       await requestJson('POST', `${fleet.url.emulator}/_emulator/faults`, { body: { token: bot.token, faults: Array.from({ length: 200 }, () => ({ kind: 'http5xx', status: 500 })) } });
       await postWebhook(fleet, team.ingestToken, [{ labels: { alertname, instance: 'a' } }]);
       const [entry] = await deadLetters.until('a dead letter', (entries) => entries.some((e) => (e.value ?? '').includes(alertname)), 30_000);
-      expect(entry).toMatchObject({ sourceTopic: TOPICS.notifications, consumer: 'lark-sender', key: bot.objectId, reason: expect.stringContaining('deadline') });
+      // Its deliveries event is published just after the dead letter.
+      await deliveries.until('a dead-lettered event', () => eventsOf(bot.objectId).some((event) => event.outcome === 'dead-lettered'));
+      expect(entry).toMatchObject({ sourceTopic: TOPICS.notifications, consumer: 'lark-sender', key: webhookKey(`${fleet.url.emulator}/open-apis/bot/v2/hook/${bot.token}`), reason: expect.stringContaining('deadline') });
       const notification = JSON.parse(entry!.value!) as NotificationEvent;
       expect(notification).toMatchObject({ objectId: bot.objectId, alerts: [expect.objectContaining({ fingerprint: expect.any(String) })] });
       const outcomes = eventsOf(bot.objectId).map((event) => event.outcome);

@@ -201,7 +201,8 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
         sourceTopic: EVENTS.notifications.topic,
         partition: entry.partition,
         offset: entry.offset,
-        key: entry.objectId,
+        // The key it came with (its webhook's): a replay lands on the webhook's partition and budget.
+        key: entry.botKey,
         value: JSON.stringify(entry.notification),
         reason,
         consumer: 'lark-sender',

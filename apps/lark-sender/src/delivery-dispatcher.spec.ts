@@ -33,7 +33,7 @@ const env = {
 const chatbot = (id: string, token: string): NotificationObjectConfig => ({ id, teamId: 't1', name: id, webhookUrlEncrypted: `https://open.feishu.cn/open-apis/bot/v2/hook/${token}`, keywords: ['alert'] });
 
 /** A sender replica owning partition 0, with Lark answering at once; what each webhook was sent, and when. */
-function sender(objects: NotificationObjectConfig[]) {
+function sender(objects: NotificationObjectConfig[], options: { failingBotKey?: string } = {}) {
   const queues = new BotQueues();
   queues.assign(new Set([0]));
   const progress = new PartitionProgress();
@@ -42,7 +42,15 @@ function sender(objects: NotificationObjectConfig[]) {
   const publisher = { publish: async () => undefined, publishEncoded: async (_topics: readonly TopicMessages[]) => undefined };
   const byId = new Map(objects.map((object) => [object.id, object]));
   const logger = { event: () => undefined } as unknown as JsonLogger;
-  const rateWindows = { get: async () => [], save: async () => undefined } as unknown as BotRateWindowRepository;
+  const stepsTried = new Map<string, number[]>();
+  const rateWindows = {
+    get: async (botKey: string) => {
+      stepsTried.set(botKey, [...(stepsTried.get(botKey) ?? []), Date.now()]);
+      if (botKey === options.failingBotKey) throw new Error('MongoServerSelectionError: connection refused');
+      return [];
+    },
+    save: async () => undefined,
+  } as unknown as BotRateWindowRepository;
   const deliver = new DeliverBatchUseCase(
     kafka as unknown as Kafka,
     { view: { notificationObject: (_teamId: string, id: string) => byId.get(id), isDeletedObject: () => false } } as unknown as ConfigFeed,
@@ -81,7 +89,7 @@ function sender(objects: NotificationObjectConfig[]) {
     progress.take(0, offset++);
     queues.add(entry);
   };
-  return { dispatcher, notify, requests, ledger };
+  return { dispatcher, notify, requests, ledger, stepsTried };
 }
 
 /** The most requests in any second and any minute, as Lark would count them (`busiestWindow`). */
@@ -124,5 +132,31 @@ describe('DeliveryDispatcher: one rate budget per webhook', () => {
     expect(busiest(requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/one')!)).toEqual({ second: 5, minute: 100 });
     expect(busiest(requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/two')!)).toEqual({ second: 5, minute: 100 });
     expect(busiest([...requests.values()].flat()).second).toBeGreaterThan(5);
+  });
+});
+
+describe('DeliveryDispatcher: a bot whose step fails backs off on its own', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: Date.parse('2026-11-24T10:00:00Z') });
+    post.mockReset();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('a bot failing on MongoDB is retried less and less often, while another bot keeps its pace', async () => {
+    const replica = sender([chatbot('nobj_a', 'broken'), chatbot('nobj_b', 'fine')], { failingBotKey: 'wh_broken' });
+    replica.dispatcher.onApplicationBootstrap();
+    for (let step = 0; step < 600; step++) {
+      replica.notify('nobj_a', 'wh_broken');
+      replica.notify('nobj_b', 'wh_fine');
+      await jest.advanceTimersByTimeAsync(200);
+    }
+    await replica.dispatcher.beforeApplicationShutdown();
+
+    // Two minutes: retried every second that would be ~120 tries; backing off up to a minute, a handful.
+    const tries = replica.stepsTried.get('wh_broken')!;
+    expect(tries.length).toBeGreaterThan(3);
+    expect(tries.length).toBeLessThan(20);
+    expect(replica.requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/broken')).toBeUndefined();
+    expect(busiest(replica.requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/fine')!)).toEqual({ second: 5, minute: 100 });
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Gauge, Registry } from 'prom-client';
-import { planDispatch } from '@alertlark/lark';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { backoffDelayMs, planDispatch } from '@alertlark/lark';
 import { BotRateWindowRepository } from '@alertlark/persistence';
 import { JsonLogger } from '@alertlark/service-kit';
 import { BotQueues, queuedOf, type BotQueue } from './bot-queues';
@@ -19,6 +19,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly stepFailures: Counter;
 
   constructor(
     private readonly queues: BotQueues,
@@ -28,6 +29,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     @Inject(LARK_SENDER_ENV) private readonly env: LarkSenderEnv,
     registry: Registry,
   ) {
+    this.stepFailures = new Counter({ name: 'alertlark_sender_step_failures_total', help: 'Delivery steps of a bot that failed (MongoDB, Kafka) and were retried after a backoff', registers: [registry] });
     new Gauge({
       name: 'alertlark_sender_pending_notifications',
       help: 'Notifications this replica holds for its chatbots, not yet finished',
@@ -78,9 +80,13 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.queues.begin(bot);
     const work = this.serve(bot)
       .catch((error: unknown) => {
-        // MongoDB or Kafka unavailable: the notifications stay queued; try this bot again shortly.
-        bot.pausedUntil = Date.now() + 1_000;
-        this.logger.event('error', 'delivery step failed; retrying', { botKey: bot.botKey, error: String(error) });
+        // MongoDB or Kafka unavailable: the notifications stay queued, and this bot alone backs
+        // off, longer at each failure in a row (up to a minute); the other bots keep their pace.
+        bot.failures += 1;
+        const delayMs = backoffDelayMs(bot.failures, { baseMs: 1_000, maxMs: 60_000, minMs: 500 });
+        bot.pausedUntil = Date.now() + delayMs;
+        this.stepFailures.inc();
+        this.logger.event('error', 'delivery step failed; retrying', { botKey: bot.botKey, failures: bot.failures, retryInMs: delayMs, error: String(error) });
       })
       .finally(() => {
         this.queues.settle(bot);

@@ -17,7 +17,7 @@ remembers how far earlier runs read. Reads up to the topic's end as it is at sta
 
   --source-topic <topic>  only entries from this topic (${REPLAYABLE_TOPICS.join(', ')})
   --consumer <name>       only entries this consumer dead-lettered (e.g. lark-sender, policy-router)
-  --key <key>             only entries whose message key is this (a notification's objectId, ...)
+  --key <key>             only entries whose message key is this (a notification's webhook key, wh_...)
   --since <time>          only entries dead-lettered at or after this ISO 8601 time
   --dry-run               print what would be replayed; publish nothing, move no offsets
   --from-beginning        read the dead-letter topic from its start, not from where the last run stopped
