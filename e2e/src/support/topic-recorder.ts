@@ -11,10 +11,23 @@ export interface TopicRecorder<T> {
   stop(): Promise<void>;
 }
 
+export interface RecordTopicOptions {
+  /**
+   * Bytes fetched per partition (kafkajs' default 1 MiB). A record batch larger than that comes
+   * back only when its partition is the first with data in a fetch: a topic carrying messages of
+   * several MB (a notification of 200 large alerts, its dead letter) needs more.
+   */
+  maxBytesPerPartition?: number;
+}
+
 /** Follows a topic from its current end, keeping the JSON values `keep` accepts. */
-export async function recordTopic<T>(fleet: Fleet, topic: string, keep: (value: T) => boolean): Promise<TopicRecorder<T>> {
+export async function recordTopic<T>(fleet: Fleet, topic: string, keep: (value: T) => boolean, options: RecordTopicOptions = {}): Promise<TopicRecorder<T>> {
   const kafka = new Kafka({ clientId: 'e2e-recorder', brokers: fleet.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-  const consumer: Consumer = kafka.consumer({ groupId: `e2e-recorder-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
+  const consumer: Consumer = kafka.consumer({
+    groupId: `e2e-recorder-${randomBytes(4).toString('hex')}`,
+    maxWaitTimeInMs: 100,
+    ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition, maxBytes: Math.max(options.maxBytesPerPartition * 2, 10 * 1024 * 1024) } : {}),
+  });
   const found: T[] = [];
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));

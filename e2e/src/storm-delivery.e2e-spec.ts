@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { TOPICS, type DeadLetterEvent, type DeliveryEvent, type NotificationEvent } from '@alertlark/contracts';
+import { MAX_MESSAGE_BYTES } from '@alertlark/kafka';
+import { requestJson } from '@alertlark/testing';
+import { startFleet, waitForConfig, type Fleet } from './support/fleet';
+import { createBot, createPolicy, type TestBot } from './support/lark-bots';
+import { postAlerts, startCardProbes, type FullAlert } from './support/storm';
+import { recordTopic, type TopicRecorder } from './support/topic-recorder';
+
+/**
+ * Issue 12's end-to-end bars for storms, counted as a person in the chat sees them (the emulator's
+ * accepted cards), not as notifications delivered:
+ * - a bot whose whole backlog is dead-lettered at once (a thousand notifications, megabytes, some
+ *   entries larger than a Kafka message) is not stuck: every entry reaches the dead-letter topic,
+ *   and the bot and others get their next cards within seconds;
+ * - two 10,000-alert storms back to back, to two chatbots: each storm's every group shows its final
+ *   count within 60 s of its last POST, with no rejection and never more than 5/s or 100/min per
+ *   webhook; another team's chatbot gets its cards within 5 s meanwhile.
+ */
+describe('storm delivery: what the chat shows, and no bot stuck', () => {
+  const run = randomBytes(3).toString('hex');
+  type Team = { id: string; apiToken: string; ingestToken: string };
+
+  /** Kafka's default `max.message.bytes` (1 MiB + 12): what a topic took before 612d4b4 set it. */
+  const KAFKA_DEFAULT_MAX_MESSAGE = 1_048_588;
+  /** The size of the dead-letter entry lark-sender would write for a notification, whole. */
+  const deadLetterBytes = (notification: NotificationEvent) =>
+    Buffer.byteLength(
+      JSON.stringify({ sourceTopic: TOPICS.notifications, partition: 0, offset: '0', key: notification.objectId, value: JSON.stringify(notification), reason: 'delivery deadline of 15000 ms passed; Lark kept failing', consumer: 'lark-sender', at: new Date().toISOString() }),
+      'utf8',
+    );
+
+  describe('1,000 notifications dead-lettered at once', () => {
+    const DEADLINE_MS = 15_000;
+    /** Lark does not answer the bot's first request for this long: its whole backlog expires meanwhile. */
+    const HANG_MS = 40_000;
+    let fleet: Fleet;
+    let team: Team;
+    let quiet: Team;
+    let bot: TestBot;
+    let quietBot: TestBot;
+    let notifications: TopicRecorder<NotificationEvent>;
+    let deadLetters: TopicRecorder<DeadLetterEvent>;
+    let deliveries: TopicRecorder<DeliveryEvent>;
+
+    beforeAll(async () => {
+      // The request timeout outlasts the hang, so the one request is in flight until then.
+      fleet = await startFleet(37000, { LARK_DELIVERY_DEADLINE_MS: String(DEADLINE_MS), LARK_REQUEST_TIMEOUT_MS: String(HANG_MS + 5_000) });
+      team = await fleet.createTeam(`dlq-${run}`);
+      quiet = await fleet.createTeam(`dlq-quiet-${run}`);
+      await waitForConfig(fleet, 'ingest', `team/${team.id}`);
+      await waitForConfig(fleet, 'ingest', `team/${quiet.id}`);
+      bot = await createBot(fleet, team.apiToken, 'dlq');
+      // Group wait 3s: a group of 200 large alerts is whole in its first notification.
+      await createPolicy(fleet, team.apiToken, { name: 'dlq-storm', matchers: [`dlq="${run}"`], objectIds: [bot.objectId], groupBy: ['alertname'], groupWait: '3s', groupInterval: '5m', repeatInterval: '4h' });
+      await createPolicy(fleet, team.apiToken, { name: 'dlq-after', matchers: [`alertname=~"DlqAfter_${run}.*"`], objectIds: [bot.objectId], groupBy: ['alertname'], groupWait: '1s', groupInterval: '5m', repeatInterval: '4h' });
+      quietBot = await createBot(fleet, quiet.apiToken, 'dlq-quiet');
+      await createPolicy(fleet, quiet.apiToken, { name: 'quiet', matchers: [`alertname=~"DlqQuiet_${run}_.*"`], objectIds: [quietBot.objectId], groupBy: ['alertname'], groupWait: '1s', groupInterval: '5m', repeatInterval: '4h' });
+      const big = { maxBytesPerPartition: 8 * 1024 * 1024 };
+      notifications = await recordTopic<NotificationEvent>(fleet, TOPICS.notifications, (event) => event.objectId === bot.objectId, big);
+      deadLetters = await recordTopic<DeadLetterEvent>(fleet, TOPICS.deadLetter, (entry) => entry.consumer === 'lark-sender' && entry.key === bot.objectId, big);
+      deliveries = await recordTopic<DeliveryEvent>(fleet, TOPICS.deliveries, (event) => event.objectId === bot.objectId);
+    });
+    afterAll(async () => {
+      await notifications?.stop();
+      await deadLetters?.stop();
+      await deliveries?.stop();
+      if (fleet) await requestJson('DELETE', `${fleet.url.emulator}/_emulator/faults`).catch(() => undefined);
+      await fleet?.stop();
+    });
+
+    /** A JSON array of pod events: an annotation whose quotes JSON escapes twice in a dead letter (the entry is about a third larger than the notification). */
+    const podEvents = (seed: string, bytes: number) => {
+      const events: Record<string, string>[] = [];
+      for (let k = 0; JSON.stringify(events).length < bytes; k++) {
+        events.push({ pod: `api-${seed}-${k}`, container: 'app', reason: 'OOMKilled', exitCode: '137', node: `node-${k % 40}`, at: '2026-12-06T18:00:00Z' });
+      }
+      return JSON.stringify(events);
+    };
+    const groupOf = (alertname: string, alerts: number, detailBytes: number): FullAlert[] =>
+      Array.from({ length: alerts }, (_, i) => ({
+        labels: { alertname, severity: 'critical', instance: `pod-${i}`, namespace: 'prod', dlq: run },
+        annotations: { summary: `pod-${i} was OOM-killed repeatedly`, details: podEvents(`${i}`, detailBytes) },
+      }));
+
+    it('every entry reaches the dead-letter topic with its cause, and the bot and another team\'s bot get their next cards within 5 s', async () => {
+      // 994 groups of one alert (2 KB annotations), 5 of 200 alerts whose notifications (~870 KB)
+      // Kafka's default 1 MiB took but whose dead letters (~1.15 MB) it did not, and one of 200
+      // whose dead letter (~4.5 MB) no topic takes whole: 1,000 notifications, ~13 MB of dead letters.
+      const small = Array.from({ length: 994 }, (_, i): FullAlert => ({
+        labels: { alertname: `DlqSmall_${run}_${i}`, severity: ['critical', 'warning', 'info'][i % 3]!, instance: `node-${i}`, dlq: run },
+        annotations: { summary: `disk almost full on node-${i}`, description: `Filesystem /var on node-${i} is above 95 %. `.repeat(45) },
+      }));
+      const mid = Array.from({ length: 5 }, (_, j) => groupOf(`DlqMid_${run}_${j}`, 200, 3_200));
+      const huge = groupOf(`DlqHuge_${run}`, 200, 14_000);
+
+      // Lark answers nothing for HANG_MS, then fails every request: the backlog is all still queued
+      // when the first request gives up, long past its deadline, and goes to the dead-letter topic in one step.
+      await requestJson('POST', `${fleet.url.emulator}/_emulator/faults`, {
+        body: { token: bot.token, faults: [{ kind: 'timeout', ms: HANG_MS }, ...Array.from({ length: 300 }, () => ({ kind: 'http5xx', status: 503 }))] },
+      });
+      const probes = startCardProbes(fleet, quiet.ingestToken, quietBot.token, `DlqQuiet_${run}_`, 3_000);
+      const started = Date.now();
+      await postAlerts(fleet, team.ingestToken, small.slice(0, 497));
+      await postAlerts(fleet, team.ingestToken, small.slice(497));
+      for (const group of mid) await postAlerts(fleet, team.ingestToken, group);
+      await postAlerts(fleet, team.ingestToken, huge);
+      const postSeconds = (Date.now() - started) / 1_000;
+
+      const groups = () => new Set(notifications.values().map((event) => event.groupKey));
+      await notifications.until('1,000 groups notified', () => groups().size >= 1_000, 60_000);
+      const notified = notifications.values();
+      expect(notified.length).toBeGreaterThanOrEqual(1_000);
+      // What the test is about: entries over Kafka's old default, and one over any message.
+      const sizes = notified.map((event) => ({ notification: Buffer.byteLength(JSON.stringify(event), 'utf8'), deadLetter: deadLetterBytes(event) }));
+      expect(sizes.filter((size) => size.notification < KAFKA_DEFAULT_MAX_MESSAGE && size.deadLetter > KAFKA_DEFAULT_MAX_MESSAGE).length).toBeGreaterThanOrEqual(5);
+      expect(sizes.filter((size) => size.notification < MAX_MESSAGE_BYTES && size.deadLetter > MAX_MESSAGE_BYTES)).toHaveLength(1);
+      const deadLetterMegabytes = sizes.reduce((sum, size) => sum + size.deadLetter, 0) / 1e6;
+
+      const ids = new Set(notified.map((event) => event.notificationId));
+      /** The notification an entry carries: whole, or (cut to fit) the id at the start of its value. */
+      const idOf = (entry: DeadLetterEvent) => /^\{"notificationId":"([^"]+)"/.exec(entry.value ?? '')?.[1];
+      const lettered = () => new Set(deadLetters.values().map(idOf));
+      await deadLetters.until('a dead letter for every notification', () => [...ids].every((id) => lettered().has(id)), HANG_MS + 60_000);
+      await deliveries.until('a dead-lettered event for every notification', () => {
+        const done = new Set(deliveries.values().filter((event) => event.outcome === 'dead-lettered').map((event) => event.notificationId));
+        return [...ids].every((id) => done.has(id));
+      });
+
+      // The bot is not stuck: with Lark back, its next alert is in the chat within 5 s, as is
+      // another team's, posted at the same moment.
+      await requestJson('DELETE', `${fleet.url.emulator}/_emulator/faults`);
+      const during = await probes.stop();
+      const after = startCardProbes(fleet, team.ingestToken, bot.token, `DlqAfter_${run}_`, 60_000);
+      const quietAfter = startCardProbes(fleet, quiet.ingestToken, quietBot.token, `DlqQuiet_${run}_after_`, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const [botAfter] = await after.stop(20_000);
+      const [quietBotAfter] = await quietAfter.stop(20_000);
+
+      const entries = deadLetters.values();
+      const byAt = new Map<string, number>();
+      for (const entry of entries) byAt.set(entry.at, (byAt.get(entry.at) ?? 0) + 1);
+      const cut = entries.filter((entry) => entry.reason.includes('truncated'));
+      console.log(
+        JSON.stringify({
+          deadLetters: {
+            notifications: notified.length,
+            entries: entries.length,
+            deadLetterMegabytes: Number(deadLetterMegabytes.toFixed(1)),
+            steps: [...byAt.values()],
+            cut: cut.length,
+            postSeconds,
+            quietDuringMs: during.map((probe) => probe.latencyMs ?? null),
+            botAfterMs: botAfter?.latencyMs ?? null,
+            quietAfterMs: quietBotAfter?.latencyMs ?? null,
+          },
+        }),
+      );
+
+      // Every entry: the source, the key, the cause; whole and equal to the notification, or
+      // (the one larger than a Kafka message) cut, saying so, within a message.
+      for (const entry of entries) {
+        expect(entry).toMatchObject({ sourceTopic: TOPICS.notifications, consumer: 'lark-sender', key: bot.objectId, reason: expect.stringContaining('deadline') });
+        expect(Buffer.byteLength(JSON.stringify(entry), 'utf8')).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+      }
+      expect(cut).toHaveLength(1);
+      expect(idOf(cut[0]!)).toBe(notified.find((event) => event.groupLabels.some((pair) => pair.value === `DlqHuge_${run}`))?.notificationId);
+      const byId = new Map(notified.map((event) => [event.notificationId, event]));
+      for (const entry of entries.filter((e) => !e.reason.includes('truncated'))) expect(JSON.parse(entry.value!)).toEqual(byId.get(idOf(entry)!));
+      // Once each, all in one step.
+      expect(entries).toHaveLength(ids.size);
+      expect(Math.max(...byAt.values())).toBeGreaterThanOrEqual(1_000);
+
+      expect(botAfter?.latencyMs).toBeLessThan(5_000);
+      expect(quietBotAfter?.latencyMs).toBeLessThan(5_000);
+      expect(during.length).toBeGreaterThan(0);
+      for (const probe of during) expect(probe.latencyMs).toBeLessThan(5_000);
+    }, 240_000);
+  });
+});
