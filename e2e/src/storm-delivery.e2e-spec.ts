@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { TOPICS, type DeadLetterEvent, type DeliveryEvent, type NotificationEvent } from '@alertlark/contracts';
 import { MAX_MESSAGE_BYTES } from '@alertlark/kafka';
-import { requestJson } from '@alertlark/testing';
+import { busiestWindow, requestJson, shownGroupCounts, waitFor } from '@alertlark/testing';
 import { startFleet, waitForConfig, type Fleet } from './support/fleet';
-import { createBot, createPolicy, type TestBot } from './support/lark-bots';
-import { postAlerts, startCardProbes, type FullAlert } from './support/storm';
+import { cardText, createBot, createPolicy, type EmulatorMessage, type TestBot } from './support/lark-bots';
+import { emulatorMessages, postAlerts, postInBatches, sampleEventLoopLag, startCardProbes, stormAlertname, stormAlerts, type CardProbe, type FullAlert, type PostedStorm } from './support/storm';
 import { recordTopic, type TopicRecorder } from './support/topic-recorder';
 
 /**
@@ -176,5 +176,137 @@ describe('storm delivery: what the chat shows, and no bot stuck', () => {
       expect(during.length).toBeGreaterThan(0);
       for (const probe of during) expect(probe.latencyMs).toBeLessThan(5_000);
     }, 240_000);
+  });
+
+  describe('two 10,000-alert storms back to back, to two chatbots', () => {
+    const ALERTNAMES = 500;
+    const INSTANCES = 20;
+    const PER_POST = 500;
+    /** Issue 12: every group's final count in the chat within this long of the storm's last POST. */
+    const BAR_MS = 60_000;
+    let fleet: Fleet;
+    let deliveries: TopicRecorder<DeliveryEvent>;
+    /** The quiet team's notifications: when the router made each, to tell its share of a probe's latency from the sender's. */
+    let quietNotifications: TopicRecorder<NotificationEvent>;
+    const storms = {} as Record<'A' | 'B', { bot: TestBot; posted: PostedStorm; messages: EmulatorMessage[]; prefix: string }>;
+    let probes: CardProbe[] = [];
+    /** Per service, the longest its event loop was blocked during the storms (a diagnostic, logged). */
+    let lag: Record<string, { maxMs: number; at: number | null }> = {};
+
+    beforeAll(async () => {
+      fleet = await startFleet(37200);
+      const teamA = await fleet.createTeam(`storm-a-${run}`);
+      const teamB = await fleet.createTeam(`storm-b-${run}`);
+      const quiet = await fleet.createTeam(`storm-quiet-${run}`);
+      for (const team of [teamA, teamB, quiet]) await waitForConfig(fleet, 'ingest', `team/${team.id}`);
+      const stormBot = async (team: Team, name: string) => {
+        const bot = await createBot(fleet, team.apiToken, name);
+        await createPolicy(fleet, team.apiToken, { name, matchers: [`storm="${run}-${name}"`], objectIds: [bot.objectId], groupBy: ['alertname'], groupWait: '1s', groupInterval: '5s', repeatInterval: '4h' });
+        return bot;
+      };
+      const botA = await stormBot(teamA, 'a');
+      const botB = await stormBot(teamB, 'b');
+      const quietBot = await createBot(fleet, quiet.apiToken, 'quiet');
+      await createPolicy(fleet, quiet.apiToken, { name: 'quiet', matchers: [`alertname=~"StormQuiet_${run}_.*"`], objectIds: [quietBot.objectId], groupBy: ['alertname'], groupWait: '1s', groupInterval: '5m', repeatInterval: '4h' });
+      deliveries = await recordTopic<DeliveryEvent>(fleet, TOPICS.deliveries, (event) => event.objectId === botA.objectId || event.objectId === botB.objectId);
+      quietNotifications = await recordTopic<NotificationEvent>(fleet, TOPICS.notifications, (event) => event.objectId === quietBot.objectId);
+
+      const prefixA = `StormA${run}x`;
+      const prefixB = `StormB${run}x`;
+      const alertsA = stormAlerts({ prefix: prefixA, alertnames: ALERTNAMES, instancesPerAlertname: INSTANCES, labels: { storm: `${run}-a` } });
+      const alertsB = stormAlerts({ prefix: prefixB, alertnames: ALERTNAMES, instancesPerAlertname: INSTANCES, labels: { storm: `${run}-b` } });
+      // Another team posts an alert every 2 s throughout both storms.
+      const prober = startCardProbes(fleet, quiet.ingestToken, quietBot.token, `StormQuiet_${run}_`, 2_000);
+      const sampler = sampleEventLoopLag({ ingest: fleet.url.ingest, 'policy-router': fleet.url['policy-router'], 'lark-sender': fleet.url['lark-sender'], console: fleet.url.console });
+      let postedA: PostedStorm;
+      let postedB: PostedStorm;
+      try {
+        postedA = await postInBatches(fleet, teamA.ingestToken, alertsA, PER_POST);
+        // Straight after the first storm's last POST.
+        postedB = await postInBatches(fleet, teamB.ingestToken, alertsB, PER_POST);
+        // Until every group is final, or the bar's time is up (then the test shows what was missing).
+        const watch = (bot: TestBot, prefix: string, posted: PostedStorm) =>
+          waitFor(`storm ${prefix} final or its ${BAR_MS} ms up`, async () => {
+            const shown = shownGroupCounts(await bot.messages());
+            const final = Array.from({ length: ALERTNAMES }, (_, i) => stormAlertname(prefix, i)).every((name) => shown.get(name)?.firing === INSTANCES);
+            return final || Date.now() > posted.lastPostAt + BAR_MS || undefined;
+          }, BAR_MS + 120_000, 1_000);
+        await Promise.all([watch(botA, prefixA, postedA), watch(botB, prefixB, postedB)]);
+      } finally {
+        probes = await prober.stop();
+        lag = await sampler.stop();
+      }
+      // Requests still under way are counted in the rate checks too.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      storms.A = { bot: botA, posted: postedA, messages: await emulatorMessages(fleet, botA.token), prefix: prefixA };
+      storms.B = { bot: botB, posted: postedB, messages: await emulatorMessages(fleet, botB.token), prefix: prefixB };
+    }, 400_000);
+    afterAll(async () => {
+      await deliveries?.stop();
+      await quietNotifications?.stop();
+      await fleet?.stop();
+    });
+
+    const isDigest = (message: EmulatorMessage) => cardText(message).includes('[DIGEST]');
+
+    /** What a person in storm `which`'s chat saw by the bar, and how the webhook was used. */
+    const tally = (which: 'A' | 'B') => {
+      const { bot, posted, messages, prefix } = storms[which];
+      const shown = shownGroupCounts(messages, posted.lastPostAt + BAR_MS);
+      const names = Array.from({ length: ALERTNAMES }, (_, i) => stormAlertname(prefix, i));
+      const short = names.filter((name) => shown.get(name)?.firing !== INSTANCES);
+      const finalAt = Math.max(...names.map((name) => shown.get(name)?.at ?? Number.NaN));
+      const ended = deliveries.values().filter((event) => event.objectId === bot.objectId && event.outcome !== 'delivered' && event.outcome !== 'retrying');
+      const summary = {
+        storm: which,
+        posts: posted.posts,
+        postSeconds: (posted.lastPostAt - posted.firstPostAt) / 1_000,
+        groupsFinalWithinBar: names.length - short.length,
+        allFinalSecondsAfterLastPost: short.length === 0 ? (finalAt - posted.lastPostAt) / 1_000 : null,
+        // For a failure: the counts the short groups showed by the bar (absent: never shown).
+        shortGroups: short.slice(0, 20).map((name) => `${name}:${shown.get(name)?.firing ?? 0}`),
+        requests: messages.length,
+        digests: messages.filter(isDigest).length,
+        rejected: messages.filter((message) => !message.accepted).map((message) => message.code),
+        busiestSecond: busiestWindow(messages, 1_000),
+        busiestMinute: busiestWindow(messages, 60_000),
+        failedOrDeadLettered: ended.length,
+      };
+      console.log(JSON.stringify({ stormBar: summary }));
+      return { ...summary, short };
+    };
+
+    const meetsTheBar = (which: 'A' | 'B') => {
+      const result = tally(which);
+      expect(result.short).toEqual([]);
+      expect(result.rejected).toEqual([]);
+      expect(result.busiestSecond).toBeLessThanOrEqual(5);
+      expect(result.busiestMinute).toBeLessThanOrEqual(100);
+      expect(result.failedOrDeadLettered).toBe(0);
+    };
+
+    it('storm A: within 60 s of its last POST every group shows its final count (20), with no rejection, ≤ 5 requests/s and ≤ 100/min', () => meetsTheBar('A'));
+
+    it('storm B, straight after, to another chatbot: the same bar', () => meetsTheBar('B'));
+
+    it("another team's chatbot gets each card within 5 s while the storms' chatbots send digests", () => {
+      const digestTimes = [...storms.A.messages, ...storms.B.messages].filter((message) => message.accepted && isDigest(message)).map((message) => Date.parse(message.receivedAt));
+      // A probe counts when the storms' bots were sending digests around it (one within 3 s either side).
+      const busy = probes.filter((probe) => digestTimes.some((at) => Math.abs(at - probe.postedAt) <= 3_000));
+      // Where each probe's time went: POST to the router's notification (group wait 1s included), then to the card.
+      const made = new Map(quietNotifications.values().map((event) => [event.groupLabels.find((pair) => pair.name === 'alertname')?.value, Date.parse(event.createdAt)]));
+      const shares = probes.map((probe) => {
+        const at = made.get(probe.alertname);
+        return {
+          postedSecond: (probe.postedAt - storms.A.posted.firstPostAt) / 1_000,
+          postToNotificationMs: at === undefined ? null : at - probe.postedAt,
+          notificationToCardMs: at === undefined || probe.cardAt === undefined ? null : probe.cardAt - at,
+        };
+      });
+      const eventLoopLag = Object.fromEntries(Object.entries(lag).map(([name, worst]) => [name, { maxMs: worst.maxMs, atSecond: worst.at === null ? null : (worst.at - storms.A.posted.firstPostAt) / 1_000 }]));
+      console.log(JSON.stringify({ quietDuringStorms: { probes: probes.length, duringDigests: busy.length, latencyMs: probes.map((probe) => probe.latencyMs ?? null), shares, eventLoopLag } }));
+      expect(busy.length).toBeGreaterThanOrEqual(5);
+      for (const probe of probes) expect(probe.latencyMs).toBeLessThan(5_000);
+    });
   });
 });

@@ -192,3 +192,37 @@ export function startCardProbes(fleet: Fleet, ingestToken: string, token: string
     },
   };
 }
+
+export interface LagSampler {
+  /** Stops sampling; per service, the largest event-loop delay seen in any sample (ms), and when. */
+  stop(): Promise<Record<string, { maxMs: number; at: number | null }>>;
+}
+
+/**
+ * Reads each service's `nodejs_eventloop_lag_max_seconds` (prom-client resets it at every scrape)
+ * every `everyMs`: a diagnostic for a latency bar, telling a blocked event loop from waiting on I/O.
+ */
+export function sampleEventLoopLag(services: Record<string, string>, everyMs = 500): LagSampler {
+  const worst: Record<string, { maxMs: number; at: number | null }> = Object.fromEntries(Object.keys(services).map((name) => [name, { maxMs: 0, at: null }]));
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      await Promise.all(
+        Object.entries(services).map(async ([name, url]) => {
+          const text = await fetch(`${url}/metrics`).then((answer) => answer.text()).catch(() => '');
+          const lag = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([\d.e+-]+)/m.exec(text);
+          const ms = lag ? Number(lag[1]) * 1_000 : 0;
+          if (ms > worst[name]!.maxMs) worst[name] = { maxMs: Math.round(ms), at: Date.now() };
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return worst;
+    },
+  };
+}
