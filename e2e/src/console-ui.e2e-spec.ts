@@ -92,14 +92,17 @@ describe('console web UI', () => {
     await page.fill('#chatbot-form input[name=severityColors]', 'critical=carmine');
     await page.fill('#chatbot-form input[name=mentions]', 'all');
     await page.check('#chatbot-form input[name=summaryEnabled]');
-    await page.fill('#chatbot-form input[name=summaryTimes]', '09:00, 18:30');
+    // Hours away from now (stats' default zone is UTC): a time just passed would be posted at once,
+    // marked late (the grace window), and this test counts the chatbot's cards below.
+    const summaryTimes = [4, 8].map((hours) => new Date(Date.now() + hours * 3_600_000).toISOString().slice(11, 16));
+    await page.fill('#chatbot-form input[name=summaryTimes]', summaryTimes.join(', '));
     await page.click('#chatbot-form button[type=submit]');
     await page.locator('#chatbot-form .ok').waitFor();
     await page.locator('[data-testid=card-preview] .head.carmine').waitFor();
     await page.locator('[data-testid=card-preview] .mention', { hasText: '@all' }).waitFor();
     const saved = await requestJson<{ card: Record<string, unknown>; dailyStats: unknown }>('GET', `${fleet.url.console}/api/v1/notification-objects/${objectId}`, { token: apiToken });
     expect(saved.body.card).toMatchObject({ mentions: ['all'], severityColors: { critical: 'carmine' }, titleTemplate: 'alert {{alertname}} edited in the UI' });
-    expect(saved.body.dailyStats).toEqual({ enabled: true, times: ['09:00', '18:30'] });
+    expect(saved.body.dailyStats).toEqual({ enabled: true, times: summaryTimes });
 
     await page.click('text=Send test');
     await page.locator('#test-result .ok', { hasText: 'code 0' }).waitFor();
