@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Kafka } from 'kafkajs';
 import { Gauge, Registry, type Counter } from 'prom-client';
 import { EVENTS, notificationKey, routerStateContract, type AlertEvent, type AlertHistoryEvent, type NotificationEvent } from '@alertlark/contracts';
-import { BatchConsumer, ConfigFeed, EventPublisher, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
+import { BatchConsumer, ConfigFeed, EventPublisher, MAX_MESSAGE_BYTES, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
 import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
 import { applyAlertEvent } from './apply-alert';
 import { flushGroup, InhibitionIndexes, isFiring } from './flush-group';
@@ -60,7 +60,10 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   ) {
     this.changelog = routerStateContract(env.ALERTLARK_CONSUMER_GROUP_PREFIX);
     this.out = new ProduceBatcher(publisher, { lingerMs: 0, maxPendingMessages: Number.MAX_SAFE_INTEGER });
-    this.notificationPublisher = new EventPublisher(kafka);
+    // Requests up to a whole message's size: a storm's first flush is megabytes of notifications,
+    // and in 512 KiB requests, one in flight at a time, another team's card waited behind tens of
+    // round trips. Their reader (lark-sender) fetches up to the topic's message size per partition.
+    this.notificationPublisher = new EventPublisher(kafka, { limits: { maxBytes: MAX_MESSAGE_BYTES } });
     this.notificationsOut = new ProduceBatcher(this.notificationPublisher, { lingerMs: 0, maxPendingMessages: Number.MAX_SAFE_INTEGER });
     this.events = counter(registry, 'alertlark_router_alert_events_total', 'Alert events taken in, by whether they changed anything', ['outcome']);
     this.flushes = counter(registry, 'alertlark_router_group_flushes_total', 'Group flushes, by outcome', ['outcome']);
