@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { EVENTS, type LarkNotification } from '@alertlark/contracts';
+import { backoffDelayMs } from '@alertlark/lark';
 import { BatchConsumer, EventPublisher, type ConsumedBatch } from '@alertlark/kafka';
 import { DeliveryLedgerRepository } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, Readiness } from '@alertlark/service-kit';
@@ -23,6 +24,9 @@ import { PartitionProgress } from './partition-progress';
 export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: BatchConsumer<typeof EVENTS.notifications>;
   private started = false;
+  /** Bumped at every assignment: lookups begun before it are dropped. */
+  private generation = 0;
+  private readonly checks = new Map<number, Promise<void>>();
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -32,7 +36,7 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
     private readonly progress: PartitionProgress,
     private readonly queues: BotQueues,
     private readonly dispatcher: DeliveryDispatcher,
-    logger: JsonLogger,
+    private readonly logger: JsonLogger,
     private readonly readiness: Readiness,
   ) {
     const log = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => logger.event(level, message, fields);
@@ -53,19 +57,43 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * A batch at a time: one ledger lookup per notification, nothing written. A storm puts hundreds
-   * of notifications on one partition, and kafkajs fetches no partition again until every batch of
-   * the fetch is handled, so a slow inbox would hold up every other bot's cards.
+   * A batch at a time, nothing written: its offsets are taken at once (so none is committed before
+   * it is finished), and the ledger lookup that drops notifications already finished (a replay, or
+   * a partition taken over) happens off the fetch path. kafkajs fetches no partition again until
+   * every batch of the fetch is handled, and a storm's batch is hundreds of lookups (FerretDB scans
+   * `_id: {$in}`, so they go a few at a time): waiting for them here held every other webhook's
+   * next notification for seconds.
    */
   private async store(batch: ConsumedBatch<LarkNotification>): Promise<void> {
     const { partition, events } = batch;
-    const finished = await this.ledger.finishedAmong(events.map((event) => event.value.notificationId));
-    // Revoked meanwhile: Kafka hands this batch again to whoever owns the partition now.
-    if (!batch.isRunning()) throw new Error(`partition ${partition} was revoked`);
+    for (const { offset } of events) this.progress.take(partition, Number(offset));
     const receivedAt = new Date();
+    const generation = this.generation;
+    // One partition's lookups in order, each partition on its own.
+    const previous = this.checks.get(partition) ?? Promise.resolve();
+    const check = previous.then(() => this.checkAndQueue(partition, generation, events, receivedAt));
+    this.checks.set(partition, check);
+    void check.finally(() => {
+      if (this.checks.get(partition) === check) this.checks.delete(partition);
+    });
+  }
+
+  /** Queues what the ledger does not know as finished; retried until it answers, unless the partition moved. */
+  private async checkAndQueue(partition: number, generation: number, events: ConsumedBatch<LarkNotification>['events'], receivedAt: Date): Promise<void> {
+    let finished: Set<string> | undefined;
+    for (let attempt = 1; finished === undefined; attempt++) {
+      if (generation !== this.generation) return;
+      try {
+        finished = await this.ledger.finishedAmong(events.map((event) => event.value.notificationId));
+      } catch (error) {
+        this.logger.event('error', 'delivery ledger lookup failed; retrying', { partition, attempt, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, { baseMs: 200, maxMs: 10_000 })));
+      }
+    }
+    // Reassigned meanwhile: Kafka hands these again, from the committed offset, to whoever owns the partition now.
+    if (generation !== this.generation) return;
     let queued = 0;
     for (const { offset, key, value: notification } of events) {
-      this.progress.take(partition, Number(offset));
       if (finished.has(notification.notificationId)) {
         this.progress.finish(partition, Number(offset));
         continue;
@@ -82,6 +110,7 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
    * oldest notification not finished; those already finished are found in the ledger.
    */
   private assign(partitions: ReadonlySet<number>): void {
+    this.generation++;
     this.progress.reset();
     this.queues.assign(partitions);
     this.dispatcher.wake();
@@ -96,5 +125,6 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
   async beforeApplicationShutdown(): Promise<void> {
     this.started = false;
     await this.consumer.stop();
+    this.generation++;
   }
 }
