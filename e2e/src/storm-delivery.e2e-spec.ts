@@ -3,8 +3,8 @@ import { TOPICS, webhookKey, type DeadLetterEvent, type DeliveryEvent, type Noti
 import { MAX_MESSAGE_BYTES } from '@alertlark/kafka';
 import { busiestWindow, requestJson, shownGroupCounts, waitFor } from '@alertlark/testing';
 import { startFleet, waitForConfig, type Fleet } from './support/fleet';
-import { cardText, createBot, createPolicy, type EmulatorMessage, type TestBot } from './support/lark-bots';
-import { emulatorMessages, postAlerts, postInBatches, sampleEventLoopLag, startCardProbes, stormAlertname, stormAlerts, type CardProbe, type FullAlert, type PostedStorm } from './support/storm';
+import { cardText, createBot, createPolicy, postAlerts, type EmulatorMessage, type FullAlert, type TestBot } from './support/lark-bots';
+import { emulatorMessages, postInBatches, sampleEventLoopLag, startCardProbes, stormAlertname, stormAlerts, type CardProbe, type PostedStorm } from './support/storm';
 import { recordTopic, type TopicRecorder } from './support/topic-recorder';
 
 /**

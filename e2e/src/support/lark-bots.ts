@@ -66,8 +66,19 @@ export interface WebhookAlert {
   startsAt?: Date;
 }
 
-/** Posts an Alertmanager webhook (v4) with these alerts to ingest. */
-export async function postWebhook(fleet: Fleet, ingestToken: string, alerts: WebhookAlert[]): Promise<void> {
+/** An alert as an Alertmanager webhook carries it, annotations included. */
+export interface FullAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  status?: 'firing' | 'resolved';
+  /** ISO; defaults to now. */
+  startsAt?: string;
+  generatorURL?: string;
+}
+
+/** Posts one Alertmanager webhook (v4) of `alerts` to ingest; throws unless it answers 202. */
+export async function postAlerts(fleet: Fleet, ingestToken: string, alerts: readonly FullAlert[]): Promise<void> {
+  const now = new Date().toISOString();
   const answer = await requestJson('POST', `${fleet.url.ingest}/api/v1/alerts/alertmanager`, {
     token: ingestToken,
     body: {
@@ -75,17 +86,31 @@ export async function postWebhook(fleet: Fleet, ingestToken: string, alerts: Web
       status: alerts.some((alert) => (alert.status ?? 'firing') === 'firing') ? 'firing' : 'resolved',
       receiver: 'alertlark',
       groupLabels: {},
-      alerts: alerts.map(({ labels, status = 'firing', startsAt = new Date() }) => ({
+      alerts: alerts.map(({ labels, annotations, status = 'firing', startsAt = now, generatorURL = 'http://prometheus.local:9090/graph' }) => ({
         status,
         labels,
-        annotations: { summary: `summary of ${labels.instance ?? labels.alertname}` },
-        startsAt: startsAt.toISOString(),
-        endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
-        generatorURL: 'http://prometheus.local:9090/graph',
+        annotations,
+        startsAt,
+        endsAt: status === 'resolved' ? now : '0001-01-01T00:00:00Z',
+        generatorURL,
       })),
     },
   });
-  if (answer.status !== 202) throw new Error(`ingest answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 202) throw new Error(`ingest answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
+}
+
+/** Posts an Alertmanager webhook (v4) with these alerts to ingest, each annotated with a summary. */
+export async function postWebhook(fleet: Fleet, ingestToken: string, alerts: WebhookAlert[]): Promise<void> {
+  await postAlerts(
+    fleet,
+    ingestToken,
+    alerts.map(({ labels, status, startsAt }) => ({
+      labels,
+      annotations: { summary: `summary of ${labels.instance ?? labels.alertname}` },
+      ...(status ? { status } : {}),
+      ...(startsAt ? { startsAt: startsAt.toISOString() } : {}),
+    })),
+  );
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

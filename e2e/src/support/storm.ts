@@ -1,39 +1,6 @@
 import { requestJson } from '@alertlark/testing';
 import type { Fleet } from './fleet';
-import type { EmulatorMessage } from './lark-bots';
-
-/** An alert as an Alertmanager webhook carries it, annotations included (postWebhook sets only a summary). */
-export interface FullAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  status?: 'firing' | 'resolved';
-  /** ISO; defaults to now. */
-  startsAt?: string;
-  generatorURL?: string;
-}
-
-/** Posts one Alertmanager webhook (v4) of `alerts` to ingest; throws unless it answers 202. */
-export async function postAlerts(fleet: Fleet, ingestToken: string, alerts: readonly FullAlert[]): Promise<void> {
-  const now = new Date().toISOString();
-  const answer = await requestJson('POST', `${fleet.url.ingest}/api/v1/alerts/alertmanager`, {
-    token: ingestToken,
-    body: {
-      version: '4',
-      status: alerts.some((alert) => (alert.status ?? 'firing') === 'firing') ? 'firing' : 'resolved',
-      receiver: 'alertlark',
-      groupLabels: {},
-      alerts: alerts.map(({ labels, annotations, status = 'firing', startsAt = now, generatorURL = 'http://prometheus.local:9090/graph' }) => ({
-        status,
-        labels,
-        annotations,
-        startsAt,
-        endsAt: status === 'resolved' ? now : '0001-01-01T00:00:00Z',
-        generatorURL,
-      })),
-    },
-  });
-  if (answer.status !== 202) throw new Error(`ingest answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
-}
+import { postAlerts, type EmulatorMessage, type FullAlert } from './lark-bots';
 
 export interface PostedStorm {
   /** When the first POST was sent (ms). */
