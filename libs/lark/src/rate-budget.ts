@@ -47,8 +47,13 @@ export function rateBudget(sentAt: readonly number[], now: number, limits: RateL
 export function requestsWithin(sentAt: readonly number[], now: number, horizonMs: number, limits: RateLimits = LARK_RATE_LIMITS): number {
   let sent = pruneSentAt(sentAt, now, limits);
   let count = 0;
-  for (let at = now; at < now + horizonMs; at = rateBudget(sent, at, limits).nextAt) {
-    const { availableNow } = rateBudget(sent, at, limits);
+  let at = now;
+  while (at < now + horizonMs) {
+    const { availableNow, nextAt } = rateBudget(sent, at, limits);
+    if (availableNow === 0) {
+      at = nextAt;
+      continue;
+    }
     count += availableNow;
     // Pruned as it goes, so a long horizon does not make every step count its whole history.
     sent = pruneSentAt([...sent, ...new Array<number>(availableNow).fill(at)], at, limits);
