@@ -255,7 +255,9 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
     const t0 = options.preload ? stableAt : performance.now();
     const produced = preloaded ?? (await produceLoad());
     const alertsTarget = await endOffsets(admin, EVENTS.alerts.topic);
-    log(options.preload ? 'routing the preloaded load' : 'load produced', { events: load.messages.length, seconds: round((produced - t0) / 1000), topicGrowth: total(alertsTarget) - total(alertsStart) });
+    // Preloaded, the load was on the topic before t0.
+    const produceSeconds = options.preload ? 0 : round((produced - t0) / 1000);
+    log(options.preload ? 'routing the preloaded load' : 'load produced', { events: load.messages.length, produceSeconds, topicGrowth: total(alertsTarget) - total(alertsStart) });
 
     const deadline = t0 + options.timeoutMs;
     let lastReport = performance.now();
@@ -308,7 +310,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
       routers,
       seconds: round(seconds),
       alertsPerSecond: Math.round(load.messages.length / seconds),
-      produceSeconds: options.preload ? 0 : round((produced - t0) / 1000),
+      produceSeconds,
       notifications,
       flushes,
       routerCpuSeconds: round(routerCpuSeconds),
