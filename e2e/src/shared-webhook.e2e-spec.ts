@@ -39,7 +39,7 @@ describe('two chatbots on one webhook share its rate budget', () => {
   let deliveries: TopicRecorder<DeliveryEvent>;
 
   beforeAll(async () => {
-    fleet = await startFleet(36000);
+    fleet = await startFleet(15000);
     team = await fleet.createTeam(`shared-webhook-${run}`);
     await waitForConfig(fleet, 'ingest', `team/${team.id}`);
     notifications = await recordTopic<NotificationEvent>(fleet, TOPICS.notifications, (event) => event.teamId === team.id);

@@ -45,7 +45,7 @@ describe('storm delivery: what the chat shows, and no bot stuck', () => {
 
     beforeAll(async () => {
       // The request timeout outlasts the hang, so the one request is in flight until then.
-      fleet = await startFleet(37000, { LARK_DELIVERY_DEADLINE_MS: String(DEADLINE_MS), LARK_REQUEST_TIMEOUT_MS: String(HANG_MS + 5_000) });
+      fleet = await startFleet(17000, { LARK_DELIVERY_DEADLINE_MS: String(DEADLINE_MS), LARK_REQUEST_TIMEOUT_MS: String(HANG_MS + 5_000) });
       team = await fleet.createTeam(`dlq-${run}`);
       quiet = await fleet.createTeam(`dlq-quiet-${run}`);
       await waitForConfig(fleet, 'ingest', `team/${team.id}`);
@@ -198,7 +198,7 @@ describe('storm delivery: what the chat shows, and no bot stuck', () => {
     let lag: Record<string, { maxMs: number; at: number | null }> = {};
 
     beforeAll(async () => {
-      fleet = await startFleet(37200);
+      fleet = await startFleet(17200);
       const teamA = await fleet.createTeam(`storm-a-${run}`);
       const teamB = await fleet.createTeam(`storm-b-${run}`);
       const quiet = await fleet.createTeam(`storm-quiet-${run}`);
