@@ -19,3 +19,4 @@ export * from './card.template';
 export * from './card.sample';
 export * from './card.validate';
 export * from './card.daily-summary';
+export * from './callback';
