@@ -27,6 +27,7 @@ function batch(partition: number, firstOffset: number, ids: string[]): ConsumedB
     partition,
     events: ids.map((id, i) => ({ offset: String(firstOffset + i), key: 'wh_a', value: notification(id) })),
     invalid: 0,
+    nextOffset: String(firstOffset + ids.length),
     deadLetter: () => undefined,
     heartbeat: async () => undefined,
     isRunning: () => true,

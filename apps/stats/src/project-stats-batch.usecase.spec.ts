@@ -49,6 +49,7 @@ function batchOf(topic: string, values: (LarkNotification | DeliveryEvent)[]) {
     partition: 0,
     events: values.map((value, index) => ({ topic, partition: 0, offset: String(index), key: 'o1', value })),
     invalid: 0,
+    nextOffset: String(values.length),
     deadLetter: (event, reason) => void deadLettered.push({ offset: event.offset, reason }),
     heartbeat: async () => undefined,
     isRunning: () => true,

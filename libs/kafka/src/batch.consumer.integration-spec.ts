@@ -110,6 +110,8 @@ describe('BatchConsumer against the real broker', () => {
     await until('the valid message', () => (handled.length > 0 ? true : undefined));
     expect(handled).toEqual([{ offset: '2', value: { n: 2 } }]);
     expect(batches.reduce((sum, batch) => sum + batch.invalid, 0)).toBe(2);
+    // Past the last message, invalid ones included: a handler that commits through `committable` moves past them too.
+    expect(batches.at(-1)!.nextOffset).toBe('3');
 
     const letters = await readDeadLetters(Number(deadLetterEnd!.high), topic, 2);
     expect(letters.map((letter) => [letter.offset, letter.consumer, letter.value])).toEqual([

@@ -27,6 +27,8 @@ export interface ConsumedBatch<T> {
   events: ConsumedEvent<T>[];
   /** How many of the batch's messages failed their contract: they are not in `events`. */
   invalid: number;
+  /** The offset after the batch's last message, valid or not: where the partition is committed to once the batch is done. */
+  nextOffset: string;
   /** Sends one message to the dead-letter topic with the reason, before the batch's offsets are committed. */
   deadLetter(event: ConsumedEvent<T>, reason: string): void;
   heartbeat(): Promise<void>;
@@ -264,6 +266,7 @@ export class BatchConsumer<C extends EventContract> {
           partition: batch.partition,
           events,
           invalid: deadLetters.length,
+          nextOffset: String(Number(messages[messages.length - 1]!.offset) + 1),
           deadLetter: (event, reason) => rejected.push({ message: byOffset.get(event.offset)!, reason }),
           heartbeat,
           isRunning: running,
