@@ -1,6 +1,7 @@
 import { alertEventSchema, configEventSchema, type NotificationPolicyConfig } from '@alertlark/contracts';
+import { alertPartition } from '@alertlark/kafka';
 import { compilePolicy, matchPolicies } from '@alertlark/routing';
-import { buildAlertLoad, configEvents, lastPolicyKey, teardownEvents, type LoadShape } from './router-load';
+import { buildAlertLoad, configEvents, lastPolicyKey, teamId, teardownEvents, type LoadShape } from './router-load';
 
 const shape: LoadShape = { runId: 'benchtest', teams: 20, policiesPerTeam: 25, distinctAlerts: 2_000, alerts: 20_000 };
 
@@ -32,5 +33,13 @@ describe('router-throughput load', () => {
     expect(Math.max(...matched)).toBe(1);
     expect(matched.filter((count) => count === 1)).toHaveLength(load.matching);
     expect(load.matching / events.length).toBeGreaterThan(0.8);
+  });
+
+  it('puts team t on partition t mod 12: 24 teams give every partition two, however routers split them', () => {
+    const wide = { ...shape, teams: 24 };
+    const partitions = Array.from({ length: 24 }, (_, team) => alertPartition(teamId(wide, team)));
+    expect(partitions).toEqual(Array.from({ length: 24 }, (_, team) => team % 12));
+    const configured = configEvents(wide).flatMap((event) => (event.type === 'team.upserted' ? [event.team.id] : []));
+    expect(configured).toEqual(partitions.map((_, team) => teamId(wide, team)));
   });
 });
