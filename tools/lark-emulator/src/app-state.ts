@@ -8,6 +8,13 @@ import { TenantTokens } from './tenant-tokens';
 /** "单条消息更新频控为 5 QPS": at most 5 updates a second per message. */
 export const PATCH_RATE_WINDOWS = [{ windowMs: 1_000, max: 5 }] as const;
 
+export interface SentEvent {
+  appId: string;
+  messageId: string;
+  /** The callback JSON exactly as first sent (before encryption). */
+  plaintext: string;
+}
+
 export interface AppState {
   apps: AppRegistry;
   tokens: TenantTokens;
@@ -15,6 +22,8 @@ export interface AppState {
   requests: AppRequestLog;
   /** Keyed by message id. */
   patchLimiter: RateLimiter;
+  /** Callbacks sent for clicks, by event id, so a test can have one re-sent as Lark's retries are. */
+  events: Map<string, SentEvent>;
   clock: () => number;
 }
 
@@ -25,6 +34,7 @@ export function createAppState(clock: () => number, apps: readonly AppConfig[] =
     messages: new AppMessageStore(),
     requests: new AppRequestLog(),
     patchLimiter: new RateLimiter(PATCH_RATE_WINDOWS),
+    events: new Map(),
     clock,
   };
   for (const app of apps) state.apps.upsert(app);

@@ -16,6 +16,7 @@ describe('appSchema', () => {
     ['a missing verification token', { appId: 'cli_x', appSecret: 's' }],
     ['a non-http callback', { ...app, callbackUrl: 'ftp://x/cb' }],
     ['a zero TTL', { ...app, tokenTtlSeconds: 0 }],
+    ['a misspelt option', { ...app, callbackURL: 'http://127.0.0.1:9/cb' }],
     ['a fractional TTL', { ...app, tokenTtlSeconds: 1.5 }],
   ])('refuses %s', (_name, value) => {
     expect(appSchema.safeParse(value).success).toBe(false);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 7200;
 
-export const appSchema = z.object({
+export const appSchema = z.strictObject({
   /** Lark app ids look like `cli_a5fb0ae6a4c1d00b`; anything else is "invalid param" at the token endpoint. */
   appId: z.string().regex(/^cli_[A-Za-z0-9]{1,64}$/, 'appId must be cli_ followed by 1-64 letters or digits'),
   appSecret: z.string().min(1),
@@ -44,6 +44,11 @@ export class AppRegistry {
 
 export function tokenTtlSeconds(app: AppConfig): number {
   return app.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+}
+
+/** A stable made-up tenant key per app (16 hex digits), so send answers and callbacks agree. */
+export function tenantKeyOf(appId: string): string {
+  return Buffer.from(appId).toString('hex').padEnd(16, '0').slice(-16);
 }
 
 /** Parses `LARK_EMULATOR_APPS` (a JSON array of apps); throws with a readable message. */

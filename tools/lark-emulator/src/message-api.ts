@@ -3,6 +3,7 @@
  * (edit it), free of HTTP. Every request is logged with the code it got. Check order is in
  * README.md ("Lark app API"); the token is always checked first, as Lark's gateway does.
  */
+import { tenantKeyOf } from './apps';
 import type { AppMessage } from './app-messages';
 import {
   APP_CODES,
@@ -93,11 +94,6 @@ function messageData(message: AppMessage): Fields {
     sender: { id: message.appId, id_type: 'app_id', sender_type: 'app', tenant_key: tenantKeyOf(message.appId) },
     body: { content: JSON.stringify(message.content) },
   };
-}
-
-/** A stable made-up tenant key per app, so callbacks and send answers agree. */
-export function tenantKeyOf(appId: string): string {
-  return Buffer.from(appId).toString('hex').padEnd(16, '0').slice(-16);
 }
 
 function decideSend(state: AppState, req: SendRequest, body: Fields | null, now: number): Outcome {
