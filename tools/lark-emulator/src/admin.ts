@@ -22,7 +22,7 @@ export interface AdminReply {
 const ok = (body: unknown, status = 200): AdminReply => ({ status, body });
 const fail = (status: number, error: string): AdminReply => ({ status, body: { error } });
 
-function parseJson<T>(raw: Buffer, schema: z.ZodType<T>): { data: T } | { error: string } {
+export function parseJson<T>(raw: Buffer, schema: z.ZodType<T>): { data: T } | { error: string } {
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));

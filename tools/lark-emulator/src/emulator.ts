@@ -1,13 +1,20 @@
 /**
- * Lark / Feishu custom-bot webhook emulator on node:http. The webhook lives at
- * `POST /open-apis/bot/v2/hook/:token` (same path for open.feishu.cn and open.larksuite.com);
- * the control API lives under `/_emulator` (see admin.ts and README.md).
+ * Lark / Feishu emulator on node:http: custom-bot webhooks at `POST /open-apis/bot/v2/hook/:token`
+ * and the app-bot open APIs (tenant token, send and edit cards; see app-routes.ts), with the same
+ * paths for open.feishu.cn and open.larksuite.com. The control API lives under `/_emulator`
+ * (see admin.ts, app-admin.ts and README.md).
  */
 import http from 'node:http';
-import { ADMIN_PREFIX, handleAdmin } from './admin';
+import { ADMIN_PREFIX, type AdminRequest, handleAdmin } from './admin';
+import { handleAppAdmin } from './app-admin';
+import { routeAppApi } from './app-routes';
+import { createAppState } from './app-state';
+import type { AppConfig } from './apps';
 import { MAX_BODY_BYTES } from './body';
 import { BotRegistry } from './bots';
+import { type CallbackContext, DEFAULT_CALLBACK_TIMEOUT_MS, DEFAULT_VERIFY_TIMEOUT_MS } from './click';
 import { FaultQueue } from './faults';
+import { postJson } from './http-post';
 import { readBody, sendJson, sendText } from './http-util';
 import { MessageLog } from './message-log';
 import { RateLimiter } from './rate-limit';
@@ -19,6 +26,12 @@ export interface LarkEmulatorOptions {
   clock?: () => number;
   /** Bots registered at start. */
   bots?: BotConfig[];
+  /** Apps (app bots) registered at start. */
+  apps?: AppConfig[];
+  /** How long a click waits for the app's callback answer; Lark's is 3 s. */
+  callbackTimeoutMs?: number;
+  /** How long URL verification waits for the echoed challenge; Lark's is 1 s. */
+  verifyTimeoutMs?: number;
 }
 
 export interface LarkEmulator {
@@ -48,6 +61,14 @@ export function createLarkEmulator(options: LarkEmulatorOptions = {}): LarkEmula
   };
   for (const bot of options.bots ?? []) state.bots.upsert(bot);
   const heldTimers = new Set<NodeJS.Timeout>();
+  // Aborts callbacks still waiting for an app when the emulator closes.
+  const shutdown = new AbortController();
+  const callbacks: CallbackContext = {
+    state: createAppState(state.clock, options.apps),
+    post: (url, body, headers, timeoutMs) => postJson(url, body, headers, timeoutMs, shutdown.signal),
+    callbackTimeoutMs: options.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
+    verifyTimeoutMs: options.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+  };
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator.local');
@@ -69,15 +90,17 @@ export function createLarkEmulator(options: LarkEmulatorOptions = {}): LarkEmula
       heldTimers.add(timer);
       return;
     }
+    if (await routeAppApi(callbacks.state, req, res, url)) return;
     if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
       const { raw, size } = await readBody(req, ADMIN_BODY_BYTES);
       if (size > ADMIN_BODY_BYTES) return sendJson(res, 413, { error: 'body too large' });
-      const reply = handleAdmin(state, {
+      const adminRequest: AdminRequest = {
         method: req.method ?? 'GET',
         path: url.pathname.slice(ADMIN_PREFIX.length),
         query: url.searchParams,
         raw,
-      });
+      };
+      const reply = (await handleAppAdmin(callbacks, adminRequest)) ?? handleAdmin(state, adminRequest);
       return sendJson(res, reply.status, reply.body);
     }
     sendJson(res, 404, { code: 404, data: {}, msg: 'page not found' });
@@ -103,6 +126,7 @@ export function createLarkEmulator(options: LarkEmulatorOptions = {}): LarkEmula
       });
     },
     close(): Promise<void> {
+      shutdown.abort();
       for (const timer of heldTimers) clearTimeout(timer);
       heldTimers.clear();
       return new Promise((resolve, reject) => {

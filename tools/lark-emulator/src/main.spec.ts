@@ -20,6 +20,23 @@ describe('main', () => {
     }
   });
 
+  it('pre-registers apps from LARK_EMULATOR_APPS', async () => {
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const app = { appId: 'cli_env1', appSecret: 's', verificationToken: 'v' };
+    const running = await main({ LARK_EMULATOR_PORT: '0', LARK_EMULATOR_APPS: JSON.stringify([app]) });
+    spy.mockRestore();
+    try {
+      const res = await fetch(`http://127.0.0.1:${running.port}/_emulator/apps`);
+      expect(await res.json()).toEqual({ apps: [{ ...app, tokenTtlSeconds: 7200, tokenRequests: 0, tokensIssued: 0, activeTokens: 0 }] });
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('refuses a bad LARK_EMULATOR_APPS', async () => {
+    await expect(main({ LARK_EMULATOR_PORT: '0', LARK_EMULATOR_APPS: '[{"appId":"nope"}]' })).rejects.toThrow(/LARK_EMULATOR_APPS/);
+  });
+
   it('refuses a bad LARK_EMULATOR_BOTS', async () => {
     await expect(main({ LARK_EMULATOR_PORT: '0', LARK_EMULATOR_BOTS: 'nope' })).rejects.toThrow(/LARK_EMULATOR_BOTS/);
   });

@@ -1,4 +1,5 @@
-/** Starts the Lark emulator: LARK_EMULATOR_PORT (3100), LARK_EMULATOR_HOST (127.0.0.1), LARK_EMULATOR_BOTS. */
+/** Starts the Lark emulator: LARK_EMULATOR_PORT (3100), LARK_EMULATOR_HOST (127.0.0.1), LARK_EMULATOR_BOTS, LARK_EMULATOR_APPS. */
+import { parseAppsEnv } from './apps';
 import { parseBotsEnv } from './bots';
 import { createLarkEmulator, type LarkEmulator } from './emulator';
 
@@ -19,9 +20,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('LARK_EMULATOR_PORT must be a port number');
   const host = env['LARK_EMULATOR_HOST'] || '127.0.0.1';
   const bots = parseBotsEnv(env['LARK_EMULATOR_BOTS']);
-  const emulator = createLarkEmulator({ bots });
+  const apps = parseAppsEnv(env['LARK_EMULATOR_APPS']);
+  const emulator = createLarkEmulator({ bots, apps });
   const actualPort = await emulator.listen(port, host);
-  log({ level: 'info', msg: 'listening', host, port: actualPort, bots: bots.map((b) => b.token) });
+  log({ level: 'info', msg: 'listening', host, port: actualPort, bots: bots.map((b) => b.token), apps: apps.map((a) => a.appId) });
 
   const stop = (): Promise<void> => {
     process.off('SIGTERM', onSignal);
