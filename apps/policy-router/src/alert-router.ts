@@ -1,17 +1,28 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Gauge, Registry, type Counter } from 'prom-client';
-import { EVENTS, notificationKey, routerStateContract, type AlertEvent, type AlertHistoryEvent, type NotificationEvent } from '@alertlark/contracts';
+import { EVENTS, notificationKey, routerStateContract, type ActionDecided, type ActionEvent, type ActionRequested, type AlertEvent, type AlertHistoryEvent, type NotificationEvent } from '@alertlark/contracts';
 import { BatchConsumer, ConfigFeed, EventPublisher, MAX_MESSAGE_BYTES, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
 import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
 import { applyAlertEvent } from './apply-alert';
-import { flushGroup, InhibitionIndexes, isFiring } from './flush-group';
+import { flushGroup, followUpNotifications, InhibitionIndexes, isFiring } from './flush-group';
+import { decideAction, decidedEvent } from './incident';
 import { PartitionWrites } from './partition-writes';
 import { FlushSchedule, type ScheduledFlush } from './flush-schedule';
 import { PartitionState, type ChangelogRecord } from './partition-state';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 import { restorePartitions, ROUTER_FETCH_BYTES } from './restore-partitions';
 import { RoutingCatalog } from './routing-catalog';
+
+/** What one step (a batch, a flush, a sweep) makes durable. */
+interface StepOutputs {
+  notifications: NotificationEvent[];
+  records: ChangelogRecord[];
+  history: AlertHistoryEvent[];
+  /** Alerts read on another partition than their team's, sent on to it. */
+  misplaced?: readonly AlertEvent[];
+  decided?: ActionDecided[];
+}
 
 /** A resolved alert in no group is forgotten after this long without news of it. */
 const SWEEP_QUIET_MS = 10 * 60_000;
@@ -36,11 +47,12 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private assignment = 0;
   private readonly schedule: FlushSchedule;
   private readonly inhibition = new InhibitionIndexes();
-  private readonly consumer: BatchConsumer<typeof EVENTS.alerts>;
+  private readonly consumer: BatchConsumer<typeof EVENTS.alerts | typeof EVENTS.actions>;
   private sweepTimer: NodeJS.Timeout | undefined;
   private configRevision = -1;
   private readonly events: Counter;
   private readonly flushes: Counter;
+  private readonly actions: Counter;
   private readonly changelog: ReturnType<typeof routerStateContract>;
   private readonly out: ProduceBatcher;
   /**
@@ -70,6 +82,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     this.notificationsOut = new ProduceBatcher(this.notificationPublisher, { lingerMs: 0, maxPendingMessages: Number.MAX_SAFE_INTEGER });
     this.events = counter(registry, 'alertlark_router_alert_events_total', 'Alert events taken in, by whether they changed anything', ['outcome']);
     this.flushes = counter(registry, 'alertlark_router_group_flushes_total', 'Group flushes, by outcome', ['outcome']);
+    this.actions = counter(registry, 'alertlark_router_actions_total', 'Actions on alert groups decided, by action and outcome', ['action', 'outcome']);
     new Gauge({ name: 'alertlark_router_alerts', help: 'Alerts held in memory', registers: [registry], collect: this.gaugeOf('alerts') });
     new Gauge({ name: 'alertlark_router_groups', help: 'Groups held in memory', registers: [registry], collect: this.gaugeOf('groups') });
     this.schedule = new FlushSchedule(
@@ -79,19 +92,21 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     this.consumer = new BatchConsumer(kafka, {
       name: 'policy-router',
       groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.policy-router`,
-      contracts: [EVENTS.alerts],
+      // Actions are partitioned by team as alerts are: the owner of a team's groups decides them.
+      contracts: [EVENTS.alerts, EVENTS.actions],
+      coPartitioned: true,
       fromBeginning: env.ALERTLARK_CONSUMER_START === 'earliest',
       publisher,
       log: (level, message, fields) => logger.event(level, message, fields),
       sessionTimeoutMs: env.POLICY_ROUTER_SESSION_TIMEOUT_MS,
-      partitionsConsumedConcurrently: EVENTS.alerts.partitions,
+      partitionsConsumedConcurrently: EVENTS.alerts.partitions + EVENTS.actions.partitions,
       maxBytesPerFetch: ROUTER_FETCH_BYTES,
       onAssignment: (partitions) => this.assign(partitions),
       onRevocation: () => {
         this.owned = new Set();
       },
-      handleBatch: (batch) => this.onBatch(batch),
-      committable: (_topic, partition) => this.writes.committable(partition),
+      handleBatch: (batch) => (batch.topic === EVENTS.actions.topic ? this.onActions(batch as ConsumedBatch<ActionEvent>) : this.onBatch(batch as ConsumedBatch<AlertEvent>)),
+      committable: (topic, partition) => this.writes.committable(topic, partition),
     });
   }
 
@@ -161,12 +176,18 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async onBatch(batch: ConsumedBatch<AlertEvent>): Promise<void> {
+  /** The partition's state once restored; throws (the batch is retried) while it is not owned here. */
+  private async stateFor(batch: ConsumedBatch<unknown>): Promise<PartitionState> {
     const restored = this.restored.get(batch.partition);
     if (!restored) throw new Error(`partition ${batch.partition} is not assigned here`);
     await restored;
     const state = this.states.get(batch.partition);
     if (!state || !batch.isRunning()) throw new Error(`partition ${batch.partition} was revoked`);
+    return state;
+  }
+
+  private async onBatch(batch: ConsumedBatch<AlertEvent>): Promise<void> {
+    const state = await this.stateFor(batch);
     this.sweepDeletedTeams();
     const now = Date.now();
     const misplaced: AlertEvent[] = [];
@@ -187,13 +208,62 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     this.events.inc({ outcome: 'changed' }, changed);
     this.events.inc({ outcome: 'unchanged' }, batch.events.length - changed - misplaced.length);
     const before = this.writes.settled(batch.partition);
-    const written = this.flushAndWrite(state, [...dueNow], now, { misplaced, upTo: batch.nextOffset });
-    // One batch's writes in flight per partition while the next is fetched; stopping, this batch's
-    // own, so that the consumer's last commit covers it. Writes fail only for a partition given
-    // away: its next owner replays what was not committed.
+    await this.handedOn(batch, before, this.flushAndWrite(state, [...dueNow], now, { misplaced, upTo: { topic: batch.topic, offset: batch.nextOffset } }));
+  }
+
+  /**
+   * One batch's writes in flight per partition while the next is fetched: a batch returns once the
+   * writes queued before it are acknowledged; stopping, once its own are, so that the consumer's
+   * last commit covers it. Writes fail only for a partition given away: its next owner replays
+   * what was not committed.
+   */
+  private async handedOn(batch: ConsumedBatch<unknown>, before: Promise<void>, written: Promise<void>): Promise<void> {
     if (!batch.isRunning()) return written;
     written.catch(() => undefined);
     await before;
+  }
+
+  /**
+   * Claims, resolves and silences, decided one at a time in partition order (of two claims, the
+   * first wins). An applied one changes the group's incident (its changelog record) and tells the
+   * group's chatbots in a follow-up; every decision goes on the actions topic for the console.
+   */
+  private async onActions(batch: ConsumedBatch<ActionEvent>): Promise<void> {
+    const state = await this.stateFor(batch);
+    const now = Date.now();
+    const decided: ActionDecided[] = [];
+    const notifications: NotificationEvent[] = [];
+    for (const event of batch.events) {
+      const request = event.value;
+      if (request.type !== 'action.requested') continue;
+      if (alertPartition(request.teamId) !== batch.partition) {
+        batch.deadLetter(event, `an action for team ${request.teamId} belongs on partition ${alertPartition(request.teamId)}, not ${batch.partition}`);
+        continue;
+      }
+      decided.push(this.decide(state, request, now, notifications));
+    }
+    const before = this.writes.settled(batch.partition);
+    const { records, history } = state.takeChanges();
+    const upTo = { topic: batch.topic, offset: batch.nextOffset };
+    await this.handedOn(batch, before, this.writes.enqueue(batch.partition, () => this.write(state, { notifications, records, history, decided }), upTo));
+  }
+
+  private decide(state: PartitionState, request: ActionRequested, now: number, notifications: NotificationEvent[]): ActionDecided {
+    const found = state.groupById(request.groupId);
+    const group = found?.teamId === request.teamId ? found : undefined;
+    const firing = group ? [...state.membersOf(group.groupKey).keys()].filter((fingerprint) => {
+      const alert = state.alert(group.teamId, fingerprint);
+      return alert !== undefined && isFiring(alert, now);
+    }) : [];
+    const decision = decideAction(group, request, firing, now);
+    const event = decidedEvent(request, group, decision, now);
+    if (group && decision.outcome === 'applied' && decision.incident !== group.incident) {
+      state.putGroup({ ...group, incident: decision.incident });
+      const policy = this.catalog.policy(group.teamId, group.policyId);
+      if (policy) notifications.push(...followUpNotifications(state, group, policy, event, decision.incident, now));
+    }
+    this.actions.inc({ action: request.action, outcome: decision.outcome });
+    return event;
   }
 
   private onDue(due: ScheduledFlush[]): void {
@@ -218,7 +288,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
    * `misplaced` alerts sent on to their team's partition. Resolves once they are acknowledged;
    * then the partition may be committed `upTo` the batch's end.
    */
-  private flushAndWrite(state: PartitionState, groupKeys: readonly string[], now: number, batch?: { misplaced: readonly AlertEvent[]; upTo: string }): Promise<void> {
+  private flushAndWrite(state: PartitionState, groupKeys: readonly string[], now: number, batch?: { misplaced: readonly AlertEvent[]; upTo: { topic: string; offset: string } }): Promise<void> {
     const notifications: NotificationEvent[] = [];
     for (const groupKey of groupKeys) {
       const group = state.group(groupKey);
@@ -229,7 +299,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       if (outcome.flushAt !== null) this.schedule.add({ at: outcome.flushAt, partition: state.partition, groupKey });
     }
     const { records, history } = state.takeChanges();
-    return this.writes.enqueue(state.partition, () => this.write(state, notifications, records, history, batch?.misplaced ?? []), batch?.upTo);
+    return this.writes.enqueue(state.partition, () => this.write(state, { notifications, records, history, misplaced: batch?.misplaced ?? [] }), batch?.upTo);
   }
 
   /**
@@ -240,8 +310,9 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
    * partition's outputs share produce requests (one in flight, the next gathering meanwhile), the
    * notifications in a lane of their own.
    */
-  private async write(state: PartitionState, notifications: NotificationEvent[], records: ChangelogRecord[], history: AlertHistoryEvent[], misplaced: readonly AlertEvent[]): Promise<void> {
-    let unsent = notifications;
+  private async write(state: PartitionState, outputs: StepOutputs): Promise<void> {
+    const { records, history, misplaced = [], decided = [] } = outputs;
+    let unsent = outputs.notifications;
     for (let attempt = 1; ; attempt++) {
       try {
         // Built by flushGroup from records that passed their contracts; flush-group.spec parses every
@@ -255,6 +326,8 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
           // An alert on another partition than its team's (published before alerts were partitioned
           // by team, or by a foreign producer) goes to its team's partition.
           { contract: EVENTS.alerts, events: misplaced.map((event) => ({ key: `${event.teamId}/${event.fingerprint}`, value: event, partition: alertPartition(event.teamId) })) },
+          // After the notifications they announce (a follow-up card), like the changelog.
+          { contract: EVENTS.actions, events: decided.map((event) => ({ key: event.groupId, value: event, partition: state.partition })) },
         ]);
         return;
       } catch (error) {

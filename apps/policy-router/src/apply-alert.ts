@@ -102,6 +102,8 @@ function applyGroupChange(state: PartitionState, change: GroupChange, context: A
     lastFlushAt: null,
     notificationSeq: 0,
     lastNotification: null,
+    incidentSeq: 0,
+    incident: null,
   };
   const previous = state.membersOf(change.groupKey).get(change.fingerprint);
   if (previous?.status === change.status && previous.eventId === change.eventId && state.group(change.groupKey)) return;

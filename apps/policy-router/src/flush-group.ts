@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { alertsWithinBytes, cardOrder, MAX_ALERTS_PER_NOTIFICATION, type NotificationEvent, type NotifiedAlert, type RoutedAlert, type RoutedGroup } from '@alertlark/contracts';
+import { alertGroupId, alertsWithinBytes, cardOrder, incidentView, MAX_ALERTS_PER_NOTIFICATION, type ActionDecided, type Incident, type NotificationEvent, type NotifiedAlert, type RoutedAlert, type RoutedGroup } from '@alertlark/contracts';
 import {
   clockAfterFlush,
   decideFlush,
@@ -11,6 +11,7 @@ import {
   type CompiledSilence,
   type InhibitionIndex,
 } from '@alertlark/routing';
+import { incidentAtFlush } from './incident';
 import type { PartitionState } from './partition-state';
 
 export interface FlushCatalog {
@@ -80,12 +81,14 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
     else gone.push(fingerprint);
   }
   const muted = (alert: RoutedAlert) => silencedBy(silences, alert.labels, now).length > 0 || rules.some((rule) => rule.inhibits(alert));
+  const candidates = [...alerts.values()].map((alert) => ({ fingerprint: alert.fingerprint, firing: isFiring(alert, now), muted: muted(alert) }));
+  const { incident, incidentSeq, quiet } = incidentAtFlush(group, candidates.filter((alert) => alert.firing && !alert.muted).map((alert) => alert.fingerprint), now);
   const decision = decideFlush({
     now,
     sendResolved: policy.sendResolved,
     repeatIntervalMs: policy.repeatIntervalMs,
-    timeMuted: isMutedByTimeIntervals(policy.timeWindows, now),
-    alerts: [...alerts.values()].map((alert) => ({ fingerprint: alert.fingerprint, firing: isFiring(alert, now), muted: muted(alert) })),
+    timeMuted: quiet || isMutedByTimeIntervals(policy.timeWindows, now),
+    alerts: candidates,
     lastNotification: group.lastNotification,
   });
 
@@ -94,7 +97,8 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
   if (decision.send.length > 0) {
     notificationSeq++;
     const sent = decision.send.map((fingerprint) => alerts.get(fingerprint)!);
-    notifications = notificationsOf(group, policy, notificationSeq, sent, decision.status, now);
+    const seq = notificationSeq;
+    notifications = notificationsOf(group, policy, (objectId) => `${group.incarnation}/${seq}/${objectId}`, sent, decision.status, now, incident);
     recordNotified(state, group, policy, notificationSeq, sent, decision.status, now);
   }
   // Resolved alerts leave; so do members whose alert is gone (its team was deleted).
@@ -106,11 +110,13 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
     return { outcome: decision.send.length > 0 ? 'sent' : 'quiet', notifications, flushAt: null };
   }
   const clock = clockAfterFlush(now, policy.groupIntervalMs, true);
-  const unchanged = group.lastFlushAt !== null && decision.send.length === 0 && decision.log === null && decision.release.length === 0 && gone.length === 0;
+  const unchanged = group.lastFlushAt !== null && decision.send.length === 0 && decision.log === null && decision.release.length === 0 && gone.length === 0 && incident === group.incident;
   const next: RoutedGroup = {
     ...group,
     ...clock,
     notificationSeq,
+    incidentSeq,
+    incident,
     lastNotification: decision.log ? { at: decision.log.at, firing: [...decision.log.firing], resolved: [...decision.log.resolved] } : group.lastNotification,
   };
   // A quiet tick moves the timer in memory only: after a restore the recorded, older timer just
@@ -120,7 +126,28 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
   return { outcome: decision.send.length > 0 ? 'sent' : 'quiet', notifications, flushAt: clock.flushAt };
 }
 
-function notificationsOf(group: RoutedGroup, policy: CompiledPolicy, seq: number, alerts: readonly RoutedAlert[], status: NotificationEvent['status'], now: number): NotificationEvent[] {
+/**
+ * A follow-up to each of the group's chatbots saying what someone did to its incident, with the
+ * group's alerts as they are. Its ids come from the action's, so a decision replayed after a crash
+ * is posted once.
+ */
+export function followUpNotifications(state: PartitionState, group: RoutedGroup, policy: CompiledPolicy, decided: ActionDecided, incident: Incident, now: number): NotificationEvent[] {
+  const alerts = [...state.membersOf(group.groupKey).keys()].flatMap((fingerprint) => state.alert(group.teamId, fingerprint) ?? []);
+  if (alerts.length === 0) return [];
+  const status = alerts.some((alert) => isFiring(alert, now)) ? 'firing' : 'resolved';
+  return notificationsOf(group, policy, (objectId) => `action/${decided.actionId}/${objectId}`, alerts, status, now, incident, { action: decided.action, actor: decided.actor });
+}
+
+function notificationsOf(
+  group: RoutedGroup,
+  policy: CompiledPolicy,
+  idOf: (objectId: string) => string,
+  alerts: readonly RoutedAlert[],
+  status: NotificationEvent['status'],
+  now: number,
+  incident: Incident | null,
+  followUp?: NotificationEvent['followUp'],
+): NotificationEvent[] {
   const at = new Date(now).toISOString();
   const all = alerts.map((alert) => {
     const firing = isFiring(alert, now);
@@ -141,7 +168,7 @@ function notificationsOf(group: RoutedGroup, policy: CompiledPolicy, seq: number
   const notified = fitted.length === candidates.length ? candidates : alertsWithinBytes(cardOrder(candidates));
   const firingCount = all.filter((entry) => entry.firing).length;
   return policy.objectIds.map((objectId) => ({
-    notificationId: createHash('sha256').update(`${group.incarnation}/${seq}/${objectId}`).digest('hex').slice(0, 32),
+    notificationId: createHash('sha256').update(idOf(objectId)).digest('hex').slice(0, 32),
     teamId: group.teamId,
     objectId,
     policyId: group.policyId,
@@ -150,6 +177,9 @@ function notificationsOf(group: RoutedGroup, policy: CompiledPolicy, seq: number
     status,
     alerts: notified,
     totals: { firing: firingCount, resolved: alerts.length - firingCount },
+    groupId: alertGroupId(group.teamId, group.groupKey),
+    ...(incident ? { incident: incidentView(incident) } : {}),
+    ...(followUp ? { followUp } : {}),
     createdAt: at,
   }));
 }

@@ -1,4 +1,5 @@
 import {
+  alertGroupId,
   parseRouterStateKey,
   routerStateKey,
   type AlertHistoryEvent,
@@ -34,6 +35,8 @@ export class PartitionState {
   /** By team, then fingerprint: no `team/fingerprint` string per alert, nor a second index by team. */
   private readonly alerts = new Map<string, Map<string, RoutedAlert>>();
   private readonly groups = new Map<string, RoutedGroup>();
+  /** Group keys by public group id (`alertGroupId`), for actions, which name a group by its id. */
+  private readonly groupKeysById = new Map<string, string>();
   private readonly members = new Map<string, Map<string, GroupMember>>();
   private readonly changes = new Map<string, RouterStateRecord | null>();
   private history: AlertHistoryEvent[] = [];
@@ -65,6 +68,11 @@ export class PartitionState {
     return this.groups.get(groupKey);
   }
 
+  groupById(groupId: string): RoutedGroup | undefined {
+    const groupKey = this.groupKeysById.get(groupId);
+    return groupKey === undefined ? undefined : this.groups.get(groupKey);
+  }
+
   allGroups(): Iterable<RoutedGroup> {
     return this.groups.values();
   }
@@ -92,7 +100,7 @@ export class PartitionState {
   }
 
   putGroup(group: RoutedGroup): void {
-    this.groups.set(group.groupKey, group);
+    this.setGroup(group);
     this.changes.set(routerStateKey.group(group.groupKey), group);
   }
 
@@ -105,7 +113,7 @@ export class PartitionState {
   removeGroup(groupKey: string): void {
     for (const fingerprint of this.membersOf(groupKey).keys()) this.changes.set(routerStateKey.member(groupKey, fingerprint), null);
     this.members.delete(groupKey);
-    this.groups.delete(groupKey);
+    this.deleteGroup(groupKey);
     this.changes.set(routerStateKey.group(groupKey), null);
   }
 
@@ -166,7 +174,7 @@ export class PartitionState {
     if (!parsed) return false;
     if (value === null) {
       if (parsed.kind === 'alert') this.deleteAlert(...(teamAndFingerprint(parsed.alertId) ?? ['', '']));
-      else if (parsed.kind === 'group') this.groups.delete(parsed.groupKey);
+      else if (parsed.kind === 'group') this.deleteGroup(parsed.groupKey);
       else {
         const inGroup = this.members.get(parsed.groupKey);
         inGroup?.delete(parsed.fingerprint);
@@ -176,7 +184,7 @@ export class PartitionState {
     }
     if (parsed.kind !== value.kind) return false;
     if (value.kind === 'alert') this.setAlert(value);
-    else if (value.kind === 'group') this.groups.set(value.groupKey, value);
+    else if (value.kind === 'group') this.setGroup(value);
     else this.setMember(value);
     return true;
   }
@@ -216,6 +224,19 @@ export class PartitionState {
     }
     const generatorURL = pool.string(alert.generatorURL);
     return { kind: 'alert', teamId, fingerprint, status, labels, annotations, startsAt, endsAt, generatorURL, source, lastEventId, lastReceivedAt, offset, groupKeys };
+  }
+
+  private setGroup(group: RoutedGroup): void {
+    const known = this.groups.get(group.groupKey);
+    this.groups.set(group.groupKey, group);
+    if (known?.teamId !== group.teamId) this.groupKeysById.set(alertGroupId(group.teamId, group.groupKey), group.groupKey);
+  }
+
+  private deleteGroup(groupKey: string): void {
+    const group = this.groups.get(groupKey);
+    if (!group) return;
+    this.groups.delete(groupKey);
+    this.groupKeysById.delete(alertGroupId(group.teamId, groupKey));
   }
 
   private setAlert(given: RoutedAlert): RoutedAlert {

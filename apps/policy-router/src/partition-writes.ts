@@ -6,19 +6,21 @@
  */
 export class PartitionWrites {
   private readonly tails = new Map<number, Promise<void>>();
-  private readonly acked = new Map<number, string>();
+  /** `topic/partition` → the offset after the last acknowledged batch. */
+  private readonly acked = new Map<string, string>();
   private assignment = 0;
 
   /**
    * Queues a write after the partition's earlier ones; resolves once it is acknowledged. `upTo`:
-   * the input offset that everything before is done at once this write is acknowledged.
+   * the input offset (of one of the co-partitioned topics read) before which everything is done
+   * once this write is acknowledged.
    */
-  enqueue(partition: number, write: () => Promise<void>, upTo?: string): Promise<void> {
+  enqueue(partition: number, write: () => Promise<void>, upTo?: { topic: string; offset: string }): Promise<void> {
     const assignment = this.assignment;
     const result = this.settled(partition)
       .then(write)
       .then(() => {
-        if (upTo !== undefined && assignment === this.assignment) this.acked.set(partition, upTo);
+        if (upTo !== undefined && assignment === this.assignment) this.acked.set(`${upTo.topic}/${partition}`, upTo.offset);
       });
     const tail = result.catch(() => undefined);
     this.tails.set(partition, tail);
@@ -39,8 +41,8 @@ export class PartitionWrites {
   }
 
   /** How far the partition's offsets may be committed: null until a write with `upTo` is acknowledged. */
-  committable(partition: number): string | null {
-    return this.acked.get(partition) ?? null;
+  committable(topic: string, partition: number): string | null {
+    return this.acked.get(`${topic}/${partition}`) ?? null;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { actionEventSchema } from './action.event';
 import { alertEventSchema } from './alert.event';
 import { configEventSchema } from './config.event';
 import { deadLetterEventSchema } from './dead-letter.event';
@@ -24,6 +25,8 @@ export const EVENTS = {
   config: { topic: TOPICS.config, schema: configEventSchema, partitions: 1, compacted: true },
   deadLetter: { topic: TOPICS.deadLetter, schema: deadLetterEventSchema, partitions: 1 },
   alertHistory: { topic: TOPICS.alertHistory, schema: alertHistoryEventSchema, partitions: 6 },
+  /** Co-partitioned with `alerts` (a group's actions on its team's partition): the router that owns a team's groups decides their actions. */
+  actions: { topic: TOPICS.actions, schema: actionEventSchema, partitions: 12 },
 } as const satisfies Record<string, EventContract>;
 
 /**

@@ -17,3 +17,4 @@ export * from './time-zone';
 export * from './policy-rule';
 export * from './daily-summary.event';
 export * from './lark-notification';
+export * from './action.event';

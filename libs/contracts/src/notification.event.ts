@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionKindSchema, actorSchema, incidentViewSchema } from './action.event';
 import { alertStatusSchema } from './alert.event';
 import { labelPairsSchema } from './labels';
 
@@ -92,6 +93,15 @@ export const notificationEventSchema = z.object({
    * a size limit) still says how many there are.
    */
   totals: z.object({ firing: z.number().int().min(0), resolved: z.number().int().min(0) }).optional(),
+  /** The group's public id (`alertGroupId`): its page, and the actions its card's buttons ask for. */
+  groupId: z.string().min(1).optional(),
+  /** The group's incident as the notification was made: a card shows who claimed or resolved it. */
+  incident: incidentViewSchema.optional(),
+  /**
+   * Set on a follow-up that tells the chat what someone did ("Alice claimed [FIRING:3] HighCPU"):
+   * a short card of its own, never merged into the group's alert cards.
+   */
+  followUp: z.object({ action: actionKindSchema, actor: actorSchema }).optional(),
   createdAt: z.string(),
 });
 export type NotificationEvent = z.infer<typeof notificationEventSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { incidentSchema } from './action.event';
 import { alertStatusSchema } from './alert.event';
 import { labelPairsSchema } from './labels';
 
@@ -41,6 +42,10 @@ export const routedGroupSchema = z.object({
   lastFlushAt: z.number().int().nullable(),
   notificationSeq: z.number().int().nonnegative(),
   lastNotification: notificationLogSchema.nullable(),
+  /** Incidents opened in this incarnation: the next one's id comes from it, so a replay makes the same id. */
+  incidentSeq: z.number().int().nonnegative().default(0),
+  /** The incident under way; null while nothing fires (records from before incidents have none). */
+  incident: incidentSchema.nullable().default(null),
 });
 export type RoutedGroup = z.infer<typeof routedGroupSchema>;
 

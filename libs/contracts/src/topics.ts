@@ -7,5 +7,7 @@ export const TOPICS = {
   deadLetter: 'alertlark.dead-letter.v1',
   /** What happened to each alert, for the console's history (projected into MongoDB). */
   alertHistory: 'alertlark.alert-history.v1',
+  /** Claims, resolves and silences asked for from the chat or the console, and the router's decisions. */
+  actions: 'alertlark.actions.v1',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

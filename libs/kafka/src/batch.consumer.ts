@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { PartitionAssigners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { EVENTS, type EventContract } from '@alertlark/contracts';
+import { coPartitionedAssigner } from './co-partitioned.assigner';
 import { fitDeadLetter } from './dead-letter.fit';
 import { decodeEvent } from './decode';
 import type { EventPublisher } from './event.publisher';
@@ -67,6 +68,13 @@ export interface ConsumerDeclaration<C extends EventContract> {
   /** Offsets are committed on this interval, off the batch path (default 1 s). */
   commitIntervalMs?: number;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Partition p of every topic goes to the member that owns partition p of the first: for topics
+   * partitioned alike whose messages belong together (alerts and actions, by team). Round-robin
+   * stays the fallback, chosen only while a member that does not offer this one is in the group
+   * (a rolling update), when partition p of two topics may be owned apart.
+   */
+  coPartitioned?: boolean;
   /**
    * Read to the end offsets present at start, then stop: a rebuild or a restore is the live
    * consumer run to the end. With `partitions`, only those partitions of the first topic are read;
@@ -144,6 +152,7 @@ export class BatchConsumer<C extends EventContract> {
       // member, still listed when its restart joined, hold every partition for a minute.
       rebalanceTimeout: Math.max(10_000, 2 * sessionTimeout),
       maxWaitTimeInMs: declaration.gather?.maxWaitMs ?? 100,
+      ...(declaration.coPartitioned ? { partitionAssigners: [coPartitionedAssigner, PartitionAssigners.roundRobin] } : {}),
       ...(declaration.gather ? { minBytes: declaration.gather.minBytes } : {}),
       // The broker returns a partition's batch larger than this whole only when that partition is the
       // first with data in the fetch; elsewhere kafkajs drops the cut batch, and the partition waits.

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { ActionTokenClaims, ActionTokenKeys, actionTokenKeysSchema, parseActionTokenKeys, signActionToken, verifyActionToken } from './action-token';
+import { ActionTokenClaims, ActionTokenKeys, actionTokenKeysSchema, derivedActionTokenKeys, parseActionTokenKeys, signActionToken, verifyActionToken } from './action-token';
 
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
 const DAY = 24 * 60 * 60 * 1000;
@@ -180,7 +180,8 @@ describe('parseActionTokenKeys', () => {
     [`k1:${randomBytes(31).toString('base64')}`, 'has 31 bytes'],
     [`k1:${hex.slice(1)}`, 'neither hex nor base64'],
     ['k1:not*base64!', 'neither hex nor base64'],
-    [`k1:${base64.slice(0, -1)}`, 'neither hex nor base64'],
+    // Standard base64 ('+' and '/') without its padding: a random key without them would be exact base64url.
+    [`k1:${Buffer.alloc(32, 0xfb).toString('base64').slice(0, -1)}`, 'neither hex nor base64'],
     ['k1:', 'neither hex nor base64'],
   ])('refuses %j: %s', (spec, message) => {
     expect(() => parseActionTokenKeys(spec)).toThrow(message);
@@ -196,5 +197,16 @@ describe('parseActionTokenKeys', () => {
     const parsed = actionTokenKeysSchema.safeParse('k1:abcd');
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toContain('at least 32');
+  });
+});
+
+describe('derivedActionTokenKeys', () => {
+  const claims = { teamId: 'team_1', groupId: 'grp_1', incidentId: 'inc_1', action: 'claim' as const };
+  it('derives one key, k0, from the secret key: the same on every service that has the secret, another for another secret', () => {
+    const secret = Buffer.alloc(32, 7);
+    const token = signActionToken(derivedActionTokenKeys(secret), claims, { now: 0 });
+    expect(token.startsWith('v1.k0.')).toBe(true);
+    expect(verifyActionToken(derivedActionTokenKeys(Buffer.alloc(32, 7)), token, 1_000)).toMatchObject({ ok: true, claims, keyId: 'k0' });
+    expect(verifyActionToken(derivedActionTokenKeys(Buffer.alloc(32, 8)), token, 1_000)).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 });

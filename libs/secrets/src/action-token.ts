@@ -85,6 +85,16 @@ export function parseActionTokenKeys(spec: string): ActionTokenKeys {
   return { current: { id: currentId, key: currentKey }, accepted };
 }
 
+/**
+ * The keys when `ALERTLARK_ACTION_LINK_KEYS` is not set: one, id `k0`, derived from the secret key
+ * that seals webhook URLs (every service that signs or checks links has it), so a deployment need
+ * not configure another secret until it wants to rotate link keys on their own.
+ */
+export function derivedActionTokenKeys(secretKey: Buffer): ActionTokenKeys {
+  const key = createHmac('sha256', secretKey).update('alertlark/action-links/v1').digest();
+  return { current: { id: 'k0', key }, accepted: new Map([['k0', key]]) };
+}
+
 /** The keys as an environment variable, for the config schema parsed at boot. */
 export const actionTokenKeysSchema = z.string().transform((spec, ctx) => {
   try {

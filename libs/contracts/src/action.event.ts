@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { labelPairsSchema } from './labels';
+
+const isoSchema = z.iso.datetime({ offset: true });
+
+/**
+ * The public id of a team's alert group (`grp_` and 24 hex digits of a SHA-256): the router's
+ * group key is a policy id and label values, too long for a URL on a card and not for everyone's
+ * eyes. The team is part of it, so one team's id never names another team's group.
+ */
+export function alertGroupId(teamId: string, groupKey: string): string {
+  return `grp_${createHash('sha256').update(`${teamId}\n${groupKey}`, 'utf8').digest('hex').slice(0, 24)}`;
+}
+
+export const ACTION_KINDS = ['claim', 'unclaim', 'resolve', 'silence'] as const;
+export const actionKindSchema = z.enum(ACTION_KINDS);
+export type ActionKind = z.infer<typeof actionKindSchema>;
+
+/** Where an action came from: an action link of a custom bot's card, an app bot's callback button, or the console. */
+export const actionSourceSchema = z.enum(['link', 'callback', 'console']);
+export type ActionSource = z.infer<typeof actionSourceSchema>;
+
+/**
+ * Who acted. `verified`: Lark told us who (an app callback's operator `open_id`) or the console's
+ * token did; a name typed on an action link's page is not.
+ */
+export const actorSchema = z.object({
+  name: z.string().min(1).max(200),
+  verified: z.boolean(),
+  openId: z.string().min(1).optional(),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+/**
+ * An alert group's incident: opened when the group starts firing, over when all its alerts have
+ * cleared. Someone may claim it (escalation waiting for a claim stops) or resolve it by hand (its
+ * alerts still firing then send nothing more until they clear).
+ */
+export const incidentSchema = z.object({
+  id: z.string().min(1),
+  openedAt: z.number().int(),
+  state: z.enum(['open', 'claimed', 'resolved']),
+  claimedBy: actorSchema.nullable(),
+  claimedAt: z.number().int().nullable(),
+  resolvedBy: actorSchema.nullable(),
+  resolvedAt: z.number().int().nullable(),
+  /** Resolved by hand: the alerts firing then. A flush with another alert firing opens a new incident. */
+  quieted: z.array(z.string()),
+  /** The last silence made from the chat for this group. */
+  silence: z.object({ id: z.string().min(1), endsAt: isoSchema, by: actorSchema }).nullable(),
+});
+export type Incident = z.infer<typeof incidentSchema>;
+
+/** What a card shows of its group's incident: all but the fingerprints, which may be thousands. */
+export const incidentViewSchema = incidentSchema.omit({ quieted: true });
+export type IncidentView = z.infer<typeof incidentViewSchema>;
+
+export function incidentView({ quieted: _quieted, ...view }: Incident): IncidentView {
+  return view;
+}
+
+/** Asked for by the console (a link's page, an app callback, the API); the router decides it. */
+export const actionRequestedSchema = z.object({
+  type: z.literal('action.requested'),
+  actionId: z.string().min(1),
+  teamId: z.string().min(1),
+  groupId: z.string().min(1),
+  /** The incident a link or button was made for: an action on an incident that is over is refused. */
+  incidentId: z.string().min(1).optional(),
+  action: actionKindSchema,
+  actor: actorSchema,
+  source: actionSourceSchema,
+  /** For `silence`: the silence the console created, published on the config topic like any other. */
+  silence: z.object({ id: z.string().min(1), endsAt: isoSchema }).optional(),
+  requestedAt: isoSchema,
+});
+export type ActionRequested = z.infer<typeof actionRequestedSchema>;
+
+/** The router's decision on a request, with the incident as it is after it. */
+export const actionDecidedSchema = z.object({
+  type: z.literal('action.decided'),
+  actionId: z.string().min(1),
+  teamId: z.string().min(1),
+  groupId: z.string().min(1),
+  action: actionKindSchema,
+  actor: actorSchema,
+  source: actionSourceSchema,
+  outcome: z.enum(['applied', 'refused']),
+  /** Refused: why, for the person who asked ("already claimed by Alice"). */
+  reason: z.string().optional(),
+  incident: incidentViewSchema.nullable(),
+  /** What the group is, for the console's pages: set when the group exists. */
+  group: z.object({ groupKey: z.string(), policyId: z.string(), groupLabels: labelPairsSchema }).optional(),
+  decidedAt: isoSchema,
+});
+export type ActionDecided = z.infer<typeof actionDecidedSchema>;
+
+/**
+ * `alertlark.actions.v1`, keyed by group id, on the partition of the group's team (as alerts are):
+ * requests and the router's decisions, in the order the router took them.
+ */
+export const actionEventSchema = z.discriminatedUnion('type', [actionRequestedSchema, actionDecidedSchema]);
+export type ActionEvent = z.infer<typeof actionEventSchema>;
