@@ -1,4 +1,6 @@
 /** Fixed strings of alert cards. Label names, values and annotations are never translated. */
+import type { ActionKind } from '@alertlark/contracts';
+
 export type CardLanguage = 'en' | 'zh';
 
 export interface CardStrings {
@@ -28,6 +30,18 @@ export interface CardStrings {
   /** Summary annotation of the built-in sample alerts (console preview and test send). */
   sampleSummary: (instance: string) => string;
   sampleDescription: string;
+  /** Buttons of action links (card.incident.ts). */
+  claim: string;
+  resolve: string;
+  silenceFor: (hours: number) => string;
+  /** A name typed on an action link's page: nobody vouched for it. */
+  unverified: (name: string) => string;
+  /** The incident's state line. */
+  claimedBy: (name: string) => string;
+  resolvedBy: (name: string) => string;
+  silencedUntil: (until: string, name: string) => string;
+  /** A follow-up card's title: who did what to which group (its card title), and until when for a silence. */
+  followUp: (action: ActionKind, name: string, title: string, until: string | undefined) => string;
 }
 
 function twoUnits(parts: Array<[number, string]>, sep: string): string {
@@ -66,6 +80,25 @@ const en: CardStrings = {
   duration: ({ d, h, m, s }) => twoUnits([[d, 'd'], [h, 'h'], [m, 'm'], [s, 's']], ' '),
   sampleSummary: (instance) => `Sample alert from Alertlark for ${instance}: no action needed`,
   sampleDescription: 'Sent to show how this chatbot’s cards look; not a real alert.',
+  claim: 'Claim',
+  resolve: 'Resolve',
+  silenceFor: (hours) => `Silence ${hours}h`,
+  unverified: (name) => `${name} (unverified)`,
+  claimedBy: (name) => `Claimed by ${name}`,
+  resolvedBy: (name) => `Resolved by ${name}`,
+  silencedUntil: (until, name) => `Silenced until ${until} by ${name}`,
+  followUp: (action, name, title, until) => {
+    switch (action) {
+      case 'claim':
+        return `${name} claimed ${title}`;
+      case 'unclaim':
+        return `${name} unclaimed ${title}`;
+      case 'resolve':
+        return `${name} resolved ${title}`;
+      case 'silence':
+        return until ? `${name} silenced ${title} until ${until}` : `${name} silenced ${title}`;
+    }
+  },
 };
 
 const zh: CardStrings = {
@@ -94,6 +127,25 @@ const zh: CardStrings = {
   duration: ({ d, h, m, s }) => twoUnits([[d, '天'], [h, '小时'], [m, '分钟'], [s, '秒']], ''),
   sampleSummary: (instance) => `Alertlark 示例告警（${instance}），无需处理`,
   sampleDescription: '用于展示此机器人的卡片样式，并非真实告警。',
+  claim: '认领',
+  resolve: '解决',
+  silenceFor: (hours) => `静默 ${hours} 小时`,
+  unverified: (name) => `${name}（未验证）`,
+  claimedBy: (name) => `已由 ${name} 认领`,
+  resolvedBy: (name) => `已由 ${name} 解决`,
+  silencedUntil: (until, name) => `已由 ${name} 静默至 ${until}`,
+  followUp: (action, name, title, until) => {
+    switch (action) {
+      case 'claim':
+        return `${name} 认领了 ${title}`;
+      case 'unclaim':
+        return `${name} 取消认领了 ${title}`;
+      case 'resolve':
+        return `${name} 解决了 ${title}`;
+      case 'silence':
+        return until ? `${name} 静默了 ${title} 至 ${until}` : `${name} 静默了 ${title}`;
+    }
+  },
 };
 
 export function cardStrings(language: CardLanguage | undefined): CardStrings {

@@ -5,6 +5,7 @@
 import { cardOrder, labelValue as value, severityRank, type CardConfig, type LabelPair, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
 import { TRUNCATION_LEVELS } from './card.fit';
 import { cardStrings, type CardStrings } from './card.i18n';
+import { cardActionButtons, incidentStateText, type ActionUrlMaker, type CardActionButton } from './card.incident';
 import { commonLabelValue, factsResolver, fillPlaceholders } from './card.placeholders';
 import type { LarkHeaderTemplate } from './card.types';
 import { oneLine, parseInstant, truncateText } from './card.text';
@@ -19,6 +20,13 @@ export interface CardTarget {
 export interface CardLinks {
   /** Where the whole group can be seen; used for the button and the "+N more" line. */
   consoleUrl?: string;
+  /**
+   * The link of an action button (a signed action link): with it, a firing card of a group with an
+   * open or claimed incident gets Claim, Resolve and Silence buttons. Called once per button.
+   */
+  actionUrl?: ActionUrlMaker;
+  /** A digest line's link: the page of its group (`groupId`). */
+  groupUrl?: (groupId: string) => string;
 }
 
 /** Header colour of a firing card by severity rank (`severityRank`); resolved cards are always green. */
@@ -73,6 +81,10 @@ export interface CardModel {
   keywords: string[];
   objectName: string;
   consoleUrl: string | undefined;
+  /** The incident's state line (plain text), when there is one to tell. */
+  incidentState: string | undefined;
+  /** The card's action buttons, their links made once. */
+  actions: CardActionButton[];
   nowMs: number;
 }
 
@@ -137,6 +149,8 @@ export function buildCardModel(
     keywords: target.keywords.map((keyword) => oneLine(keyword)).filter((keyword) => keyword !== ''),
     objectName: oneLine(target.name),
     consoleUrl: links.consoleUrl,
+    incidentState: incidentStateText(notification.incident, strings, nowMs),
+    actions: cardActionButtons(notification, links.actionUrl, strings),
     nowMs,
   };
   if (config.titleTemplate) model.title = templatedTitle(model, config.titleTemplate) || defaultTitle;

@@ -88,6 +88,21 @@ describe('factsResolver', () => {
     expect(fill(template, context)).toBe(expected);
   });
 
+  it('the incident: its state escaped where it lands, the buttons\' links or else the console link', () => {
+    const withIncident = factsResolver(
+      { ...facts, incidentState: 'Claimed by *Al* (unverified)', actions: [{ action: 'resolve', label: 'Resolve', url: 'https://c.example/act/r' }, { action: 'silence', durationMs: 4 * 3_600_000, label: 'Silence 4h', url: 'https://c.example/act/s4' }] },
+      TRUNCATION_LEVELS[0]!,
+      { title: '' },
+    );
+    const with_ = (text: string, context: TextContext) => fillPlaceholders(text, context, withIncident);
+    expect(with_('{{incidentState}}', 'md')).toBe('Claimed by &#42;Al&#42; (unverified)');
+    expect(with_('{{incidentState}}', 'plain')).toBe('Claimed by *Al* (unverified)');
+    expect(with_('{{resolveUrl}} {{silence4hUrl}}', 'url')).toBe('https://c.example/act/r https://c.example/act/s4');
+    expect(with_('{{claimUrl}}', 'url')).toBe('https://console.example.com/alerts?group=a%20b%28c%29[d]');
+    expect(with_('[1h]({{silence1hUrl}})', 'md')).toBe('[1h](https://console.example.com/alerts?group=a%20b%28c%29%5Bd%5D)');
+    expect(fill('{{incidentState}}|{{silence24hUrl}}', 'plain')).toBe('|https://console.example.com/alerts?group=a%20b%28c%29[d]');
+  });
+
   it('cuts long values to the text limits', () => {
     const long = factsResolver({ ...facts, alertname: 'x'.repeat(500) }, TRUNCATION_LEVELS[2]!, { title: '' });
     expect(Array.from(fillPlaceholders('{{alertname}}', 'plain', long))).toHaveLength(TRUNCATION_LEVELS[2]!.labelChars);

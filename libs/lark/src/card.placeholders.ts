@@ -7,6 +7,7 @@
  */
 import { labelValue as value, type LabelPair, type NotifiedAlert } from '@alertlark/contracts';
 import type { CardStrings } from './card.i18n';
+import { actionUrlOf, type CardActionButton } from './card.incident';
 import type { LarkHeaderTemplate } from './card.types';
 import { escapeLarkMd, oneLine, safeLinkUrl, truncateText } from './card.text';
 import type { TextLimits } from './card.fit';
@@ -26,6 +27,12 @@ export const SIMPLE_PLACEHOLDERS = [
   'consoleUrl',
   'mentions',
   'alerts',
+  'incidentState',
+  'claimUrl',
+  'resolveUrl',
+  'silence1hUrl',
+  'silence4hUrl',
+  'silence24hUrl',
 ] as const;
 export type SimplePlaceholder = (typeof SIMPLE_PLACEHOLDERS)[number];
 
@@ -94,6 +101,10 @@ export interface PlaceholderFacts {
   objectName: string;
   consoleUrl: string | undefined;
   mentions: readonly string[];
+  /** The incident's state line, plain text. */
+  incidentState?: string | undefined;
+  /** The card's action buttons (`{{claimUrl}}`…). */
+  actions?: readonly CardActionButton[];
 }
 
 export interface ResolverExtras {
@@ -102,6 +113,14 @@ export interface ResolverExtras {
   /** `{{alerts}}` inside a text: the alert blocks as lark_md; absent where alerts cannot go. */
   alertsText?: string;
 }
+
+const ACTION_PLACEHOLDERS = {
+  claimUrl: ['claim', undefined],
+  resolveUrl: ['resolve', undefined],
+  silence1hUrl: ['silence', 1],
+  silence4hUrl: ['silence', 4],
+  silence24hUrl: ['silence', 24],
+} as const;
 
 /** A URL that stays one link target inside lark_md, and inert as text. */
 function mdSafeUrl(url: string): string {
@@ -154,6 +173,17 @@ export function factsResolver(facts: PlaceholderFacts, limits: TextLimits, extra
         return context === 'md' ? facts.mentions.map((id) => `<at id=${id}></at>`).join(' ') : '';
       case 'alerts':
         return context === 'url' ? '' : (extras.alertsText ?? '');
+      case 'incidentState':
+        return data(facts.incidentState ?? '', context);
+      case 'claimUrl':
+      case 'resolveUrl':
+      case 'silence1hUrl':
+      case 'silence4hUrl':
+      case 'silence24hUrl': {
+        const [action, hours] = ACTION_PLACEHOLDERS[placeholder.name];
+        const url = safeLinkUrl(actionUrlOf(facts.actions ?? [], action, hours, facts.consoleUrl)) ?? '';
+        return context === 'md' ? mdSafeUrl(url) : url;
+      }
     }
   };
 }

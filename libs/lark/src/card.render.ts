@@ -1,14 +1,16 @@
 /**
  * The alert card. By default (v1): a header coloured by status and severity, a summary line of
- * severity, status, counts and group labels, one block per alert (labels, start, duration,
- * annotations, links), "+N more" when the group does not fit, a console button, and a note that
- * carries the object's keywords so Lark's keyword check always passes. An object with its own
+ * severity, status, counts and group labels, the incident's state (who claimed, resolved or
+ * silenced it), action buttons on a firing card (card.incident.ts), one block per alert (labels,
+ * start, duration, annotations, links), "+N more" when the group does not fit, a console button,
+ * and a note that carries the object's keywords so Lark's keyword check always passes. An object with its own
  * `template` gets that card instead (card.template.ts); `titleTemplate` and `severityColors`
  * shape the header of both (card.model.ts).
  */
 import type { NotificationEvent } from '@alertlark/contracts';
 import { alertBlock, footerText, moreLine } from './card.blocks';
 import { DEFAULT_CARD_BYTE_BUDGET, fitCard, type TextLimits } from './card.fit';
+import { actionButtonsElement } from './card.incident';
 import { buildCardModel, groupSize, resolveNow, type CardLinks, type CardModel, type CardTarget } from './card.model';
 import { parseCardTemplate, renderCardTemplate } from './card.template';
 import { escapeLarkMd, oneLine, safeLinkUrl, truncateText } from './card.text';
@@ -33,6 +35,8 @@ export interface RenderedCard {
   bytes: number;
   /** False only if not even a card without alert blocks fits the budget. */
   fits: boolean;
+  /** Whether the default card carries its action buttons (a template's links are its own). */
+  actionButtons?: boolean;
 }
 
 /**
@@ -80,7 +84,13 @@ export function renderAlertCardDetailed(
       templateProblem = parsed.issues.map((issue) => `${issue.path || '(template)'}: ${issue.message}`).join('; ');
     }
   }
-  const fit = fitCard(total, (shown, limits) => layoutCard(model, shown, limits), maxBytes);
+  // Alerts give way before the buttons: a card without them is the last resort.
+  let fit = fitCard(total, (shown, limits) => layoutCard(model, shown, limits), maxBytes);
+  let actionButtons = model.actions.length > 0;
+  if (!fit.fits && actionButtons) {
+    fit = fitCard(total, (shown, limits) => layoutCard(model, shown, limits, { actionButtons: false }), maxBytes);
+    actionButtons = false;
+  }
   return {
     message: fit.value,
     layout: 'default',
@@ -89,14 +99,19 @@ export function renderAlertCardDetailed(
     omittedAlerts: groupSize(model) - fit.shown,
     bytes: fit.bytes,
     fits: fit.fits,
+    actionButtons,
   };
 }
 
 const md = (content: string) => ({ tag: 'lark_md' as const, content });
 const short = (label: string, content: string): LarkDivField => ({ is_short: true, text: md(`**${label}**\n${content}`) });
 
-/** Lays out the card showing the first `shown` alerts of the model with the given text limits. */
-export function layoutCard(model: CardModel, shown: number, limits: TextLimits): LarkCardMessage {
+/**
+ * Lays out the card showing the first `shown` alerts of the model with the given text limits: the
+ * summary, the incident's state, mentions, the action buttons (near the top, where a person looks
+ * first; left out only with `actionButtons: false`), the alerts, the console button, the keywords.
+ */
+export function layoutCard(model: CardModel, shown: number, limits: TextLimits, options: { actionButtons?: boolean } = {}): LarkCardMessage {
   const s = model.strings;
   const label = (text: string) => escapeLarkMd(truncateText(oneLine(text), limits.labelChars));
   const fields: LarkDivField[] = [
@@ -114,9 +129,11 @@ export function layoutCard(model: CardModel, shown: number, limits: TextLimits):
     fields.push({ is_short: false, text: md(`**${s.group}**\n${group}`) });
   }
   const elements: LarkCardElement[] = [{ tag: 'div', fields }];
+  if (model.incidentState) elements.push({ tag: 'div', text: md(`**${escapeLarkMd(model.incidentState)}**`) });
   if (model.mentions.length > 0) {
     elements.push({ tag: 'div', text: md(model.mentions.map((id) => `<at id=${id}></at>`).join(' ')) });
   }
+  if (model.actions.length > 0 && options.actionButtons !== false) elements.push(actionButtonsElement(model.actions));
   for (const alert of model.alerts.slice(0, shown)) {
     elements.push({ tag: 'hr' }, { tag: 'div', text: md(alertBlock(model, alert, limits)) });
   }

@@ -181,6 +181,53 @@ describe('custom template cards', () => {
     expect(text(rendered.message)).toContain('3 alerts');
   });
 
+  describe('the incident: {{claimUrl}}, {{resolveUrl}}, {{silence1hUrl}}/{{silence4hUrl}}/{{silence24hUrl}} and {{incidentState}}', () => {
+    const ACTIONS_TEMPLATE = {
+      schema: '2.0',
+      header: { title: { tag: 'plain_text', content: '{{title}}' }, template: '{{color}}' },
+      body: {
+        elements: [
+          { tag: 'markdown', content: 'State: {{incidentState}} [claim]({{claimUrl}})' },
+          ...(['claimUrl', 'resolveUrl', 'silence1hUrl', 'silence4hUrl', 'silence24hUrl'] as const).map((name) => ({
+            tag: 'button',
+            text: { tag: 'plain_text', content: name },
+            behaviors: [{ type: 'open_url', default_url: `{{${name}}}` }],
+          })),
+        ],
+      },
+    };
+    const incident = { id: 'inc_1', openedAt: 1, state: 'open' as const, claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null };
+    const withIncident = (extra: Partial<NotificationEvent['incident'] & object> = {}) => notification(hosts(1), { groupId: 'grp_1', incident: { ...incident, ...extra } });
+    const actionLinks = { consoleUrl: CONSOLE, actionUrl: (action: string, durationMs?: number) => `https://console.example.com/act/${action}${durationMs ? `.${durationMs / 3_600_000}h` : ''}` };
+    const urls = (card: { card: unknown }) =>
+      ((card.card as { body: { elements: Array<{ tag: string; behaviors?: Array<{ default_url: string }> }> } }).body.elements)
+        .filter((element) => element.tag === 'button')
+        .map((element) => element.behaviors![0]!.default_url);
+    const own: CardTarget = { name: 'b', keywords: ['alert'], card: { language: 'en', template: ACTIONS_TEMPLATE } };
+
+    it('are the buttons\' links, and the group\'s page where the card has no such button', () => {
+      expect(parseCardTemplate(ACTIONS_TEMPLATE)).toMatchObject({ ok: true, template: { usesIncidentState: true } });
+      const open = renderAlertCard(withIncident(), own, actionLinks, { now: NOW });
+      expect(urls(open)).toEqual(['claim', 'resolve', 'silence.1h', 'silence.4h', 'silence.24h'].map((path) => `https://console.example.com/act/${path}`));
+      expect(JSON.stringify(open)).toContain('[claim](https://console.example.com/act/claim)');
+      const claimed = renderAlertCard(withIncident({ state: 'claimed', claimedBy: { name: 'Alice', verified: false } }), own, actionLinks, { now: NOW });
+      expect(urls(claimed)[0]).toBe(CONSOLE);
+      expect(text(claimed)).toContain('State: Claimed by Alice (unverified)');
+      // No link maker (the console's preview): every one is the group's page.
+      expect(urls(renderAlertCard(withIncident(), own, links, { now: NOW }))).toEqual(Array(5).fill(CONSOLE));
+    });
+
+    it('the state line a template lacks is appended, as mentions are; a card without an incident is as before', () => {
+      const v1: CardTarget = { ...target, card: { language: 'en', template: V1_TEMPLATE } };
+      const resolved = renderAlertCard(withIncident({ state: 'resolved', resolvedBy: { name: 'Bob', verified: true } }), v1, actionLinks, { now: NOW });
+      expect(text(resolved)).toContain('**Resolved by Bob**');
+      // The template's own buttons only: a template decides its buttons.
+      expect(JSON.stringify(resolved)).not.toContain('/act/');
+      const before = renderAlertCard(notification(hosts(1)), v1, links, { now: NOW });
+      expect(renderAlertCard(withIncident(), v1, actionLinks, { now: NOW })).toEqual(before);
+    });
+  });
+
   it.each<[string, unknown, RegExp]>([
     ['a broken template', '{"elements": [', /not valid JSON/],
     ['an unknown placeholder', { elements: [{ tag: 'markdown', content: '{{nope}}' }] }, /unknown placeholder/],

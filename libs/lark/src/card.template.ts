@@ -3,13 +3,15 @@
  * placeholders (card.placeholders.ts), given as text or as an object, bare or wrapped as
  * `{"msg_type":"interactive","card":{...}}`. The string `"{{alerts}}"` as an item of the card's
  * elements list becomes one element per alert (and "+N more"). Whatever the template says, a
- * rendered card @mentions on firing cards only and always shows the keywords: what it lacks of
- * either is appended to its elements.
+ * rendered card @mentions on firing cards only, always shows the keywords, and shows the
+ * incident's state (who claimed, resolved or silenced it) when there is one: what it lacks of
+ * these is appended to its elements. Its action buttons are its own (`{{claimUrl}}`…).
  */
 import { LARK_HEADER_TEMPLATES } from '@alertlark/contracts';
 import { alertBlock, footerText, moreLine } from './card.blocks';
 import type { TextLimits } from './card.fit';
 import { LINK_KEYS, missingKeywords } from './card.inspect';
+import { escapeLarkMd } from './card.text';
 import { groupSize, type CardModel } from './card.model';
 import { factsResolver, fillPlaceholders, placeholdersIn, PLACEHOLDER_LIST, type PlaceholderResolver, type TextContext } from './card.placeholders';
 import type { LarkTemplateCardMessage } from './card.types';
@@ -23,6 +25,8 @@ export interface CardTemplate {
   /** Whether `{{alerts}}` appears: without it the card lists no alert. */
   usesAlerts: boolean;
   usesMentions: boolean;
+  /** Whether `{{incidentState}}` appears: without it, the state line is appended when there is one. */
+  usesIncidentState: boolean;
 }
 
 /** One problem of a template; `path` is dotted from the card (`header.title.content`), '' for all of it. */
@@ -116,11 +120,12 @@ function visitStrings(node: unknown, path: string, inLink: boolean, tag: unknown
   }
 }
 
-function placeholderIssues(card: JsonObject, version: CardVersion): { issues: TemplateIssue[]; usesAlerts: boolean; usesMentions: boolean } {
+function placeholderIssues(card: JsonObject, version: CardVersion): { issues: TemplateIssue[]; usesAlerts: boolean; usesMentions: boolean; usesIncidentState: boolean } {
   const issues: TemplateIssue[] = [];
   const elementsPath = version === 'v1' ? 'elements' : 'body.elements';
   let alerts = 0;
   let usesMentions = false;
+  let usesIncidentState = false;
   visitStrings(card, '', false, undefined, '', ({ text, path, context }) => {
     const asElement = ALERTS_ITEM.test(text) && new RegExp(`^${elementsPath.replace('.', '\\.')}\\.\\d+$`).test(path);
     for (const use of placeholdersIn(text)) {
@@ -129,6 +134,8 @@ function placeholderIssues(card: JsonObject, version: CardVersion): { issues: Te
       else if (name === 'alerts') {
         alerts++;
         if (!asElement && context !== 'md') issues.push({ path, message: '{{alerts}} renders lark_md: use "{{alerts}}" as an item of elements, or inside lark_md/markdown content' });
+      } else if (name === 'incidentState') {
+        usesIncidentState = true;
       } else if (name === 'mentions') {
         usesMentions = true;
         if (context !== 'md') issues.push({ path, message: '{{mentions}} only works inside lark_md/markdown content' });
@@ -139,7 +146,7 @@ function placeholderIssues(card: JsonObject, version: CardVersion): { issues: Te
     else if (key.startsWith('$') || key.includes('.')) issues.push({ path, message: 'is not a card attribute name' });
   });
   if (alerts > 1) issues.push({ path: '', message: `{{alerts}} may appear only once (found ${alerts} times)` });
-  return { issues, usesAlerts: alerts > 0, usesMentions };
+  return { issues, usesAlerts: alerts > 0, usesMentions, usesIncidentState };
 }
 
 /** Parses and checks a template: JSON, card shape, placeholders. */
@@ -165,7 +172,8 @@ export function parseCardTemplate(source: string | JsonObject): TemplateParse {
   const placeholders = placeholderIssues(value, shape.version);
   const issues = [...shape.issues, ...placeholders.issues].map((issue) => ({ ...issue, path: join(prefix, issue.path) }));
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, template: { version: shape.version, card: value, usesAlerts: placeholders.usesAlerts, usesMentions: placeholders.usesMentions } };
+  const { usesAlerts, usesMentions, usesIncidentState } = placeholders;
+  return { ok: true, template: { version: shape.version, card: value, usesAlerts, usesMentions, usesIncidentState } };
 }
 
 function fill(node: unknown, inLink: boolean, tag: unknown, key: string, resolve: PlaceholderResolver): unknown {
@@ -205,6 +213,7 @@ export function renderCardTemplate(template: CardTemplate, model: CardModel, sho
     if (typeof item === 'string' && ALERTS_ITEM.test(item)) elements.push(...alertElements(template.version, blocks, more));
     else elements.push(fill(item, false, undefined, '', resolve));
   });
+  if (model.incidentState && !template.usesIncidentState) elements.push(mdElement(template.version, `**${escapeLarkMd(model.incidentState)}**`));
   if (model.mentions.length > 0 && !template.usesMentions) {
     elements.push(mdElement(template.version, model.mentions.map((id) => `<at id=${id}></at>`).join(' ')));
   }

@@ -16,6 +16,10 @@ describe('cardConfigIssues', () => {
     ['a v1 template as text', { template: JSON.stringify(v1(['{{alerts}}'])) }],
     ['a v2 template', { template: { schema: '2.0', body: { elements: [{ tag: 'markdown', content: '{{mentions}}\n{{alerts}}' }] } }, mentions: ['all'] }],
     ['a template without alerts or keywords', { template: v1([{ tag: 'hr' }]) }],
+    [
+      'a template with action links and the incident\'s state',
+      { template: v1([{ tag: 'markdown', content: '{{incidentState}}' }, { tag: 'action', actions: [{ tag: 'button', text: { tag: 'plain_text', content: 'Claim' }, type: 'primary', url: '{{claimUrl}}' }] }]) },
+    ],
   ])('takes %s', (_name, config) => {
     expect(cardConfigIssues(config, target)).toEqual([]);
   });
@@ -29,6 +33,12 @@ describe('cardConfigIssues', () => {
     ['a card shape that is neither v1 nor v2', { template: { schema: '2.0', elements: [] } }, 'template.elements', /not an attribute of a v2 card/],
     ['a card with nowhere to carry the keywords', { template: { header: { title: { tag: 'plain_text', content: 'x' } } } }, 'template.elements', /keywords go there/],
     ['a template too large for any alert', { template: v1([{ tag: 'markdown', content: '字'.repeat(7000) }]) }, 'template', /too large: a firing card is \d+ bytes without any alert/],
+    [
+      'a template too large once its action links are signed',
+      { template: v1([{ tag: 'markdown', content: 'x'.repeat(17_000) }, ...Array.from({ length: 5 }, () => ({ tag: 'markdown', content: '[a]({{claimUrl}}) [b]({{resolveUrl}})' }))]) },
+      'template',
+      /too large: a firing card/,
+    ],
   ])('refuses %s', (_name, config, path, message) => {
     expect(cardConfigIssues(config, target)).toContainEqual({ path, message: expect.stringMatching(message) });
   });

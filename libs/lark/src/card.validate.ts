@@ -18,6 +18,10 @@ export type CardConfigIssue = TemplateIssue;
 const NOT_IN_TITLE = new Set(['alerts', 'mentions']);
 /** Stands for the console link while checking; only its length matters. */
 const CHECK_CONSOLE_URL = 'https://alertlark.example.com/alerts?group=%7B%7D%3A%7Balertname%3D%22HighCPUUsage%22%7D';
+/** Stands for a signed action link (`{{claimUrl}}`…) while checking: a little longer than lark-sender's. */
+const CHECK_ACTION_URL = `https://alertlark.example.com/act/v1.k0.${'x'.repeat(256)}`;
+/** The sample's group as the router tells it, with an open incident, so action links are counted. */
+const CHECK_INCIDENT = { id: 'inc_sample', openedAt: 0, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null } as const;
 
 export function titleTemplateIssues(titleTemplate: string): CardConfigIssue[] {
   const issues: CardConfigIssue[] = [];
@@ -38,8 +42,9 @@ export function cardConfigIssues(config: Partial<CardConfig>, target: { name: st
   if (!parsed.ok) return [...issues, ...parsed.issues.map((issue) => ({ ...issue, path: ['template', issue.path].filter(Boolean).join('.') }))];
   const nowMs = Date.UTC(2024, 4, 1, 12);
   for (const status of ['firing', 'resolved'] as const) {
-    const sample = sampleNotification({ ...(config.language ? { language: config.language } : {}), status, nowMs });
-    const model = buildCardModel(sample, { name: target.name, keywords: target.keywords, card: config }, { consoleUrl: CHECK_CONSOLE_URL }, nowMs);
+    const sample = { ...sampleNotification({ ...(config.language ? { language: config.language } : {}), status, nowMs }), groupId: 'grp_sample', incident: CHECK_INCIDENT };
+    const links = { consoleUrl: CHECK_CONSOLE_URL, actionUrl: () => CHECK_ACTION_URL };
+    const model = buildCardModel(sample, { name: target.name, keywords: target.keywords, card: config }, links, nowMs);
     const card = renderCardTemplate(parsed.template, model, 0, TRUNCATION_LEVELS[TRUNCATION_LEVELS.length - 1]!);
     const shape = cardShapeIssues(card.card, false).issues;
     if (shape.length > 0) {

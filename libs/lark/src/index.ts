@@ -20,3 +20,4 @@ export * from './card.sample';
 export * from './card.validate';
 export * from './card.daily-summary';
 export * from './callback';
+export * from './card.incident';
