@@ -21,3 +21,4 @@ export * from './card.validate';
 export * from './card.daily-summary';
 export * from './callback';
 export * from './card.incident';
+export * from './card.follow-up';
