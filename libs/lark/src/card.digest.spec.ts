@@ -228,4 +228,25 @@ describe('renderDigestCard', () => {
   it('refuses an empty digest', () => {
     expect(() => renderDigestCard([], target, links)).toThrow(RangeError);
   });
+
+  it('links each group\'s line to the group\'s page, when its newest notification names the group', () => {
+    const groupUrl = (groupId: string) => `https://console.example.com/alert-groups/${groupId}`;
+    const named = [{ ...three[0]!, groupId: 'grp_disk' }, three[1]!, { ...three[2]!, groupId: 'grp_latency' }];
+    const card = renderDigestCard(named, target, { ...links, groupUrl }, { now: NOW });
+    const body = text(card);
+    expect(JSON.stringify(card.message)).toContain('🔥 [&#91;FIRING:2&#93; DiskFull warning](https://console.example.com/alert-groups/grp_disk) · 2 firing');
+    expect(JSON.stringify(card.message)).toContain('✅ [&#91;RESOLVED&#93; Latency info](https://console.example.com/alert-groups/grp_latency) · 1 resolved');
+    // No group id (a notification from before issue 13): the line as before.
+    expect(body).toContain('🔥 &#91;FIRING:1&#93; HostDown critical · 1 firing');
+    // The digest's own button still opens the digest's deliveries.
+    expect(JSON.stringify(card.message)).toContain(`"url":"${links.consoleUrl}"`);
+  });
+
+  it('never lists a follow-up: it is a card of its own, and its alerts were told already', () => {
+    const followUp: NotificationEvent = { ...three[0]!, notificationId: 'f1', totals: { firing: 2, resolved: 9 }, followUp: { action: 'claim', actor: { name: 'Alice', verified: true } } };
+    const card = renderDigestCard([...three, followUp], target, links, { now: NOW });
+    expect(card.shownNotificationIds.sort()).toEqual(['n1', 'n2', 'n3']);
+    expect(text(card)).toContain('**Resolved alerts**\n1');
+    expect(() => renderDigestCard([followUp], target, links, { now: NOW })).toThrow(RangeError);
+  });
 });

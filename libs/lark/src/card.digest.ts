@@ -2,8 +2,9 @@
  * The digest card: when a chatbot's rate budget cannot carry its pending notifications one card
  * each, they go out merged into one card. It leads with the totals of every alert pending (so
  * nothing is silently dropped), then one line per alert group: the group's latest state, told by
- * its newest notification, with the resolves its older ones told. Lines that do not fit in Lark's
- * body limit are not shown and not settled: the card says how many groups follow in the next one.
+ * its newest notification, with the resolves its older ones told, linking to the group's page
+ * (`CardLinks.groupUrl`). Lines that do not fit in Lark's body limit are not shown and not
+ * settled: the card says how many groups follow in the next one.
  */
 import { isDailySummary, severityRank, type DailySummaryEvent, type LarkNotification, type NotificationEvent } from '@alertlark/contracts';
 import { DEFAULT_CARD_BYTE_BUDGET, fitCard, type TextLimits } from './card.fit';
@@ -75,6 +76,8 @@ interface DigestLine {
   newest: number;
   /** The notifications it speaks for: settled when it is shown. */
   notificationIds: string[];
+  /** The page of its group, when its newest notification names the group. */
+  url?: string;
 }
 
 function summaryLine(notification: DailySummaryEvent, position: number, strings: DigestStrings): DigestLine {
@@ -89,9 +92,10 @@ function summaryLine(notification: DailySummaryEvent, position: number, strings:
  * since the one before it, so none is counted twice), so a resolve told only by an older
  * notification still shows.
  */
-function groupLine(members: readonly NotificationEvent[], newest: number, target: CardTarget, now: number): DigestLine {
+function groupLine(members: readonly NotificationEvent[], newest: number, target: CardTarget, links: CardLinks, now: number): DigestLine {
   const latest = members[members.length - 1]!;
   const model = buildCardModel(latest, target, {}, now);
+  const url = latest.groupId && links.groupUrl ? safeLinkUrl(links.groupUrl(latest.groupId)) : undefined;
   const firing = notificationAlertCounts(latest).firing;
   const resolved = members.reduce((sum, member) => sum + notificationAlertCounts(member).resolved, 0);
   return {
@@ -103,11 +107,16 @@ function groupLine(members: readonly NotificationEvent[], newest: number, target
     rank: firing > 0 ? RESOLVED_RANK + severityRank(model.severity) : RESOLVED_RANK,
     newest,
     notificationIds: members.map((member) => member.notificationId),
+    ...(url ? { url } : {}),
   };
 }
 
-/** One line per alert group and per daily summary, most severe first, then newest first. */
-function digestLines(notifications: readonly LarkNotification[], target: CardTarget, now: number, strings: DigestStrings): DigestLine[] {
+/**
+ * One line per alert group and per daily summary, most severe first, then newest first. A
+ * follow-up is never a line (it is a card of its own, and the alerts it carries were told already):
+ * the sender never puts one in a digest.
+ */
+function digestLines(notifications: readonly LarkNotification[], target: CardTarget, links: CardLinks, now: number, strings: DigestStrings): DigestLine[] {
   const lines: DigestLine[] = [];
   const groups = new Map<string, { members: NotificationEvent[]; newest: number }>();
   notifications.forEach((notification, position) => {
@@ -115,12 +124,13 @@ function digestLines(notifications: readonly LarkNotification[], target: CardTar
       lines.push(summaryLine(notification, position, strings));
       return;
     }
+    if (notification.followUp) return;
     const group = groups.get(notification.groupKey) ?? { members: [], newest: position };
     group.members.push(notification);
     group.newest = position;
     groups.set(notification.groupKey, group);
   });
-  for (const { members, newest } of groups.values()) lines.push(groupLine(members, newest, target, now));
+  for (const { members, newest } of groups.values()) lines.push(groupLine(members, newest, target, links, now));
   return lines.sort((a, b) => b.rank - a.rank || b.newest - a.newest);
 }
 
@@ -156,7 +166,8 @@ export function renderDigestCard(
   const now = options.now ?? Date.now();
   const language = target.card?.language ?? 'en';
   const strings = STRINGS[language];
-  const lines = digestLines(notifications, target, now, strings);
+  const lines = digestLines(notifications, target, links, now, strings);
+  if (lines.length === 0) throw new RangeError('a digest needs a notification that is not a follow-up');
   const summaries = lines.filter((line) => line.summary).length;
   const groups = lines.length - summaries;
   const firing = lines.reduce((sum, line) => sum + line.firing, 0);
@@ -178,7 +189,8 @@ export function renderDigestCard(
     const listed = lines.slice(0, shown).map((line) => {
       if (line.summary) return `📊 ${escapeLarkMd(truncateText(line.title, limits.annotationChars))}`;
       const icon = line.firing > 0 ? '🔥' : '✅';
-      return `${icon} ${escapeLarkMd(truncateText(line.title, limits.labelChars))} · ${strings.line(line.firing, line.resolved)}`;
+      const title = escapeLarkMd(truncateText(line.title, limits.labelChars));
+      return `${icon} ${line.url ? `[${title}](${line.url})` : title} · ${strings.line(line.firing, line.resolved)}`;
     });
     if (listed.length > 0) elements.push({ tag: 'hr' }, { tag: 'div', text: { tag: 'lark_md', content: listed.join('\n') } });
     if (shown < lines.length) elements.push({ tag: 'div', text: { tag: 'lark_md', content: `**${escapeLarkMd(strings.follow(lines.length - shown))}**` } });
