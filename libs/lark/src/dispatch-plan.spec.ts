@@ -8,6 +8,8 @@ const queued = (count: number, receivedAt = T - 100): QueuedNotification[] =>
   Array.from({ length: count }, (_, i) => ({ notificationId: `n${i}`, receivedAt: receivedAt + i, groupKey: `g${i}`, replaceable: true }));
 const g = (id: string, groupKey: string, replaceable = true, receivedAt = T - 100): QueuedNotification => ({ notificationId: id, receivedAt, groupKey, replaceable });
 const daily = (id: string): QueuedNotification => ({ notificationId: id, receivedAt: T - 100 });
+/** A follow-up of group `groupKey` ("Alice claimed …"): never replaceable, a card of its own. */
+const f = (id: string, groupKey: string, receivedAt = T - 100): QueuedNotification => ({ notificationId: id, receivedAt, groupKey, replaceable: false, followUp: true });
 /** `count` requests spread over the last `spanMs`, none in the last second. */
 const sentOver = (count: number, spanMs: number) => Array.from({ length: count }, (_, i) => T - 1_500 - (i * (spanMs - 1_500)) / count);
 const ids = (queue: readonly QueuedNotification[]) => queue.map((entry) => entry.notificationId);
@@ -57,12 +59,12 @@ describe('planDispatch', () => {
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     for (let run = 0; run < 300; run++) {
       const queue = Array.from({ length: 1 + Math.floor(random() * 60) }, (_, i) =>
-        random() < 0.1 ? daily(`d${i}`) : g(`n${i}`, `g${Math.floor(random() * 8)}`, random() < 0.7, T - 5_000 + i),
+        random() < 0.1 ? daily(`d${i}`) : random() < 0.1 ? f(`f${i}`, `g${Math.floor(random() * 8)}`, T - 5_000 + i) : g(`n${i}`, `g${Math.floor(random() * 8)}`, random() < 0.7, T - 5_000 + i),
       );
       const plan = planDispatch(queue, sentOver(Math.floor(random() * 100), 55_000), T, options);
       if (plan.kind !== 'send') throw new Error(`expected a send, got ${plan.kind}`);
       if (plan.digest) {
-        expect(plan.notificationIds).toEqual(ids(queue));
+        expect(plan.notificationIds).toEqual(ids(queue.filter((entry) => !entry.followUp)));
         continue;
       }
       expect(plan.notificationIds[0]).toBe(queue[0]!.notificationId);
@@ -98,6 +100,41 @@ describe('planDispatch', () => {
     expect(queue).toEqual([]);
     expect(shownAt.size).toBe(500);
     for (const [group, at] of newestAt) expect(shownAt.get(group)! - at).toBeLessThan(60_000);
+  });
+});
+
+describe('follow-ups ("Alice claimed …"): never replaceable, a card of their own', () => {
+  const plan = (queue: QueuedNotification[], sentAt: number[] = []) => planDispatch(queue, sentAt, T, options);
+
+  it('never collapsed into the group\'s newest card, and never the card that replaces the group\'s', () => {
+    // Without the rule the follow-up, not replaceable, would end the group's card: a1's alerts told by F's card.
+    expect(plan([g('a1', 'A'), f('F', 'A')])).toEqual({ kind: 'send', notificationIds: ['a1'], digest: false });
+    // The group's card goes past it, and it waits for its own.
+    expect(plan([g('a1', 'A'), f('F', 'A'), g('a2', 'A')])).toEqual({ kind: 'send', notificationIds: ['a1', 'a2'], digest: false });
+    expect(plan([f('F', 'A'), g('a1', 'A')])).toEqual({ kind: 'send', notificationIds: ['F'], digest: false });
+    expect(plan([f('F1', 'A'), f('F2', 'A')])).toEqual({ kind: 'send', notificationIds: ['F1'], digest: false });
+  });
+
+  it('counts as a card, and leaves its group\'s cards as they are', () => {
+    expect(cardsNeeded([g('a1', 'A'), f('F', 'A'), g('a2', 'A')])).toBe(2);
+    expect(cardsNeeded([f('F1', 'A'), f('F2', 'A')])).toBe(2);
+  });
+
+  it('never in a digest: the digest lists the rest, and the follow-up goes when it is the oldest', () => {
+    const storm = [...queued(20), f('F', 'g3', T - 50), ...queued(30).map((entry, i) => ({ ...entry, notificationId: `m${i}`, groupKey: `h${i}`, receivedAt: T - 40 + i }))];
+    const digest = plan(storm);
+    expect(digest).toMatchObject({ kind: 'send', digest: true });
+    expect(digest.kind === 'send' && digest.notificationIds).toEqual(ids(storm).filter((id) => id !== 'F'));
+    expect(plan(storm.slice(20))).toEqual({ kind: 'send', notificationIds: ['F'], digest: false });
+  });
+
+  it('goes before the next digest once it has waited the digest delay, wherever it stands', () => {
+    const storm = [...queued(20, T - 20_000), f('F', 'g3', T - 10_000), ...queued(30).map((entry, i) => ({ ...entry, notificationId: `m${i}`, groupKey: `h${i}` }))];
+    expect(plan(storm)).toEqual({ kind: 'send', notificationIds: ['F'], digest: false });
+  });
+
+  it('a digest of one card\'s worth besides follow-ups is just that card', () => {
+    expect(plan([g('a1', 'A', true, T - 20_000), f('F', 'A', T - 100)])).toEqual({ kind: 'send', notificationIds: ['a1'], digest: false });
   });
 });
 

@@ -13,6 +13,13 @@ export interface QueuedNotification {
    * could be missing from a later one).
    */
   replaceable?: boolean;
+  /**
+   * Tells the chat what someone did to its group's incident: always a card of its own. It never
+   * joins a group's card, so it neither supersedes nor is superseded, and never goes in a digest
+   * (a digest lists the rest of the queue). It goes when it is the oldest waiting, or once it has
+   * waited the digest delay, before the next digest.
+   */
+  followUp?: boolean;
 }
 
 export interface DispatchOptions {
@@ -35,6 +42,9 @@ export type DispatchPlan =
    */
   | { kind: 'send'; notificationIds: string[]; digest: boolean };
 
+/** The group whose card a notification may join: none for a daily summary or a follow-up. */
+const groupOf = (entry: QueuedNotification): string | undefined => (entry.followUp ? undefined : entry.groupKey);
+
 /**
  * What a chatbot's next request carries, given the instants of its recent requests. The queue's
  * cards (`cardsNeeded`) go one at a time, the first at once, while the budget can carry them all
@@ -46,11 +56,16 @@ export function planDispatch(queue: readonly QueuedNotification[], sentAt: reado
   if (queue.length === 0) return { kind: 'idle' };
   const budget = rateBudget(sentAt, now, options.limits);
   if (budget.availableNow === 0) return { kind: 'wait', until: budget.nextAt };
+  // A follow-up's turn: when it is the oldest, or once it has waited the digest delay (a storm's
+  // digests, which never carry it, do not hold it back longer). A card of its own either way.
+  const followUp = queue.find((entry, index) => entry.followUp && (index === 0 || now - entry.receivedAt >= options.digestAfterMs));
+  if (followUp) return { kind: 'send', notificationIds: [followUp.notificationId], digest: false };
   const cards = cardsNeeded(queue);
   const waitedTooLong = now - queue[0]!.receivedAt >= options.digestAfterMs;
+  const digestable = queue.filter((entry) => !entry.followUp);
   // A digest of one card's worth would only be a poorer card.
-  if (cards > 1 && (waitedTooLong || cards > requestsWithin(sentAt, now, options.digestAfterMs, options.limits))) {
-    return { kind: 'send', notificationIds: queue.map((entry) => entry.notificationId), digest: true };
+  if (cardsNeeded(digestable) > 1 && (waitedTooLong || cards > requestsWithin(sentAt, now, options.digestAfterMs, options.limits))) {
+    return { kind: 'send', notificationIds: digestable.map((entry) => entry.notificationId), digest: true };
   }
   return { kind: 'send', notificationIds: supersededWith(queue), digest: false };
 }
@@ -58,20 +73,22 @@ export function planDispatch(queue: readonly QueuedNotification[], sentAt: reado
 /**
  * Requests the queue takes at one card each, as `supersededWith` makes them: a group's replaceable
  * notifications collapse into the next one of the group (the card of the newest tells them all),
- * and a notification that tells a resolve ends its own card.
+ * a notification that tells a resolve ends its own card, and a follow-up is a card of its own that
+ * leaves its group's cards as they are.
  */
 export function cardsNeeded(queue: readonly QueuedNotification[]): number {
   /** Groups whose card so far is one of replaceable notifications: a later one joins it. */
   const open = new Set<string>();
   let cards = 0;
   for (const entry of queue) {
-    if (entry.groupKey === undefined) {
+    const group = groupOf(entry);
+    if (group === undefined) {
       cards += 1;
       continue;
     }
-    if (!open.has(entry.groupKey)) cards += 1;
-    if (entry.replaceable) open.add(entry.groupKey);
-    else open.delete(entry.groupKey);
+    if (!open.has(group)) cards += 1;
+    if (entry.replaceable) open.add(group);
+    else open.delete(group);
   }
   return cards;
 }
@@ -83,8 +100,9 @@ export function cardsNeeded(queue: readonly QueuedNotification[]): number {
  */
 function supersededWith(queue: readonly QueuedNotification[]): string[] {
   const oldest = queue[0]!;
-  if (!oldest.replaceable || oldest.groupKey === undefined) return [oldest.notificationId];
-  const group = queue.filter((entry) => entry.groupKey === oldest.groupKey);
+  const key = groupOf(oldest);
+  if (!oldest.replaceable || key === undefined) return [oldest.notificationId];
+  const group = queue.filter((entry) => groupOf(entry) === key);
   const firstFinal = group.findIndex((entry) => !entry.replaceable);
   const through = firstFinal === -1 ? group.length : firstFinal + 1;
   return group.slice(0, through).map((entry) => entry.notificationId);
