@@ -1,9 +1,9 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, routerStateContract, type AlertHistoryEvent, type RoutedAlert, type RouterStateRecord } from '@alertlark/contracts';
+import { EVENTS, alertGroupId, incidentView, parseRouterStateKey, routerStateContract, type ActionEvent, type AlertHistoryEvent, type RoutedAlert, type RoutedGroup, type RouterStateRecord } from '@alertlark/contracts';
 import { BatchConsumer, EventPublisher, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
-import { AlertStateRepository, TeamRepository, alertStateId, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
+import { AlertGroupRepository, AlertStateRepository, TeamRepository, alertStateId, type AlertGroupRecord, type AlertHistoryEntry, type AlertState } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
 
@@ -28,6 +28,19 @@ export function alertStateOf(alert: RoutedAlert): AlertState {
   };
 }
 
+export function alertGroupOf(group: RoutedGroup, at: Date): AlertGroupRecord {
+  return {
+    _id: alertGroupId(group.teamId, group.groupKey),
+    teamId: group.teamId,
+    groupKey: group.groupKey,
+    policyId: group.policyId,
+    groupLabels: group.groupLabels,
+    incident: group.incident ? incidentView(group.incident) : null,
+    updatedAt: at,
+    endedAt: null,
+  };
+}
+
 export function historyEntryOf(event: AlertHistoryEvent): AlertHistoryEntry {
   const { id, at, ...rest } = event;
   return { _id: id, at: new Date(at), ...rest };
@@ -49,7 +62,7 @@ export function historyEntryOf(event: AlertHistoryEvent): AlertHistoryEntry {
  */
 @Injectable()
 export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly consumers: [BatchConsumer<ReturnType<typeof routerStateContract>>, BatchConsumer<typeof EVENTS.alertHistory>];
+  private readonly consumers: [BatchConsumer<ReturnType<typeof routerStateContract>>, BatchConsumer<typeof EVENTS.alertHistory>, BatchConsumer<typeof EVENTS.actions>];
   private readonly projected: Counter;
   private readonly changelog: ReturnType<typeof routerStateContract>;
 
@@ -58,6 +71,7 @@ export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeAp
     @Inject(CONSOLE_ENV) env: ConsoleEnv,
     publisher: EventPublisher,
     private readonly alerts: AlertStateRepository,
+    private readonly groups: AlertGroupRepository,
     private readonly teams: TeamRepository,
     logger: JsonLogger,
     registry: Registry,
@@ -89,6 +103,15 @@ export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeAp
         contracts: [EVENTS.alertHistory],
         handleBatch: (batch) => this.projectHistory(batch),
       }),
+      // Requests and decisions: an action link's page waits for its decision here, so no gathering.
+      new BatchConsumer(kafka, {
+        ...common,
+        gather: undefined,
+        name: 'console.actions',
+        groupId: `${env.ALERTLARK_CONSUMER_GROUP_PREFIX}.console.actions`,
+        contracts: [EVENTS.actions],
+        handleBatch: (batch) => this.projectActions(batch),
+      }),
     ];
   }
 
@@ -108,7 +131,36 @@ export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeAp
     this.projected.inc({ kind: 'history' }, entries.length);
   }
 
+  private async projectActions(batch: ConsumedBatch<ActionEvent>): Promise<void> {
+    const teams = await this.teams.existingAmong(batch.events.map((event) => event.value.teamId));
+    const events = batch.events.map((event) => event.value).filter((event) => teams.has(event.teamId));
+    await this.groups.recordRequests(
+      events.flatMap((event) =>
+        event.type === 'action.requested'
+          ? [{ _id: event.actionId, teamId: event.teamId, groupId: event.groupId, action: event.action, actor: event.actor, source: event.source, requestedAt: new Date(event.requestedAt), ...(event.incidentId ? { incidentId: event.incidentId } : {}), ...(event.silence ? { silenceId: event.silence.id } : {}) }]
+          : [],
+      ),
+    );
+    const decided = events.flatMap((event) => (event.type === 'action.decided' ? [event] : []));
+    await this.groups.recordDecisions(
+      decided.map((event) => ({
+        _id: event.actionId,
+        teamId: event.teamId,
+        groupId: event.groupId,
+        action: event.action,
+        actor: event.actor,
+        source: event.source,
+        outcome: event.outcome,
+        decidedAt: new Date(event.decidedAt),
+        incident: event.incident,
+        ...(event.reason ? { reason: event.reason } : {}),
+      })),
+    );
+    this.projected.inc({ kind: 'action' }, events.length);
+  }
+
   private async projectStates(batch: ConsumedBatch<RouterStateRecord | null>): Promise<void> {
+    await this.projectGroups(batch);
     const alerts = batch.events.flatMap(({ value }) => (value?.kind === 'alert' ? [value] : []));
     const teams = await this.teams.existingAmong(alerts.map((alert) => alert.teamId));
     const latest = new Map<string, AlertState>();
@@ -119,5 +171,29 @@ export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeAp
     }
     await this.alerts.saveMany([...latest.values()]);
     this.projected.inc({ kind: 'alert' }, latest.size);
+  }
+
+  /** The latest record of each group; a tombstone (the group dropped, all its alerts cleared) ends it. */
+  private async projectGroups(batch: ConsumedBatch<RouterStateRecord | null>): Promise<void> {
+    const latest = new Map<string, AlertGroupRecord>();
+    // Ended in this batch and not created again after.
+    const ended = new Set<string>();
+    const now = new Date();
+    for (const { key, value } of batch.events) {
+      if (value?.kind === 'group') {
+        latest.set(value.groupKey, alertGroupOf(value, now));
+        ended.delete(value.groupKey);
+      } else if (value === null && key) {
+        const parsed = parseRouterStateKey(key);
+        if (parsed?.kind !== 'group') continue;
+        latest.delete(parsed.groupKey);
+        ended.add(parsed.groupKey);
+      }
+    }
+    const teams = await this.teams.existingAmong([...latest.values()].map((group) => group.teamId));
+    const groups = [...latest.values()].filter((group) => teams.has(group.teamId));
+    await this.groups.markEnded([...ended], now);
+    await this.groups.saveMany(groups);
+    this.projected.inc({ kind: 'group' }, groups.length + ended.size);
   }
 }

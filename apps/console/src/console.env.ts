@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIanaTimeZone } from '@alertlark/contracts';
-import { secretKeySchema } from '@alertlark/secrets';
+import { actionTokenKeysSchema, secretKeySchema } from '@alertlark/secrets';
 import { commonEnvSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
 
 export const consoleEnvSchema = commonEnvSchema.extend({
@@ -11,6 +11,10 @@ export const consoleEnvSchema = commonEnvSchema.extend({
   /** The zone of chatbots whose daily statistics name none (GET /stats/daily); the same as the stats service's. */
   /** How often rows changed since the last pass are republished on the config topic (0: never, not even at start). */
   CONSOLE_CONFIG_RESYNC_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** Keys of action links on cards (`kid:<key>,…`, the first signs); unset: one derived from ALERTLARK_SECRET_KEY. */
+  ALERTLARK_ACTION_LINK_KEYS: actionTokenKeysSchema.optional(),
+  /** How long an action's page or API call waits for the router's decision before answering that it is under way. */
+  CONSOLE_ACTION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
   ALERTLARK_DEFAULT_TIMEZONE: z.string().refine(isIanaTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone` }).default('UTC'),
 });
 export type ConsoleEnv = z.output<typeof consoleEnvSchema>;

@@ -2,8 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
 import { AlertStateModule, ConsoleDataModule, DailyStatsDataModule, MongoReadiness } from '@alertlark/persistence';
-import { SecretBox, parseSecretKey } from '@alertlark/secrets';
+import { SecretBox, derivedActionTokenKeys, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { ACTION_LINK_KEYS, ActionLinksController } from './action-links.controller';
+import { AlertGroupActionsUseCase } from './alert-group-actions.usecase';
+import { AlertGroupsController } from './alert-groups.controller';
 import { AlertReadModelProjector } from './alert-read-model.projector';
 import { AdminGuard, TeamGuard } from './auth.guards';
 import { AlertsController } from './alerts.controller';
@@ -31,6 +34,7 @@ export const CONSOLE_CONTROLLERS = [
   SilencesController,
   InhibitionRulesController,
   AlertsController,
+  AlertGroupsController,
   DeliveriesController,
   StatsController,
   DocsController,
@@ -49,10 +53,13 @@ export class ConsoleModule {
         AlertStateModule,
         DailyStatsDataModule,
       ],
-      controllers: CONSOLE_CONTROLLERS,
+      // The action-link pages are HTML for people, not part of the API.
+      controllers: [...CONSOLE_CONTROLLERS, ActionLinksController],
       providers: [
         { provide: CONSOLE_ENV, useValue: env },
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
+        { provide: ACTION_LINK_KEYS, useValue: env.ALERTLARK_ACTION_LINK_KEYS ?? derivedActionTokenKeys(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
+        AlertGroupActionsUseCase,
         AdminGuard,
         TeamGuard,
         MongoReadiness,

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     port: env.CONSOLE_PORT,
     host: env.HOST,
     logger,
+    forms: true,
   });
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   API_RESPONSES,
+  alertGroupActionBodySchema,
   apiErrorSchema,
   cardSampleBodySchema,
   createInhibitionRuleBodySchema,
@@ -11,6 +12,7 @@ import {
   rotateTokenBodySchema,
   updateNotificationObjectBodySchema,
 } from '@alertlark/contracts';
+import { alertGroupListQuerySchema } from './alert-groups.controller';
 import { alertListQuerySchema } from './alerts.controller';
 import { deliveriesQuerySchema } from './deliveries.query';
 import { notificationObjectListQuerySchema } from './notification-objects.controller';
@@ -65,6 +67,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'delete', path: '/api/v1/inhibition-rules/:id', auth: 'team', summary: 'Delete an inhibition rule', status: 204 },
   { method: 'get', path: '/api/v1/alerts', auth: 'team', summary: 'List alert states', query: alertListQuerySchema, status: 200 },
   { method: 'get', path: '/api/v1/alerts/:fingerprint', auth: 'team', summary: 'One alert with its history', status: 200 },
+  { method: 'get', path: '/api/v1/alert-groups', auth: 'team', summary: 'List alert groups by incident state', query: alertGroupListQuerySchema, status: 200 },
+  { method: 'get', path: '/api/v1/alert-groups/:id', auth: 'team', summary: 'One alert group: labels, firing count, incident, handler, silence and action log', status: 200 },
+  {
+    method: 'post',
+    path: '/api/v1/alert-groups/:id/actions',
+    auth: 'team',
+    summary: "Claim, unclaim, resolve or silence the group's incident: 200 with the router's decision, 202 while it is under way",
+    body: alertGroupActionBodySchema,
+    status: 200,
+  },
   { method: 'get', path: '/api/v1/deliveries', auth: 'team', summary: "lark-sender's delivery attempts, newest first", query: deliveriesQuerySchema, status: 200 },
   { method: 'get', path: '/api/v1/stats/daily', auth: 'team', summary: "One chatbot's daily statistics", query: dailyStatsQueryDocSchema, status: 200 },
 ];

@@ -6,6 +6,7 @@ import { Controller, Get, Module, NotFoundException, Param, Res } from '@nestjs/
 interface Response {
   setHeader(name: string, value: string): void;
   sendFile(file: string): void;
+  redirect(status: number, url: string): void;
 }
 
 /**
@@ -24,6 +25,12 @@ export class WebUiController {
   @Get()
   index(@Res() response: Response): void {
     this.send(response, 'index.html');
+  }
+
+  /** A card's link to its group: the UI's page of it. */
+  @Get('alert-groups/:id')
+  alertGroup(@Param('id') id: string, @Res() response: Response): void {
+    response.redirect(302, `/#/alert-groups/${encodeURIComponent(id)}`);
   }
 
   @Get('ui/:file')

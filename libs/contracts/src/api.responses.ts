@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionKindSchema, actionSourceSchema, actorSchema, incidentViewSchema } from './action.event';
 import { cardConfigSchema, dailyStatsConfigSchema, silenceStateSchema } from './api.schemas';
 import { dailyCountsSchema } from './daily-summary.event';
 import { deliveryOutcomeSchema } from './delivery.event';
@@ -149,6 +150,50 @@ export const deliveryViewSchema = z
 
 export const dailyStatsAnswerSchema = z.object({ objectId: z.string(), timezone: z.string(), days: z.array(dailyCountsSchema) }).strict();
 
+export const alertGroupViewSchema = z
+  .object({
+    id: z.string(),
+    policyId: z.string(),
+    groupLabels: z.array(z.object({ name: z.string(), value: z.string() }).strict()),
+    /** The incident's state; `ended` once every alert of the group cleared, `quiet` while none shown fires. */
+    state: z.enum(['open', 'claimed', 'resolved', 'ended', 'quiet']),
+    incident: incidentViewSchema.nullable(),
+    /** Who claimed the incident. */
+    handler: actorSchema.nullable(),
+    /** The last silence made from the chat for the group. */
+    silenceId: z.string().nullable(),
+    updatedAt: instant,
+    endedAt: instant.nullable(),
+  })
+  .strict();
+
+export const alertGroupActionViewSchema = z
+  .object({
+    id: z.string(),
+    type: actionKindSchema,
+    actor: actorSchema,
+    source: actionSourceSchema,
+    requestedAt: instant,
+    outcome: z.enum(['applied', 'refused', 'pending']),
+    reason: z.string().optional(),
+    decidedAt: instant.optional(),
+    silenceId: z.string().optional(),
+  })
+  .strict();
+
+export const alertGroupDetailSchema = alertGroupViewSchema.extend({ firing: z.number().int(), actions: z.array(alertGroupActionViewSchema) }).strict();
+
+export const actionResultSchema = z
+  .object({
+    actionId: z.string(),
+    /** `pending`: not decided within the console's wait; the group's action log will show it. */
+    outcome: z.enum(['applied', 'refused', 'pending']),
+    reason: z.string().optional(),
+    incident: incidentViewSchema.nullable().optional(),
+    silenceId: z.string().optional(),
+  })
+  .strict();
+
 /** The success answer of each route, keyed `METHOD /path` as Nest spells the path; 204s have none. */
 export const API_RESPONSES = {
   'POST /api/v1/teams': teamCreatedSchema,
@@ -176,6 +221,9 @@ export const API_RESPONSES = {
     .extend({ total: z.number().int() })
     .strict(),
   'GET /api/v1/alerts/:fingerprint': alertDetailSchema,
+  'GET /api/v1/alert-groups': page(alertGroupViewSchema),
+  'GET /api/v1/alert-groups/:id': alertGroupDetailSchema,
+  'POST /api/v1/alert-groups/:id/actions': actionResultSchema,
   'GET /api/v1/deliveries': z.object({ items: z.array(deliveryViewSchema), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() }).strict(),
   'GET /api/v1/stats/daily': dailyStatsAnswerSchema,
 } as const satisfies Record<string, z.ZodType>;
@@ -189,5 +237,8 @@ export type InhibitionRuleView = z.infer<typeof inhibitionRuleViewSchema>;
 export type AlertView = z.infer<typeof alertViewSchema>;
 export type AlertHistoryEntryView = z.infer<typeof alertHistoryEntryViewSchema>;
 export type DeliveryView = z.infer<typeof deliveryViewSchema>;
+export type AlertGroupView = z.infer<typeof alertGroupViewSchema>;
+export type AlertGroupActionView = z.infer<typeof alertGroupActionViewSchema>;
+export type ActionResultView = z.infer<typeof actionResultSchema>;
 export type ApiResponseRoute = keyof typeof API_RESPONSES;
 export type ApiResponse<R extends ApiResponseRoute> = z.infer<(typeof API_RESPONSES)[R]>;

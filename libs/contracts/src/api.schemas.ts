@@ -208,6 +208,21 @@ export type CreateSilenceBody = z.infer<typeof createSilenceBodySchema>;
 export const silenceStateSchema = z.enum(['pending', 'active', 'expired']);
 export type SilenceState = z.infer<typeof silenceStateSchema>;
 
+/** `POST /api/v1/alert-groups/:id/actions`: what the console's user does to the group's incident. */
+export const alertGroupActionBodySchema = z
+  .object({
+    type: z.enum(['claim', 'unclaim', 'resolve', 'silence']),
+    actor: z.string().trim().min(1).max(200),
+    /** For `silence`: how long (default 1h). */
+    duration: durationSchema.optional(),
+    comment: z.string().trim().min(1).max(1000).optional(),
+  })
+  .strict()
+  .refine((body) => body.type === 'silence' || body.duration === undefined, { message: 'only a silence takes a duration', path: ['duration'] });
+export type AlertGroupActionBody = z.infer<typeof alertGroupActionBodySchema>;
+
+export const alertGroupStateSchema = z.enum(['open', 'claimed', 'resolved']);
+
 /**
  * Alertmanager's inhibit rule: while an alert matching `sourceMatchers` fires, alerts matching
  * `targetMatchers` that carry the same values for every `equal` label are not notified.

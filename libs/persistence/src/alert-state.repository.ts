@@ -55,6 +55,11 @@ export class AlertStateRepository {
     return this.states.countDocuments(stateQuery(teamId, state, now)).exec();
   }
 
+  /** How many of a group's alerts fire at `now` (an alert lists the group keys it is in). */
+  countFiringInGroup(teamId: string, groupKey: string, now: Date): Promise<number> {
+    return this.states.countDocuments({ ...stateQuery(teamId, 'firing', now), groupKeys: groupKey }).exec();
+  }
+
   /** Writes the latest state of many alerts (the read model's projector). */
   async saveMany(states: readonly AlertState[]): Promise<void> {
     await saveLatest(this.states, states);

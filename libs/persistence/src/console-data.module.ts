@@ -12,10 +12,13 @@ import { TEAM_MODEL, teamSchema } from './team.schema';
 import { TeamRepository } from './team.repository';
 import { DELIVERY_AUDIT_MODEL, deliveryAuditSchema } from './delivery-audit.schema';
 import { DeliveryAuditRepository } from './delivery-audit.repository';
+import { ALERT_GROUP_ACTION_MODEL, ALERT_GROUP_MODEL, USED_ACTION_LINK_MODEL, alertGroupActionSchema, alertGroupSchema, usedActionLinkSchema } from './alert-group.schema';
+import { AlertGroupRepository } from './alert-group.repository';
 
 /**
- * The console's own data: teams, chatbots, policies, silences, inhibition rules, and the delivery
- * audit it projects from `alertlark.deliveries.v1`. Needs
+ * The console's own data: teams, chatbots, policies, silences, inhibition rules, the delivery
+ * audit it projects from `alertlark.deliveries.v1`, and alert groups with their actions (projected
+ * from policy-router's changelog and `alertlark.actions.v1`). Needs
  * MongooseModule.forRoot in the app.
  */
 @Module({
@@ -27,9 +30,12 @@ import { DeliveryAuditRepository } from './delivery-audit.repository';
       { name: SILENCE_MODEL, schema: silenceSchema },
       { name: INHIBITION_RULE_MODEL, schema: inhibitionRuleSchema },
       { name: DELIVERY_AUDIT_MODEL, schema: deliveryAuditSchema },
+      { name: ALERT_GROUP_MODEL, schema: alertGroupSchema },
+      { name: ALERT_GROUP_ACTION_MODEL, schema: alertGroupActionSchema },
+      { name: USED_ACTION_LINK_MODEL, schema: usedActionLinkSchema },
     ]),
   ],
-  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository],
-  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository],
+  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository],
+  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository],
 })
 export class ConsoleDataModule {}

@@ -21,3 +21,5 @@ export * from './sender-state.repository';
 export * from './summary-post.repository';
 export * from './daily-stats.schema';
 export * from './daily-stats.repository';
+export * from './alert-group.schema';
+export * from './alert-group.repository';

@@ -12,6 +12,8 @@ export interface ServiceBootstrap {
   host: string;
   logger: JsonLogger;
   bodyLimit?: string;
+  /** Also takes url-encoded form bodies. */
+  forms?: boolean;
 }
 
 /** Process warnings become JSON log lines like everything else. */
@@ -31,6 +33,8 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   logProcessWarnings(logger);
   const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, bodyParser: false });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '256kb' });
+  // HTML forms (the console's action-link pages) post url-encoded bodies.
+  if (options.forms) app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
   app.use(bodyErrorMiddleware);
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.enableShutdownHooks();
