@@ -1,4 +1,4 @@
-import { toLabelPairs, type Actor, type IncidentView, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
+import { incidentViewSchema, toLabelPairs, type Actor, type IncidentView, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
 import { DEFAULT_CARD_BYTE_BUDGET, jsonBytes } from './card.fit';
 import { renderFollowUpCard } from './card.follow-up';
 import { cardVisibleTexts, missingKeywords } from './card.inspect';
@@ -16,9 +16,8 @@ const alert = (instance: string, status: 'firing' | 'resolved' = 'firing'): Noti
   ...(status === 'resolved' ? { endsAt: '2024-05-01T10:30:00Z' } : {}),
 });
 
-const incident = (extra: Partial<IncidentView> = {}): IncidentView => ({
-  id: 'inc_1', openedAt: 1, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null, ...extra,
-});
+const incident = (extra: Partial<IncidentView> = {}): IncidentView =>
+  incidentViewSchema.parse({ id: 'inc_1', openedAt: 1, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null, ...extra });
 
 function followUp(followUp: NotificationEvent['followUp'], incidentView: IncidentView, extra: Partial<NotificationEvent> = {}): NotificationEvent {
   return {

@@ -1,4 +1,4 @@
-import { toLabelPairs, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
+import { incidentViewSchema, toLabelPairs, type IncidentView, type NotificationEvent, type NotifiedAlert } from '@alertlark/contracts';
 import { jsonBytes, LARK_BODY_LIMIT_BYTES } from './card.fit';
 import { cardVisibleTexts, missingKeywords } from './card.inspect';
 import type { CardTarget } from './card.model';
@@ -197,7 +197,7 @@ describe('custom template cards', () => {
       },
     };
     const incident = { id: 'inc_1', openedAt: 1, state: 'open' as const, claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null };
-    const withIncident = (extra: Partial<NotificationEvent['incident'] & object> = {}) => notification(hosts(1), { groupId: 'grp_1', incident: { ...incident, ...extra } });
+    const withIncident = (extra: Partial<IncidentView> = {}) => notification(hosts(1), { groupId: 'grp_1', incident: incidentViewSchema.parse({ ...incident, ...extra }) });
     const actionLinks = { consoleUrl: CONSOLE, actionUrl: (action: string, durationMs?: number) => `https://console.example.com/act/${action}${durationMs ? `.${durationMs / 3_600_000}h` : ''}` };
     const urls = (card: { card: unknown }) =>
       ((card.card as { body: { elements: Array<{ tag: string; behaviors?: Array<{ default_url: string }> }> } }).body.elements)

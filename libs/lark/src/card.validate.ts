@@ -4,7 +4,7 @@
  * placeholders; and, rendered for the built-in sample (firing and resolved), whether it is still a
  * valid card, fits the body budget without alerts, and shows the object's keywords.
  */
-import type { CardConfig } from '@alertlark/contracts';
+import { incidentViewSchema, type CardConfig } from '@alertlark/contracts';
 import { DEFAULT_CARD_BYTE_BUDGET, jsonBytes, TRUNCATION_LEVELS } from './card.fit';
 import { missingKeywords } from './card.inspect';
 import { buildCardModel } from './card.model';
@@ -21,7 +21,7 @@ const CHECK_CONSOLE_URL = 'https://alertlark.example.com/alerts?group=%7B%7D%3A%
 /** Stands for a signed action link (`{{claimUrl}}`…) while checking: a little longer than lark-sender's. */
 const CHECK_ACTION_URL = `https://alertlark.example.com/act/v1.k0.${'x'.repeat(256)}`;
 /** The sample's group as the router tells it, with an open incident, so action links are counted. */
-const CHECK_INCIDENT = { id: 'inc_sample', openedAt: 0, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null } as const;
+const CHECK_INCIDENT = incidentViewSchema.parse({ id: 'inc_sample', openedAt: 0, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null });
 
 export function titleTemplateIssues(titleTemplate: string): CardConfigIssue[] {
   const issues: CardConfigIssue[] = [];
