@@ -41,6 +41,15 @@ describe('BotQueues: unfinished notifications of the owned partitions, per bot',
     ]);
   });
 
+  it('a follow-up ("Alice claimed …") is never replaceable and is planned as one', () => {
+    const queues = new BotQueues();
+    queues.assign(new Set([0]));
+    const followUp = pending('f', 'bot-a', 0, 10);
+    followUp.notification = { ...followUp.notification, followUp: { action: 'claim', actor: { name: 'Alice', verified: true } } } as NotificationEvent;
+    queues.add(followUp);
+    expect(queuedOf(queues.get(0, 'bot-a')!.entries)).toEqual([{ notificationId: 'f', receivedAt: 10, groupKey: 'bot-a\ng-bot-a', replaceable: false, followUp: true }]);
+  });
+
   it('forgets the bots of given-away partitions and keeps those of partitions it still owns', () => {
     const queues = new BotQueues();
     queues.assign(new Set([0, 1]));

@@ -167,6 +167,8 @@ export function chatbotGroupKey(notification: NotificationEvent): string {
 export function queuedOf(entries: readonly InboxEntry[]): QueuedNotification[] {
   return entries.map(({ _id, receivedAt, notification }) => {
     if (isDailySummary(notification)) return { notificationId: _id, receivedAt: receivedAt.getTime() };
+    // What someone did to the group's incident: a card of its own, never merged or superseded.
+    if (notification.followUp) return { notificationId: _id, receivedAt: receivedAt.getTime(), groupKey: chatbotGroupKey(notification), replaceable: false, followUp: true };
     const resolved = notification.totals?.resolved ?? notification.alerts.filter((alert) => alert.status === 'resolved').length;
     return { notificationId: _id, receivedAt: receivedAt.getTime(), groupKey: chatbotGroupKey(notification), replaceable: notification.status === 'firing' && resolved === 0 };
   });

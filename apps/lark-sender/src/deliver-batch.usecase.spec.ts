@@ -1,12 +1,13 @@
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { DeadLetterEvent, DeliveryEvent, NotificationEvent, NotificationObjectConfig } from '@alertlark/contracts';
+import { incidentViewSchema, type DeadLetterEvent, type DeliveryEvent, type NotificationEvent, type NotificationObjectConfig } from '@alertlark/contracts';
 import { MAX_MESSAGE_BYTES, MessageTooLargeError, type ConfigFeed, type EventPublisher, type TopicMessages } from '@alertlark/kafka';
 import { postToLark, type LarkPostResult } from '@alertlark/lark';
 import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
-import type { SecretBox } from '@alertlark/secrets';
+import { parseActionTokenKeys, verifyActionToken, type SecretBox } from '@alertlark/secrets';
 import type { JsonLogger } from '@alertlark/service-kit';
 import { BotQueues, type InboxEntry } from './bot-queues';
+import type { CardLinkSettings } from './card-links';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
 import type { LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
@@ -26,6 +27,9 @@ const answer = (outcome: 'ok' | 'transient'): LarkPostResult => ({
   retryable: outcome === 'transient',
   durationMs: 5,
 });
+
+const ACTION_KEYS = parseActionTokenKeys(`k1:${'ab'.repeat(32)}`);
+const LINKS: CardLinkSettings = { consoleUrl: 'http://console', actionKeys: ACTION_KEYS, actionTtlMs: 4 * 3_600_000 };
 
 const object: NotificationObjectConfig = { id: 'bot-a', teamId: 't1', name: 'oncall', webhookUrlEncrypted: 'https://open.feishu.cn/open-apis/bot/v2/hook/x', keywords: ['alert'] };
 
@@ -87,6 +91,7 @@ function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; 
     { decrypt: (sealed: string) => sealed } as unknown as SecretBox,
     { event: () => undefined } as unknown as JsonLogger,
     { LARK_RATE_PER_SECOND: 5, LARK_RATE_PER_MINUTE: 100, LARK_RATE_MARGIN_MS: 250, LARK_REQUEST_TIMEOUT_MS: 5_000, ALERTLARK_CONSOLE_URL: 'http://console' } as LarkSenderEnv,
+    LINKS,
     new Registry(),
   );
   const entries = options.entries ?? [...Array.from({ length: 500 }, (_, i) => entry(i, `Alert${i}${'x'.repeat(40)}`, i + 1)), entry(500, `Alert7${'x'.repeat(40)}`, 70), entry(501, `Alert7${'x'.repeat(40)}`, 77)];
@@ -249,5 +254,79 @@ describe('DeliverBatchUseCase: chatbots sharing a webhook', () => {
     expect(ledger).toEqual([expect.objectContaining({ _id: 'n0', objectId: 'nobj_gone', outcome: 'failed' })]);
     expect(events).toEqual([expect.objectContaining({ notificationId: 'n0', outcome: 'failed', error: 'notification object was deleted' })]);
     expect(bot.entries.map((queued) => queued._id)).toEqual(['n1', 'n2']);
+  });
+});
+
+describe('DeliverBatchUseCase: claim, resolve and silence from the chat (issue 13)', () => {
+  beforeEach(() => post.mockReset());
+
+  const incident = incidentViewSchema.parse({ id: 'inc_1', openedAt: 0, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null });
+  /** Notification `index` of group `alertname` as the router sends it now: with its group id and incident. */
+  const of = (index: number, alertname: string, extra: Partial<NotificationEvent> = {}): InboxEntry => {
+    const queued = entry(index, alertname, 3);
+    return { ...queued, notification: { ...(queued.notification as NotificationEvent), groupId: `grp_${alertname}`, incident, ...extra } };
+  };
+  type Card = { card: { header: { title: { content: string } }; elements: Array<{ tag: string; actions?: Array<{ text: { content: string }; url: string }>; text?: { content: string } }> } };
+  const posted = (call = -1) => JSON.parse(JSON.stringify(post.mock.calls.at(call)![1])) as Card;
+  const buttons = (card: Card) => Object.fromEntries(card.card.elements.flatMap((element) => element.actions ?? []).map((button) => [button.text.content, button.url]));
+
+  it('an alert card: buttons opening action links signed by the sender for its team, group, incident and action, and the group\'s page', async () => {
+    const { deliver, bot } = setup({ entries: [of(0, 'HighCPU')] });
+    post.mockResolvedValue(answer('ok'));
+    const before = Date.now();
+    await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), false);
+
+    const urls = buttons(posted());
+    expect(Object.keys(urls)).toEqual(['Claim', 'Resolve', 'Silence 1h', 'Silence 4h', 'Silence 24h', 'Open in console']);
+    expect(urls['Open in console']).toBe('http://console/alert-groups/grp_HighCPU');
+    const claims = Object.entries(urls)
+      .filter(([label]) => label !== 'Open in console')
+      .map(([, url]) => {
+        const check = verifyActionToken(ACTION_KEYS, /^http:\/\/console\/act\/(.+)$/.exec(url)![1]!, before);
+        if (!check.ok) throw new Error(check.message);
+        expect(check.expiresAt).toBeGreaterThanOrEqual(Math.floor((before + LINKS.actionTtlMs) / 1000) * 1000);
+        expect(check.expiresAt).toBeLessThanOrEqual(Date.now() + LINKS.actionTtlMs);
+        return check.claims;
+      });
+    const group = { teamId: 't1', groupId: 'grp_HighCPU', incidentId: 'inc_1' };
+    expect(claims).toEqual([
+      { ...group, action: 'claim' },
+      { ...group, action: 'resolve' },
+      { ...group, action: 'silence', durationMs: 3_600_000 },
+      { ...group, action: 'silence', durationMs: 14_400_000 },
+      { ...group, action: 'silence', durationMs: 86_400_000 },
+    ]);
+  });
+
+  it('a notification without a group id (from before issue 13): the alerts view as before, no action buttons', async () => {
+    const { deliver, bot } = setup({ entries: [entry(0, 'HighCPU', 3)] });
+    post.mockResolvedValue(answer('ok'));
+    await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), false);
+    expect(buttons(posted())).toEqual({ 'Open in console': `http://console/alerts?group=${encodeURIComponent('p1:{alertname="HighCPU"}')}` });
+  });
+
+  it('a follow-up goes as its follow-up card, settling itself only', async () => {
+    const claimed = { ...incident, state: 'claimed' as const, claimedBy: { name: 'Alice', verified: false }, claimedAt: 1 };
+    const followUp = of(1, 'HighCPU', { notificationId: 'f1', incident: claimed, followUp: { action: 'claim', actor: { name: 'Alice', verified: false } } });
+    const { deliver, queues, ledger, bot } = setup({ entries: [of(0, 'HighCPU'), { ...followUp, _id: 'f1' }] });
+    post.mockResolvedValue(answer('ok'));
+    await deliver.execute(bot, [bot.entries[1]!], await deliver.chatbotsOf(bot), false);
+
+    const card = posted();
+    expect(card.card.header.title.content).toBe('Alice (unverified) claimed [FIRING:3] HighCPU critical');
+    expect(buttons(card)).toEqual({ 'Open in console': 'http://console/alert-groups/grp_HighCPU' });
+    expect(JSON.stringify(card)).toContain('Keywords: alert');
+    expect(ledger.map((row) => row._id)).toEqual(['f1']);
+    expect(queues.get(0, 'bot-a')!.entries.map((queued) => queued._id)).toEqual(['n0']);
+  });
+
+  it('a digest\'s lines link to their groups\' pages', async () => {
+    const { deliver, bot } = setup({ entries: [of(0, 'HighCPU'), of(1, 'DiskFull'), entry(2, 'Legacy', 1)] });
+    post.mockResolvedValue(answer('ok'));
+    await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), true);
+    const json = JSON.stringify(posted());
+    expect(json).toContain('HighCPU critical](http://console/alert-groups/grp_HighCPU)');
+    expect(json).toContain('DiskFull critical](http://console/alert-groups/grp_DiskFull)');
+    expect(json).toContain('🔥 &#91;FIRING:1&#93; Legacy critical · 1 firing');
   });
 });

@@ -13,6 +13,7 @@ import {
   renderAlertCard,
   renderDailySummaryCard,
   renderDigestCard,
+  renderFollowUpCard,
   notificationAlertCounts,
   signedBody,
   type CardTarget,
@@ -24,6 +25,7 @@ import { BotRateWindowRepository, DeliveryLedgerRepository } from '@alertlark/pe
 import { SecretBox } from '@alertlark/secrets';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { BotQueues, type BotQueue, type InboxEntry } from './bot-queues';
+import { CARD_LINK_SETTINGS, groupPageUrl, notificationCardLinks, type CardLinkSettings } from './card-links';
 import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
 import { asChatbotGroup, digestSender, type Chatbot } from './webhook-request';
@@ -67,6 +69,7 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     private readonly secrets: SecretBox,
     private readonly logger: JsonLogger,
     @Inject(LARK_SENDER_ENV) private readonly env: LarkSenderEnv,
+    @Inject(CARD_LINK_SETTINGS) private readonly links: CardLinkSettings,
     registry: Registry,
   ) {
     this.attempts = counter(registry, 'alertlark_sender_attempts_total', 'Requests made to Lark, by outcome', ['outcome', 'reason']);
@@ -229,14 +232,18 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
   /**
    * The card for `entries`, the chatbot it is posted and signed as, and the entries it speaks for.
    * A single card is its own chatbot's; a digest is `digestSender`'s, each chatbot's groups lines
-   * of their own.
+   * of their own, each linking to its group's page. An alert card's action buttons are signed here,
+   * at each attempt, so a link lives `ALERTLARK_ACTION_LINK_TTL` from when its card was posted.
    */
   private render(entries: InboxEntry[], chatbots: ReadonlyMap<string, Chatbot>, digestId: string | undefined): { chatbot: Chatbot; message: LarkCardMessage; carried: InboxEntry[] } {
-    const consoleUrl = this.env.ALERTLARK_CONSOLE_URL;
+    const consoleUrl = this.links.consoleUrl;
     if (digestId) {
       const { chatbot, target } = digestSender(entries, chatbots);
       const notifications = entries.map((entry) => asChatbotGroup(entry.notification));
-      const digest = renderDigestCard(notifications, target, { consoleUrl: `${consoleUrl}/deliveries?digestId=${encodeURIComponent(digestId)}` });
+      const digest = renderDigestCard(notifications, target, {
+        consoleUrl: `${consoleUrl}/deliveries?digestId=${encodeURIComponent(digestId)}`,
+        groupUrl: (groupId) => groupPageUrl(this.links, groupId),
+      });
       const shown = new Set(digest.shownNotificationIds);
       // No room for a single line (the card alone near Lark's limit, which no valid chatbot comes
       // close to): it speaks for them all, so Lark's answer settles them instead of the bot
@@ -250,7 +257,10 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     if (isDailySummary(notification)) {
       return { chatbot, message: renderDailySummaryCard(notification, target, { consoleUrl: `${consoleUrl}/stats?objectId=${encodeURIComponent(notification.objectId)}` }), carried: entries };
     }
-    return { chatbot, message: renderAlertCard(notification, target, { consoleUrl: `${consoleUrl}/alerts?group=${encodeURIComponent(notification.groupKey)}` }), carried: entries };
+    const links = notificationCardLinks(notification, this.links, Date.now());
+    // A follow-up is planned alone (planDispatch): its card speaks for itself only.
+    if (notification.followUp) return { chatbot, message: renderFollowUpCard(notification, target, links), carried: entries };
+    return { chatbot, message: renderAlertCard(notification, target, links), carried: entries };
   }
 
   /** Ledger first: if publishing the audit events then fails, a redelivery finds the card already sent. */

@@ -1,10 +1,10 @@
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { NotificationEvent, NotificationObjectConfig } from '@alertlark/contracts';
+import { incidentViewSchema, type NotificationEvent, type NotificationObjectConfig } from '@alertlark/contracts';
 import type { ConfigFeed, EventPublisher, TopicMessages } from '@alertlark/kafka';
 import { postToLark, type LarkPostResult } from '@alertlark/lark';
 import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
-import type { SecretBox } from '@alertlark/secrets';
+import { parseActionTokenKeys, type SecretBox } from '@alertlark/secrets';
 import type { JsonLogger } from '@alertlark/service-kit';
 import { busiestWindow } from '@alertlark/testing';
 import { BotQueues, type InboxEntry } from './bot-queues';
@@ -62,6 +62,7 @@ function sender(objects: NotificationObjectConfig[], options: { failingBotKey?: 
     { decrypt: (sealed: string) => sealed } as unknown as SecretBox,
     logger,
     env,
+    { consoleUrl: 'http://console', actionKeys: parseActionTokenKeys(`k1:${'ab'.repeat(32)}`), actionTtlMs: 86_400_000 },
     new Registry(),
   );
   const dispatcher = new DeliveryDispatcher(queues, deliver, rateWindows, logger, env, new Registry());
@@ -89,7 +90,12 @@ function sender(objects: NotificationObjectConfig[], options: { failingBotKey?: 
     progress.take(0, offset++);
     queues.add(entry);
   };
-  return { dispatcher, notify, requests, ledger, stepsTried };
+  /** Queues a notification as it is given, keyed by `botKey`. */
+  const add = (notification: NotificationEvent, botKey: string) => {
+    queues.add({ _id: notification.notificationId, partition: 0, offset: String(offset), botKey, objectId: notification.objectId, receivedAt: new Date(), notification });
+    progress.take(0, offset++);
+  };
+  return { dispatcher, notify, add, requests, ledger, stepsTried };
 }
 
 /** The most requests in any second and any minute, as Lark would count them (`busiestWindow`). */
@@ -158,5 +164,44 @@ describe('DeliveryDispatcher: a bot whose step fails backs off on its own', () =
     expect(tries.length).toBeLessThan(20);
     expect(replica.requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/broken')).toBeUndefined();
     expect(busiest(replica.requests.get('https://open.feishu.cn/open-apis/bot/v2/hook/fine')!)).toEqual({ second: 5, minute: 100 });
+  });
+});
+
+describe('DeliveryDispatcher: a follow-up is a card of its own', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: Date.parse('2026-11-24T10:00:00Z') });
+    post.mockReset();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('queued between two notifications of its group: the group\'s card of the newest, then the follow-up\'s', async () => {
+    const replica = sender([chatbot('nobj_a', 'one')]);
+    const incident = incidentViewSchema.parse({ id: 'inc_1', openedAt: 0, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null });
+    const group = (id: string, firing: number, extra: Partial<NotificationEvent> = {}): NotificationEvent => ({
+      notificationId: id,
+      teamId: 't1',
+      objectId: 'nobj_a',
+      policyId: 'p1',
+      groupKey: 'p1:{alertname="HighCPU"}',
+      groupLabels: [{ name: 'alertname', value: 'HighCPU' }],
+      status: 'firing',
+      alerts: [{ fingerprint: 'f', status: 'firing', labels: [{ name: 'alertname', value: 'HighCPU' }], annotations: [], startsAt: '2026-11-24T09:00:00Z' }],
+      totals: { firing, resolved: 0 },
+      groupId: 'grp_1',
+      incident,
+      createdAt: '2026-11-24T10:00:00Z',
+      ...extra,
+    });
+    replica.add(group('a1', 2), 'wh_one');
+    replica.add(group('f1', 3, { incident: { ...incident, state: 'claimed', claimedBy: { name: 'Alice', verified: true }, claimedAt: 1 }, followUp: { action: 'claim', actor: { name: 'Alice', verified: true } } }), 'wh_one');
+    replica.add(group('a2', 3, { incident: { ...incident, state: 'claimed', claimedBy: { name: 'Alice', verified: true }, claimedAt: 1 } }), 'wh_one');
+    replica.dispatcher.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(2_000);
+    await replica.dispatcher.beforeApplicationShutdown();
+
+    const titles = post.mock.calls.map((call) => (call[1] as { card: { header: { title: { content: string } } } }).card.header.title.content);
+    expect(titles).toEqual(['[FIRING:3] HighCPU', 'Alice claimed [FIRING:3] HighCPU']);
+    expect(JSON.stringify(post.mock.calls[0]![1])).toContain('Claimed by Alice');
+    expect(replica.ledger.map((row) => row._id)).toEqual(['a1', 'a2', 'f1']);
   });
 });

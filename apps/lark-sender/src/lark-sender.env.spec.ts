@@ -1,4 +1,5 @@
-import { senderDatabase } from './lark-sender.env';
+import { parseEnv } from '@alertlark/service-kit';
+import { larkSenderEnvSchema, senderDatabase } from './lark-sender.env';
 
 describe('senderDatabase: the sender keeps its state in a database of its own', () => {
   it.each([
@@ -12,5 +13,31 @@ describe('senderDatabase: the sender keeps its state in a database of its own', 
 
   it('LARK_SENDER_MONGO_DB names it outright', () => {
     expect(senderDatabase({ MONGO_URL: 'mongodb://h/alertlark', LARK_SENDER_MONGO_DB: 'sender' })).toBe('sender');
+  });
+});
+
+describe('action links: ALERTLARK_ACTION_LINK_KEYS and ALERTLARK_ACTION_LINK_TTL', () => {
+  const base = { ALERTLARK_SECRET_KEY: 'ab'.repeat(32) };
+
+  it('default: no keys of their own (derived from the secret key), links valid 24 h', () => {
+    const env = parseEnv(larkSenderEnvSchema, base);
+    expect(env.ALERTLARK_ACTION_LINK_KEYS).toBeUndefined();
+    expect(env.ALERTLARK_ACTION_LINK_TTL).toBe(86_400_000);
+    expect(parseEnv(larkSenderEnvSchema, { ...base, ALERTLARK_ACTION_LINK_KEYS: ' ' }).ALERTLARK_ACTION_LINK_KEYS).toBeUndefined();
+  });
+
+  it('keys as kid:<key>, the first signing; a TTL as a duration', () => {
+    const env = parseEnv(larkSenderEnvSchema, { ...base, ALERTLARK_ACTION_LINK_KEYS: `new:${'cd'.repeat(32)},old:${'ef'.repeat(32)}`, ALERTLARK_ACTION_LINK_TTL: '4h30m' });
+    expect(env.ALERTLARK_ACTION_LINK_KEYS!.current.id).toBe('new');
+    expect([...env.ALERTLARK_ACTION_LINK_KEYS!.accepted.keys()]).toEqual(['new', 'old']);
+    expect(env.ALERTLARK_ACTION_LINK_TTL).toBe(16_200_000);
+  });
+
+  it.each([
+    [{ ALERTLARK_ACTION_LINK_KEYS: 'k1:short' }, /ALERTLARK_ACTION_LINK_KEYS: .*k1/],
+    [{ ALERTLARK_ACTION_LINK_TTL: '24 hours' }, /ALERTLARK_ACTION_LINK_TTL: invalid duration/],
+    [{ ALERTLARK_ACTION_LINK_TTL: '30s' }, /ALERTLARK_ACTION_LINK_TTL: must be at least 60 s/],
+  ])('refuses %j, naming the variable', (vars, message) => {
+    expect(() => parseEnv(larkSenderEnvSchema, { ...base, ...vars })).toThrow(message);
   });
 });

@@ -1,8 +1,25 @@
 import { z } from 'zod';
-import { secretKeySchema } from '@alertlark/secrets';
+import { parseDuration } from '@alertlark/routing';
+import { actionTokenKeysSchema, secretKeySchema } from '@alertlark/secrets';
 import { commonEnvSchema, servicePorts } from '@alertlark/service-kit';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+
+/** A duration like `24h` or `30m` (Prometheus' form), in milliseconds, at least `minMs`. */
+const durationMs = (fallback: string, minMs: number) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        const ms = parseDuration(text.trim());
+        if (ms >= minMs) return ms;
+        ctx.addIssue({ code: 'custom', message: `must be at least ${minMs / 1000} s` });
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: String(error instanceof Error ? error.message : error) });
+      }
+      return z.NEVER;
+    });
 
 export const larkSenderEnvSchema = commonEnvSchema.extend({
   LARK_SENDER_PORT: servicePorts['lark-sender'],
@@ -26,6 +43,13 @@ export const larkSenderEnvSchema = commonEnvSchema.extend({
   LARK_DISPATCH_POLL_MS: int(10, 50),
   /** How fast a dead replica's chatbots move to a live one. */
   LARK_SENDER_SESSION_TIMEOUT_MS: int(6_000, 10_000),
+  /**
+   * Keys of the signed action links on cards (`kid:<key>[,kid:<key>…]`, the first signs); the
+   * console must accept them. Unset or blank: one key derived from ALERTLARK_SECRET_KEY.
+   */
+  ALERTLARK_ACTION_LINK_KEYS: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), actionTokenKeysSchema.optional()),
+  /** How long an action link on a card works after the card was sent. */
+  ALERTLARK_ACTION_LINK_TTL: durationMs('24h', 60_000),
   /** The database of the sender's own state (ledger, pending notifications, request instants); default `<MONGO_URL's database>_sender`. */
   LARK_SENDER_MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'a MongoDB database name (letters, digits, _ and -)').optional(),
 });

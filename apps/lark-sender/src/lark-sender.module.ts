@@ -5,6 +5,7 @@ import { DeliveryLedgerModule, MongoReadiness, SenderStateModule } from '@alertl
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { BotQueues } from './bot-queues';
+import { CARD_LINK_SETTINGS, cardLinkSettings } from './card-links';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { LARK_SENDER_ENV, senderDatabase, type LarkSenderEnv } from './lark-sender.env';
@@ -25,6 +26,7 @@ export class LarkSenderModule {
       ],
       providers: [
         { provide: LARK_SENDER_ENV, useValue: env },
+        { provide: CARD_LINK_SETTINGS, useValue: cardLinkSettings(env) },
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
         BotQueues,
         PartitionProgress,
