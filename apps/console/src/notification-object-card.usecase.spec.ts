@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Agent } from 'undici';
-import { cardSampleBodySchema, createNotificationObjectBodySchema } from '@alertlark/contracts';
+import { cardPreviewBodySchema, cardSampleBodySchema, createNotificationObjectBodySchema } from '@alertlark/contracts';
 import { jsonBytes, missingKeywords } from '@alertlark/lark';
 import type { NotificationObjectRecord } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
-import { cardValidationIssues, previewCard, sendTestCard } from './notification-object-card.usecase';
+import { cardValidationIssues, previewCard, previewUnsavedCard, sendTestCard } from './notification-object-card.usecase';
 
 const secrets = new SecretBox(randomBytes(32));
 const env = { ALERTLARK_CONSOLE_URL: 'https://console.example.com', ALERTLARK_WEBHOOK_HOSTS_ALLOW: [] as string[] };
@@ -90,6 +90,43 @@ describe('previewCard', () => {
     expect(answer.bytes).toBeLessThanOrEqual(19_456);
     expect(answer.shownAlerts + answer.omittedAlerts).toBe(300);
     expect(answer.omittedAlerts).toBeGreaterThan(0);
+  });
+});
+
+describe('previewUnsavedCard', () => {
+  const unsaved = (body: unknown) => cardPreviewBodySchema.parse(body);
+  const at = Date.UTC(2024, 4, 1, 12);
+
+  it("is the card a saved chatbot with the same name, keywords and config gets: one renderer", () => {
+    const card = { language: 'en' as const, titleTemplate: 'alert {{alertname}} on {{labels.cluster}}', severityColors: { critical: 'carmine' as const } };
+    const answer = previewUnsavedCard(unsaved({ name: 'ops', keywords: ['alert'], card }), env, at);
+    expect(answer).toEqual(previewCard(record({ card }), sample({}), env, at));
+    expect(JSON.stringify(answer.card)).toContain('"title":{"tag":"plain_text","content":"alert HighCPUUsage on prod"},"template":"carmine"');
+  });
+
+  it('renders the default card for an empty form, and given alerts with their status', () => {
+    expect(previewUnsavedCard(unsaved(undefined), env, at)).toMatchObject({ shownAlerts: 3, omittedAlerts: 0 });
+    const resolved = previewUnsavedCard(unsaved({ status: 'resolved', alerts: [{ status: 'resolved', labels: { alertname: 'DiskFull' } }] }), env, at);
+    expect(JSON.stringify(resolved.card)).toContain('[RESOLVED] DiskFull');
+  });
+
+  it('refuses, as saving would, a config the renderer cannot use: 400 naming the field', () => {
+    const failure = (() => {
+      try {
+        return previewUnsavedCard(unsaved({ card: { titleTemplate: '{{nope}}' } }), env, at);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(failure).toBeInstanceOf(HttpException);
+    expect((failure as HttpException).getStatus()).toBe(400);
+    expect((failure as HttpException).getResponse()).toMatchObject({ error: 'validation_failed', details: [{ path: 'card.titleTemplate', message: expect.stringContaining('{{nope}}') }] });
+  });
+
+  it('the request pipe refuses a colour Lark lacks and a field the form does not have', () => {
+    const pipe = new ZodPipe(cardPreviewBodySchema);
+    expect(() => pipe.transform({ card: { severityColors: { critical: 'crimson' } } })).toThrow(/card\.severityColors\.critical/);
+    expect(() => pipe.transform({ webhookUrl: 'https://open.feishu.cn/open-apis/bot/v2/hook/t' })).toThrow(/webhookUrl/);
   });
 });
 

@@ -1,15 +1,16 @@
 /**
  * A chatbot's card without a real alert: the check of its card config when it is saved, the
- * preview (the exact body the sender would post, unsigned) and the test send (signed, now).
+ * preview (the exact body the sender would post, unsigned; of a saved chatbot or of one being
+ * typed into the console's form) and the test send (signed, now).
  */
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
-import type { CardConfig, CardPreview, CardSampleBody, NotifiedAlert, TestSendAnswer } from '@alertlark/contracts';
-import { cardConfigIssues, formatUtc, parseLarkWebhookUrl, postToLark, renderAlertCardDetailed, sampleNotification, signedBody, type RenderedCard } from '@alertlark/lark';
+import type { CardConfig, CardPreview, CardPreviewBody, CardSampleBody, NotifiedAlert, TestSendAnswer } from '@alertlark/contracts';
+import { cardConfigIssues, formatUtc, parseLarkWebhookUrl, postToLark, renderAlertCardDetailed, sampleNotification, signedBody, type CardTarget, type RenderedCard } from '@alertlark/lark';
 import type { NotificationObjectRecord } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
 import type { ConsoleEnv } from './console.env';
-import type { ValidationIssue } from './validation';
+import { rejectIfInvalid, type ValidationIssue } from './validation';
 
 /** A test send waits this long for Lark's answer. */
 export const TEST_SEND_TIMEOUT_MS = 10_000;
@@ -20,8 +21,8 @@ export function cardValidationIssues(card: Partial<CardConfig> | undefined, targ
   return cardConfigIssues(card, target).map((issue) => ({ path: ['card', issue.path].filter(Boolean).join('.'), message: issue.message }));
 }
 
-/** The card the sender would post to this chatbot for these alerts (or the built-in sample). */
-export function renderSampleCard(record: NotificationObjectRecord, body: CardSampleBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs: number): RenderedCard {
+/** The card the sender would post to this chatbot (saved or not) for these alerts (or the built-in sample). */
+export function renderSampleCard(target: CardTarget, body: CardSampleBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs: number): RenderedCard {
   const alerts = body.alerts?.map(
     (alert, index): NotifiedAlert => ({
       fingerprint: alert.fingerprint ?? `preview-${index + 1}`,
@@ -34,19 +35,30 @@ export function renderSampleCard(record: NotificationObjectRecord, body: CardSam
     }),
   );
   const notification = sampleNotification({
-    ...(record.card?.language ? { language: record.card.language } : {}),
+    ...(target.card?.language ? { language: target.card.language } : {}),
     ...(body.status ? { status: body.status } : {}),
     ...(alerts ? { alerts } : {}),
     nowMs,
   });
-  const target = { name: record.name, keywords: record.keywords, ...(record.card ? { card: record.card } : {}) };
   const consoleUrl = `${env.ALERTLARK_CONSOLE_URL}/alerts?group=${encodeURIComponent(notification.groupKey)}`;
   return renderAlertCardDetailed(notification, target, { consoleUrl }, { now: nowMs });
 }
 
-export function previewCard(record: NotificationObjectRecord, body: CardSampleBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs = Date.now()): CardPreview {
-  const rendered = renderSampleCard(record, body, env, nowMs);
+/** What a chatbot's card would be; a saved chatbot's record is its own target. */
+export function previewCard(target: CardTarget, body: CardSampleBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs = Date.now()): CardPreview {
+  const rendered = renderSampleCard(target, body, env, nowMs);
   return { card: { msg_type: rendered.message.msg_type, card: { ...rendered.message.card } }, bytes: rendered.bytes, shownAlerts: rendered.shownAlerts, omittedAlerts: rendered.omittedAlerts };
+}
+
+/**
+ * The card of a chatbot not saved yet (the console's live preview as the form is typed), from the
+ * same renderer and the same check as saving it: a config that saving would refuse is a 400 here
+ * too, naming the same fields, so the form learns it before the chatbot exists.
+ */
+export function previewUnsavedCard(body: CardPreviewBody, env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL'>, nowMs = Date.now()): CardPreview {
+  rejectIfInvalid(cardValidationIssues(body.card, body));
+  const { name, keywords, card, ...sample } = body;
+  return previewCard({ name, keywords, ...(card ? { card } : {}) }, sample, env, nowMs);
 }
 
 export interface TestSendDeps {

@@ -2,9 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inj
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
+  cardPreviewBodySchema,
   cardSampleBodySchema,
   createNotificationObjectBodySchema,
   updateNotificationObjectBodySchema,
+  type CardPreviewBody,
   type CardSampleBody,
   type CreateNotificationObjectBody,
   type UpdateNotificationObjectBody,
@@ -19,7 +21,7 @@ import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
 import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from './config-events';
 import { ConfigResync } from './config-resync';
-import { cardValidationIssues, previewCard, sendTestCard } from './notification-object-card.usecase';
+import { cardValidationIssues, previewCard, previewUnsavedCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
 import { rejectIfInvalid, validationFailed } from './validation';
 
@@ -137,6 +139,16 @@ export class NotificationObjectsController {
       );
     }
     await deleteAnnounced(this.publisher, { type: 'object.deleted', teamId, objectId: id }, () => this.objects.delete(teamId, id), this.resync.deleteAnnouncement);
+  }
+
+  /**
+   * The card a chatbot not saved yet would get: the console's live preview, from the sender's own
+   * renderer, so the browser never renders a card of its own. Nothing is stored.
+   */
+  @Post('preview')
+  @HttpCode(200)
+  previewUnsaved(@Body(new ZodPipe(cardPreviewBodySchema)) body: CardPreviewBody) {
+    return previewUnsavedCard(body, this.env);
   }
 
   /** The card the chatbot would get for these alerts (or a sample group), not sent. */

@@ -226,6 +226,8 @@ export const API_RESPONSES = {
   'POST /api/v1/alert-groups/:id/actions': actionResultSchema,
   'GET /api/v1/deliveries': z.object({ items: z.array(deliveryViewSchema), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() }).strict(),
   'GET /api/v1/stats/daily': dailyStatsAnswerSchema,
+  /** A chatbot not saved yet: the same answer as a saved one's preview. */
+  'POST /api/v1/notification-objects/preview': cardPreviewSchema,
 } as const satisfies Record<string, z.ZodType>;
 export type TeamView = z.infer<typeof teamViewSchema>;
 export type NotificationObjectView = z.infer<typeof notificationObjectViewSchema>;

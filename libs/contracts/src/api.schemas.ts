@@ -161,6 +161,25 @@ export const cardSampleBodySchema = z.preprocess(
 );
 export type CardSampleBody = z.output<typeof cardSampleBodySchema>;
 
+/**
+ * `POST /notification-objects/preview`: the card of a chatbot not saved yet, as the console's form
+ * has it (name, keywords and card config as on create, all optional), for the alerts of
+ * `cardSampleBodySchema` (default: the built-in sample group).
+ */
+export const cardPreviewBodySchema = z.preprocess(
+  (body) => body ?? {},
+  z
+    .object({
+      name: z.string().trim().min(1).max(100).default('new chatbot'),
+      keywords: z.array(z.string().trim().min(1).max(100)).max(10).default([]),
+      card: cardConfigSchema.optional(),
+      status: alertStatusSchema.optional(),
+      alerts: z.array(cardSampleAlertSchema).min(1).max(500).optional(),
+    })
+    .strict(),
+);
+export type CardPreviewBody = z.output<typeof cardPreviewBodySchema>;
+
 /** Durations the way Alertmanager writes them: 30s, 5m, 4h, 1h30m. */
 export const durationSchema = z.string().regex(/^(\d+(ms|s|m|h|d|w))+$/, 'must be a duration like 30s, 5m or 4h');
 
