@@ -26,6 +26,7 @@ function policyView(record: NotificationPolicyRecord): NotificationPolicyView {
     enabled: record.enabled,
     muteTimeIntervals: record.muteTimeIntervals ?? null,
     activeTimeIntervals: record.activeTimeIntervals ?? null,
+    escalation: record.escalation ?? null,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
@@ -46,7 +47,7 @@ export class NotificationPoliciesController {
   async create(@Req() request: ConsoleRequest, @Body(new ZodPipe(createNotificationPolicyBodySchema)) body: CreateNotificationPolicyBody) {
     const teamId = request.team!._id;
     rejectIfInvalid(policyBodyIssues(body));
-    await this.checkObjectIds(teamId, body.objectIds);
+    await this.checkObjectIds(teamId, body);
     const now = new Date();
     const record = await this.policies.create({ _id: `npol_${randomBytes(8).toString('hex')}`, teamId, ...body, createdAt: now, updatedAt: now });
     await publishConfig(this.publisher, configEventOf.policy(record));
@@ -70,7 +71,7 @@ export class NotificationPoliciesController {
     const teamId = request.team!._id;
     rejectIfInvalid(policyBodyIssues(body));
     const existing = await this.find(teamId, id);
-    await this.checkObjectIds(teamId, body.objectIds);
+    await this.checkObjectIds(teamId, body);
     const record: NotificationPolicyRecord = { _id: id, teamId, ...body, createdAt: existing.createdAt, updatedAt: new Date() };
     // Deleted since it was read: the same answer as if it had been gone before.
     if (!(await this.policies.replace(record))) throw notFound(id);
@@ -92,13 +93,15 @@ export class NotificationPoliciesController {
     return record;
   }
 
-  /** A policy may only notify the team's own chatbots. */
-  private async checkObjectIds(teamId: string, objectIds: readonly string[]): Promise<void> {
-    const existing = await this.objects.existingIds(teamId, objectIds);
-    const unknown = objectIds.filter((id) => !existing.has(id));
-    if (unknown.length > 0) {
-      throw validationFailed([{ path: 'objectIds', message: `unknown notification object ${unknown.join(', ')}` }]);
-    }
+  /** A policy, and each of its escalation steps, may only notify the team's own chatbots. */
+  private async checkObjectIds(teamId: string, body: CreateNotificationPolicyBody): Promise<void> {
+    const lists = [{ path: 'objectIds', ids: body.objectIds }, ...(body.escalation?.steps ?? []).map((step, index) => ({ path: `escalation.steps.${index}.objectIds`, ids: step.objectIds }))];
+    const existing = await this.objects.existingIds(teamId, [...new Set(lists.flatMap((list) => list.ids))]);
+    const issues = lists.flatMap(({ path, ids }) => {
+      const unknown = ids.filter((id) => !existing.has(id));
+      return unknown.length > 0 ? [{ path, message: `unknown notification object ${unknown.join(', ')}` }] : [];
+    });
+    if (issues.length > 0) throw validationFailed(issues);
   }
 }
 

@@ -27,6 +27,14 @@ describe('policyBodyIssues', () => {
     expect(policyBodyIssues(body({ rules }))).toEqual([{ path: 'rules[0].conditions[1].value', message: expect.stringContaining('list') }]);
   });
 
+  it('accepts an escalation, and names a step whose durations the router would refuse', () => {
+    const steps = [{ after: '10m', when: 'unclaimed', objectIds: ['nobj_1'], mentions: ['all', 'ou_abc'], repeat: { every: '5m', times: 2 } }];
+    expect(policyBodyIssues(body({ escalation: { steps } }))).toEqual([]);
+    const bad = [{ after: '5m1h', when: 'unresolved', objectIds: ['nobj_1'] }, { after: '0s', when: 'unclaimed', objectIds: ['nobj_1'], repeat: { every: '0m', times: 1 } }];
+    expect(policyBodyIssues(body({ escalation: { steps: bad } })).map((issue) => issue.path)).toEqual(['escalation.steps.0.after', 'escalation.steps.1.repeat.every']);
+    expect(createNotificationPolicyBodySchema.safeParse({ name: 'p', objectIds: ['nobj_1'], escalation: { steps: [{ after: '1m', when: 'unclaimed', objectIds: ['nobj_1'], mentions: ['@bob'] }] } }).success).toBe(false);
+  });
+
   it('refuses a zero group or repeat interval, but not a zero group wait', () => {
     expect(policyBodyIssues(body({ groupWait: '0s', groupInterval: '0s', repeatInterval: '0m' })).map((issue) => issue.path)).toEqual([
       'groupInterval',

@@ -19,6 +19,24 @@ function durationIssues(body: CreateNotificationPolicyBody): ValidationIssue[] {
   return issues;
 }
 
+/** Escalation durations as the router parses them; a repeat's interval is never zero. */
+function escalationIssues(escalation: CreateNotificationPolicyBody['escalation']): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  (escalation?.steps ?? []).forEach((step, index) => {
+    const check = (path: string, value: string, nonZero: boolean) => {
+      try {
+        if (parseDuration(value) === 0 && nonZero) issues.push({ path, message: 'must be greater than zero' });
+      } catch (error) {
+        if (!(error instanceof DurationParseError)) throw error;
+        issues.push({ path, message: error.message });
+      }
+    };
+    check(`escalation.steps.${index}.after`, step.after, false);
+    if (step.repeat) check(`escalation.steps.${index}.repeat.every`, step.repeat.every, true);
+  });
+  return issues;
+}
+
 /** The rule form as the router compiles it: operators agree with their values, regexes are RE2. */
 function ruleIssues(rules: CreateNotificationPolicyBody['rules']): ValidationIssue[] {
   if (rules === undefined) return [];
@@ -48,5 +66,6 @@ export function policyBodyIssues(body: CreateNotificationPolicyBody): Validation
     ...durationIssues(body),
     ...timeIntervalIssues('muteTimeIntervals', body.muteTimeIntervals),
     ...timeIntervalIssues('activeTimeIntervals', body.activeTimeIntervals),
+    ...escalationIssues(body.escalation),
   ];
 }

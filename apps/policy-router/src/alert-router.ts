@@ -3,9 +3,11 @@ import type { Kafka } from 'kafkajs';
 import { Gauge, Registry, type Counter } from 'prom-client';
 import { EVENTS, notificationKey, routerStateContract, type ActionDecided, type ActionEvent, type ActionRequested, type AlertEvent, type AlertHistoryEvent, type NotificationEvent } from '@alertlark/contracts';
 import { BatchConsumer, ConfigFeed, EventPublisher, MAX_MESSAGE_BYTES, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
+import { isMutedByTimeIntervals, type CompiledPolicy } from '@alertlark/routing';
 import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
 import { applyAlertEvent } from './apply-alert';
-import { flushGroup, followUpNotifications, InhibitionIndexes, isFiring } from './flush-group';
+import { escalationNotifications, flushGroup, followUpNotifications, InhibitionIndexes, isFiring } from './flush-group';
+import { nextEscalationAt, takeDueEscalations } from './escalation';
 import { decideAction, decidedEvent } from './incident';
 import { PartitionWrites } from './partition-writes';
 import { FlushSchedule, type ScheduledFlush } from './flush-schedule';
@@ -46,6 +48,8 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private owned: ReadonlySet<number> = new Set();
   private assignment = 0;
   private readonly schedule: FlushSchedule;
+  /** Escalation steps' due times: a heap of their own, checked again when they fire. */
+  private readonly escalations: FlushSchedule;
   private readonly inhibition = new InhibitionIndexes();
   private readonly consumer: BatchConsumer<typeof EVENTS.alerts | typeof EVENTS.actions>;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -53,6 +57,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly events: Counter;
   private readonly flushes: Counter;
   private readonly actions: Counter;
+  private readonly escalated: Counter;
   private readonly changelog: ReturnType<typeof routerStateContract>;
   private readonly out: ProduceBatcher;
   /**
@@ -83,11 +88,16 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     this.events = counter(registry, 'alertlark_router_alert_events_total', 'Alert events taken in, by whether they changed anything', ['outcome']);
     this.flushes = counter(registry, 'alertlark_router_group_flushes_total', 'Group flushes, by outcome', ['outcome']);
     this.actions = counter(registry, 'alertlark_router_actions_total', 'Actions on alert groups decided, by action and outcome', ['action', 'outcome']);
+    this.escalated = counter(registry, 'alertlark_router_escalations_total', 'Escalation steps fired, by their condition', ['when']);
     new Gauge({ name: 'alertlark_router_alerts', help: 'Alerts held in memory', registers: [registry], collect: this.gaugeOf('alerts') });
     new Gauge({ name: 'alertlark_router_groups', help: 'Groups held in memory', registers: [registry], collect: this.gaugeOf('groups') });
     this.schedule = new FlushSchedule(
       (due) => this.onDue(due),
       (entry) => this.owned.has(entry.partition) && this.states.get(entry.partition)?.group(entry.groupKey)?.flushAt === entry.at,
+    );
+    this.escalations = new FlushSchedule(
+      (due) => this.onEscalationDue(due),
+      (entry) => this.owned.has(entry.partition) && this.states.get(entry.partition)?.group(entry.groupKey)?.incident !== null,
     );
     this.consumer = new BatchConsumer(kafka, {
       name: 'policy-router',
@@ -130,6 +140,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sweepTimer);
     this.schedule.stop();
+    this.escalations.stop();
     await this.consumer.stop();
     await this.writes.allSettled();
     await this.notificationPublisher.disconnect();
@@ -145,6 +156,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     for (const partition of [...this.states.keys()]) this.states.delete(partition);
     this.writes.reassigned();
     this.schedule.clear();
+    this.escalations.clear();
     this.restored.clear();
     if (partitions.size === 0) return;
     const restore = this.writes.allSettled().then(() => this.restore(partitions, assignment));
@@ -159,7 +171,10 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
         if (assignment !== this.assignment) return;
         for (const [partition, state] of states) {
           this.states.set(partition, state);
-          for (const group of state.allGroups()) if (group.flushAt !== null) this.schedule.add({ at: group.flushAt, partition, groupKey: group.groupKey });
+          for (const group of state.allGroups()) {
+            if (group.flushAt !== null) this.schedule.add({ at: group.flushAt, partition, groupKey: group.groupKey });
+            this.scheduleEscalation(partition, group.groupKey);
+          }
         }
         const counts = [...states.values()].map((state) => state.counts());
         this.logger.event('info', 'partitions restored', {
@@ -259,6 +274,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     const event = decidedEvent(request, group, decision, now);
     if (group && decision.outcome === 'applied' && decision.incident !== group.incident) {
       state.putGroup({ ...group, incident: decision.incident });
+      this.scheduleEscalation(state.partition, group.groupKey);
       const policy = this.catalog.policy(group.teamId, group.policyId);
       if (policy) notifications.push(...followUpNotifications(state, group, policy, event, decision.incident, now));
     }
@@ -293,7 +309,9 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     for (const groupKey of groupKeys) {
       const group = state.group(groupKey);
       if (!group || group.flushAt === null || group.flushAt > now) continue;
+      const incidentBefore = group.incident;
       const outcome = flushGroup(state, groupKey, this.catalog, this.inhibition, now);
+      if (state.group(groupKey)?.incident !== incidentBefore) this.scheduleEscalation(state.partition, groupKey);
       this.flushes.inc({ outcome: outcome.outcome });
       notifications.push(...outcome.notifications);
       if (outcome.flushAt !== null) this.schedule.add({ at: outcome.flushAt, partition: state.partition, groupKey });
@@ -335,6 +353,54 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
         this.logger.event('error', 'producing a step failed; retrying', { partition: state.partition, attempt, error: String(error) });
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(attempt, 6))));
       }
+    }
+  }
+
+  /** Puts the group's next escalation step, if any, on the escalation heap. */
+  private scheduleEscalation(partition: number, groupKey: string): void {
+    const group = this.states.get(partition)?.group(groupKey);
+    const steps = group ? this.catalog.policy(group.teamId, group.policyId)?.escalation : undefined;
+    if (!group || !steps?.length) return;
+    const at = nextEscalationAt(group.incident, steps);
+    if (at !== null) this.escalations.add({ at, partition, groupKey });
+  }
+
+  /**
+   * Fires the escalation steps now due: the group's card to each step's chatbots, and the step
+   * counted in the incident's changelog record, written after the notifications (a crash between
+   * fires the step again with the same notification ids). While the policy's time windows mute it,
+   * a step waits and is looked at again a minute later.
+   */
+  private onEscalationDue(due: ScheduledFlush[]): void {
+    const now = Date.now();
+    const byPartition = new Map<number, Set<string>>();
+    for (const entry of due) byPartition.set(entry.partition, (byPartition.get(entry.partition) ?? new Set()).add(entry.groupKey));
+    for (const [partition, groupKeys] of byPartition) {
+      const state = this.states.get(partition);
+      if (!state) continue;
+      const notifications: NotificationEvent[] = [];
+      for (const groupKey of groupKeys) {
+        const group = state.group(groupKey);
+        const policy: CompiledPolicy | undefined = group ? this.catalog.policy(group.teamId, group.policyId) : undefined;
+        if (!group?.incident || !policy?.escalation.length) continue;
+        if (isMutedByTimeIntervals(policy.timeWindows, now)) {
+          this.escalations.add({ at: now + 60_000, partition, groupKey });
+          continue;
+        }
+        const taken = takeDueEscalations(group.incident, policy.escalation, now);
+        for (const step of taken.due) {
+          notifications.push(...escalationNotifications(state, group, taken.incident, step, now));
+          this.escalated.inc({ when: step.step.when });
+        }
+        if (taken.incident !== group.incident) state.putGroup({ ...group, incident: taken.incident });
+        this.scheduleEscalation(partition, groupKey);
+      }
+      const { records, history } = state.takeChanges();
+      if (notifications.length === 0 && records.length === 0) continue;
+      this.writes.enqueue(partition, () => this.write(state, { notifications, records, history })).catch((error: unknown) => {
+        // Given away meanwhile: the next owner restores the incident as recorded and fires again.
+        this.logger.event('warn', 'escalation write failed', { partition, error: String(error) });
+      });
     }
   }
 

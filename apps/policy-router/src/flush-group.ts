@@ -11,6 +11,7 @@ import {
   type CompiledSilence,
   type InhibitionIndex,
 } from '@alertlark/routing';
+import type { DueEscalation } from './escalation';
 import { incidentAtFlush } from './incident';
 import type { PartitionState } from './partition-state';
 
@@ -98,7 +99,7 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
     notificationSeq++;
     const sent = decision.send.map((fingerprint) => alerts.get(fingerprint)!);
     const seq = notificationSeq;
-    notifications = notificationsOf(group, policy, (objectId) => `${group.incarnation}/${seq}/${objectId}`, sent, decision.status, now, incident);
+    notifications = notificationsOf(group, policy.objectIds, (objectId) => `${group.incarnation}/${seq}/${objectId}`, sent, decision.status, now, incident);
     recordNotified(state, group, policy, notificationSeq, sent, decision.status, now);
   }
   // Resolved alerts leave; so do members whose alert is gone (its team was deleted).
@@ -132,21 +133,42 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
  * is posted once.
  */
 export function followUpNotifications(state: PartitionState, group: RoutedGroup, policy: CompiledPolicy, decided: ActionDecided, incident: Incident, now: number): NotificationEvent[] {
+  return groupAsItIs(state, group, policy.objectIds, (objectId) => `action/${decided.actionId}/${objectId}`, incident, now, { followUp: { action: decided.action, actor: decided.actor } });
+}
+
+/**
+ * An escalation step's notifications: the group's card to the step's chatbots, with its mentions
+ * and why. Ids from the incident, the step and its firing, so a replay is posted once.
+ */
+export function escalationNotifications(state: PartitionState, group: RoutedGroup, incident: Incident, due: DueEscalation, now: number): NotificationEvent[] {
+  const idOf = (objectId: string) => `escalation/${incident.id}/${due.index}/${due.firing}/${objectId}`;
+  return groupAsItIs(state, group, due.step.objectIds, idOf, incident, now, { escalation: { reason: due.reason, mentions: [...due.step.mentions] } });
+}
+
+function groupAsItIs(
+  state: PartitionState,
+  group: RoutedGroup,
+  objectIds: readonly string[],
+  idOf: (objectId: string) => string,
+  incident: Incident,
+  now: number,
+  extra: Pick<NotificationEvent, 'followUp' | 'escalation'>,
+): NotificationEvent[] {
   const alerts = [...state.membersOf(group.groupKey).keys()].flatMap((fingerprint) => state.alert(group.teamId, fingerprint) ?? []);
   if (alerts.length === 0) return [];
   const status = alerts.some((alert) => isFiring(alert, now)) ? 'firing' : 'resolved';
-  return notificationsOf(group, policy, (objectId) => `action/${decided.actionId}/${objectId}`, alerts, status, now, incident, { action: decided.action, actor: decided.actor });
+  return notificationsOf(group, objectIds, idOf, alerts, status, now, incident, extra);
 }
 
 function notificationsOf(
   group: RoutedGroup,
-  policy: CompiledPolicy,
+  objectIds: readonly string[],
   idOf: (objectId: string) => string,
   alerts: readonly RoutedAlert[],
   status: NotificationEvent['status'],
   now: number,
   incident: Incident | null,
-  followUp?: NotificationEvent['followUp'],
+  extra: Pick<NotificationEvent, 'followUp' | 'escalation'> = {},
 ): NotificationEvent[] {
   const at = new Date(now).toISOString();
   const all = alerts.map((alert) => {
@@ -167,7 +189,7 @@ function notificationsOf(
   const fitted = alertsWithinBytes(candidates);
   const notified = fitted.length === candidates.length ? candidates : alertsWithinBytes(cardOrder(candidates));
   const firingCount = all.filter((entry) => entry.firing).length;
-  return policy.objectIds.map((objectId) => ({
+  return objectIds.map((objectId) => ({
     notificationId: createHash('sha256').update(idOf(objectId)).digest('hex').slice(0, 32),
     teamId: group.teamId,
     objectId,
@@ -179,7 +201,7 @@ function notificationsOf(
     totals: { firing: firingCount, resolved: alerts.length - firingCount },
     groupId: alertGroupId(group.teamId, group.groupKey),
     ...(incident ? { incident: incidentView(incident) } : {}),
-    ...(followUp ? { followUp } : {}),
+    ...extra,
     createdAt: at,
   }));
 }

@@ -92,7 +92,8 @@ describe('decideAction', () => {
   });
 
   it('unclaims a claimed incident, and refuses to unclaim one nobody has', () => {
-    expect(after(request('claim'), request('unclaim', bob)).incident).toMatchObject({ state: 'open', claimedBy: null, claimedAt: null });
+    // Escalation starts again from its first step, its clock at the unclaim.
+    expect(after(request('claim'), request('unclaim', bob)).incident).toMatchObject({ state: 'open', claimedBy: null, claimedAt: null, escalation: { since: T0 + 2_000, fired: [] } });
     expect(decideAction(after(), request('unclaim'), [], T0)).toEqual({ outcome: 'refused', reason: 'nobody has claimed it' });
   });
 

@@ -28,7 +28,7 @@ export function incidentAtFlush(group: RoutedGroup, firingShown: readonly string
 }
 
 function openIncident(id: string, now: number): Incident {
-  return { id, openedAt: now, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, quieted: [], silence: null };
+  return { id, openedAt: now, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, quieted: [], silence: null, escalation: { since: now, fired: [] } };
 }
 
 /** The same person: the same Lark user when Lark told us, else the same name. */
@@ -59,7 +59,8 @@ export function decideAction(group: RoutedGroup | undefined, request: ActionRequ
       return { outcome: 'applied', incident: { ...incident, state: 'claimed', claimedBy: request.actor, claimedAt: now } };
     case 'unclaim':
       if (incident.state !== 'claimed') return { outcome: 'refused', reason: incident.state === 'resolved' ? resolvedBy : 'nobody has claimed it' };
-      return { outcome: 'applied', incident: { ...incident, state: 'open', claimedBy: null, claimedAt: null } };
+      // Escalation starts again from its first step.
+      return { outcome: 'applied', incident: { ...incident, state: 'open', claimedBy: null, claimedAt: null, escalation: { since: now, fired: [] } } };
     case 'resolve':
       if (incident.state === 'resolved') return { outcome: 'refused', reason: resolvedBy };
       return { outcome: 'applied', incident: { ...incident, state: 'resolved', resolvedBy: request.actor, resolvedAt: now, quieted: [...firing] } };

@@ -49,14 +49,20 @@ export const incidentSchema = z.object({
   quieted: z.array(z.string()),
   /** The last silence made from the chat for this group. */
   silence: z.object({ id: z.string().min(1), endsAt: isoSchema, by: actorSchema }).nullable(),
+  /**
+   * The policy's escalation: its clock (when the incident opened, or was last unclaimed) and how
+   * many times each step has fired, recorded with the step's notifications so that a step fires
+   * once across restarts and replicas.
+   */
+  escalation: z.object({ since: z.number().int(), fired: z.array(z.number().int().nonnegative()) }).default({ since: 0, fired: [] }),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
-/** What a card shows of its group's incident: all but the fingerprints, which may be thousands. */
-export const incidentViewSchema = incidentSchema.omit({ quieted: true });
+/** What a card or page shows of a group's incident: not the fingerprints (may be thousands), nor the escalation's bookkeeping. */
+export const incidentViewSchema = incidentSchema.omit({ quieted: true, escalation: true });
 export type IncidentView = z.infer<typeof incidentViewSchema>;
 
-export function incidentView({ quieted: _quieted, ...view }: Incident): IncidentView {
+export function incidentView({ quieted: _quieted, escalation: _escalation, ...view }: Incident): IncidentView {
   return view;
 }
 

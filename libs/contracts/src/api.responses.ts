@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actionKindSchema, actionSourceSchema, actorSchema, incidentViewSchema } from './action.event';
-import { cardConfigSchema, dailyStatsConfigSchema, silenceStateSchema } from './api.schemas';
+import { cardConfigSchema, dailyStatsConfigSchema, escalationSchema, silenceStateSchema } from './api.schemas';
 import { dailyCountsSchema } from './daily-summary.event';
 import { deliveryOutcomeSchema } from './delivery.event';
 import { policyRuleShapeSchema } from './policy-rule';
@@ -71,6 +71,7 @@ export const notificationPolicyViewSchema = z
     enabled: z.boolean(),
     muteTimeIntervals: z.array(timeIntervalSchema).nullable(),
     activeTimeIntervals: z.array(timeIntervalSchema).nullable(),
+    escalation: escalationSchema.nullable(),
     createdAt: instant,
     updatedAt: instant,
   })

@@ -183,6 +183,24 @@ export type CardPreviewBody = z.output<typeof cardPreviewBodySchema>;
 /** Durations the way Alertmanager writes them: 30s, 5m, 4h, 1h30m. */
 export const durationSchema = z.string().regex(/^(\d+(ms|s|m|h|d|w))+$/, 'must be a duration like 30s, 5m or 4h');
 
+/**
+ * Escalation of a policy's incidents: a step fires when its condition still holds `after` the
+ * incident opened (or was last unclaimed), sending the group's card to its chatbots with mentions.
+ */
+export const escalationStepSchema = z
+  .object({
+    after: durationSchema,
+    when: z.enum(['unclaimed', 'unresolved']),
+    objectIds: z.array(z.string().min(1)).min(1).max(20),
+    /** `all`, or open_ids (`ou_…`), @-mentioned on the card. */
+    mentions: z.array(z.string().regex(/^(all|ou_[A-Za-z0-9_-]+)$/, 'must be all or an open_id (ou_…)')).max(20).default([]),
+    /** Fires `times` more, `every` apart, while the condition holds. */
+    repeat: z.object({ every: durationSchema, times: z.number().int().min(1).max(20) }).strict().optional(),
+  })
+  .strict();
+export const escalationSchema = z.object({ steps: z.array(escalationStepSchema).min(1).max(10) }).strict();
+export type Escalation = z.infer<typeof escalationSchema>;
+
 export const createNotificationPolicyBodySchema = z
   .object({
     name: z.string().trim().min(1).max(100),
@@ -201,6 +219,7 @@ export const createNotificationPolicyBodySchema = z
     muteTimeIntervals: z.array(timeIntervalSchema).max(20).optional(),
     /** When given, notifications only while the time is in one of these. */
     activeTimeIntervals: z.array(timeIntervalSchema).max(20).optional(),
+    escalation: escalationSchema.optional(),
   })
   .strict();
 export type CreateNotificationPolicyBody = z.infer<typeof createNotificationPolicyBodySchema>;

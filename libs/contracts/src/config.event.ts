@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cardConfigSchema, dailyStatsConfigSchema, durationSchema } from './api.schemas';
+import { cardConfigSchema, dailyStatsConfigSchema, durationSchema, escalationSchema } from './api.schemas';
 import { policyRuleShapeSchema } from './policy-rule';
 import { timeIntervalSchema } from './time-interval';
 
@@ -48,6 +48,7 @@ export const notificationPolicyConfigSchema = z.object({
   enabled: z.boolean(),
   muteTimeIntervals: z.array(timeIntervalSchema).optional(),
   activeTimeIntervals: z.array(timeIntervalSchema).optional(),
+  escalation: escalationSchema.optional(),
 });
 export type NotificationPolicyConfig = z.infer<typeof notificationPolicyConfigSchema>;
 

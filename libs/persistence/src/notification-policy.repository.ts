@@ -39,8 +39,12 @@ export class NotificationPolicyRepository {
    * 1.x does not match array elements reliably, and a team has a few hundred policies at most.
    */
   async usingObject(teamId: string, objectId: string): Promise<Pick<NotificationPolicyRecord, '_id' | 'name'>[]> {
-    const policies = await this.policies.find({ teamId }, { _id: 1, name: 1, objectIds: 1 }).lean<Pick<NotificationPolicyRecord, '_id' | 'name' | 'objectIds'>[]>().exec();
-    return policies.filter((policy) => policy.objectIds.includes(objectId)).map(({ _id, name }) => ({ _id, name }));
+    const policies = await this.policies
+      .find({ teamId }, { _id: 1, name: 1, objectIds: 1, escalation: 1 })
+      .lean<Pick<NotificationPolicyRecord, '_id' | 'name' | 'objectIds' | 'escalation'>[]>()
+      .exec();
+    const notifies = (policy: (typeof policies)[number]) => policy.objectIds.includes(objectId) || (policy.escalation?.steps ?? []).some((step) => step.objectIds.includes(objectId));
+    return policies.filter(notifies).map(({ _id, name }) => ({ _id, name }));
   }
 
   list(teamId: string, page: { limit: number; offset: number }): Promise<NotificationPolicyRecord[]> {

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { PolicyRule, TimeInterval } from '@alertlark/contracts';
+import type { Escalation, PolicyRule, TimeInterval } from '@alertlark/contracts';
 
 export interface NotificationPolicyDocument {
   _id: string;
@@ -17,6 +17,7 @@ export interface NotificationPolicyDocument {
   enabled: boolean;
   muteTimeIntervals?: TimeInterval[];
   activeTimeIntervals?: TimeInterval[];
+  escalation?: Escalation;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -40,6 +41,7 @@ export const notificationPolicySchema = new Schema<NotificationPolicyDocument>(
     enabled: { type: Boolean, required: true },
     muteTimeIntervals: { type: [Schema.Types.Mixed], default: undefined },
     activeTimeIntervals: { type: [Schema.Types.Mixed], default: undefined },
+    escalation: { type: Schema.Types.Mixed, default: undefined },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

@@ -25,6 +25,13 @@ describe('compilePolicy', () => {
     });
   });
 
+  it('compiles escalation steps with their durations in ms, and names a step that cannot be', () => {
+    const policy = compilePolicy(config({ escalation: { steps: [{ after: '10m', when: 'unclaimed', objectIds: ['o2'], mentions: ['all'], repeat: { every: '5m', times: 2 } }] } }));
+    expect(policy.escalation).toEqual([{ afterMs: 600_000, when: 'unclaimed', objectIds: ['o2'], mentions: ['all'], repeatTimes: 2, everyMs: 300_000, after: '10m', every: '5m' }]);
+    expect(compilePolicy(config()).escalation).toEqual([]);
+    expect(() => compilePolicy(config({ escalation: { steps: [{ after: '1m', when: 'unresolved', objectIds: ['o2'], mentions: [], repeat: { every: '0s', times: 1 } }] } }))).toThrow(PolicyCompileError);
+  });
+
   it('parses matchers and durations', () => {
     const policy = compilePolicy(
       config({ matchers: ['severity=~"critical|warning"', 'team="infra"'], groupBy: ['cluster', 'alertname'], groupWait: '0s', groupInterval: '1m', repeatInterval: '1h30m' }),

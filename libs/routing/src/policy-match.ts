@@ -30,6 +30,20 @@ export interface CompiledPolicy {
   readonly repeatIntervalMs: number;
   readonly sendResolved: boolean;
   readonly timeWindows: { readonly mute: readonly CompiledTimeInterval[]; readonly active: readonly CompiledTimeInterval[] };
+  readonly escalation: readonly CompiledEscalationStep[];
+}
+
+export interface CompiledEscalationStep {
+  readonly afterMs: number;
+  readonly when: 'unclaimed' | 'unresolved';
+  readonly objectIds: readonly string[];
+  readonly mentions: readonly string[];
+  /** How many more times it fires, `everyMs` apart (0: once). */
+  readonly repeatTimes: number;
+  readonly everyMs: number;
+  /** The durations as written, for the card's line ("unclaimed for 10m"). */
+  readonly after: string;
+  readonly every: string | undefined;
 }
 
 /** A policy that cannot be compiled; `path` names the field, e.g. `matchers[1]` or `groupWait`. */
@@ -107,6 +121,30 @@ export function compilePolicy(config: NotificationPolicyConfig): CompiledPolicy 
     repeatIntervalMs: durationMs(config, 'repeatInterval'),
     sendResolved: config.sendResolved,
     timeWindows: Object.freeze({ mute: windows('muteTimeIntervals'), active: windows('activeTimeIntervals') }),
+    escalation: Object.freeze((config.escalation?.steps ?? []).map((step, index) => compileEscalationStep(config.id, index, step))),
+  });
+}
+
+function compileEscalationStep(policyId: string, index: number, step: NonNullable<NotificationPolicyConfig['escalation']>['steps'][number]): CompiledEscalationStep {
+  const ms = (field: 'after' | 'every', text: string) => {
+    try {
+      const value = parseDuration(text);
+      if (field === 'every' && value === 0) throw new DurationParseError('every cannot be zero');
+      return value;
+    } catch (error) {
+      if (!(error instanceof DurationParseError)) throw error;
+      throw new PolicyCompileError(policyId, `escalation.steps[${index}].${field === 'every' ? 'repeat.every' : 'after'}`, error.message, error);
+    }
+  };
+  return Object.freeze({
+    afterMs: ms('after', step.after),
+    when: step.when,
+    objectIds: Object.freeze([...step.objectIds]),
+    mentions: Object.freeze([...(step.mentions ?? [])]),
+    repeatTimes: step.repeat?.times ?? 0,
+    everyMs: step.repeat ? ms('every', step.repeat.every) : 0,
+    after: step.after,
+    every: step.repeat?.every,
   });
 }
 
