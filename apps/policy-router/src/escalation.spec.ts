@@ -44,7 +44,7 @@ describe('escalation', () => {
   it('fires a step once, saying why, and counts it so that it never fires again', () => {
     expect(takeDueEscalations(incident(), [step()], T0 + 10 * MIN - 1).due).toEqual([]);
     const taken = takeDueEscalations(incident(), [step()], T0 + 10 * MIN);
-    expect(taken.due).toEqual([expect.objectContaining({ index: 0, firing: 0, reason: 'unclaimed for 10m' })]);
+    expect(taken.due).toEqual([expect.objectContaining({ index: 0, firing: 0, heldFor: '10m' })]);
     expect(taken.incident.escalation).toEqual({ since: T0, fired: [1] });
     expect(takeDueEscalations(taken.incident, [step()], T0 + 60 * MIN).due).toEqual([]);
     expect(nextEscalationAt(taken.incident, [step()])).toBeNull();
@@ -55,14 +55,14 @@ describe('escalation', () => {
     let current = takeDueEscalations(incident(), [repeating], T0 + 10 * MIN).incident;
     expect(nextEscalationAt(current, [repeating])).toBe(T0 + 15 * MIN);
     const second = takeDueEscalations(current, [repeating], T0 + 15 * MIN);
-    expect(second.due[0]).toMatchObject({ firing: 1, reason: 'unclaimed for 15m' });
+    expect(second.due[0]).toMatchObject({ firing: 1, heldFor: '15m' });
     current = second.incident;
     expect(nextEscalationAt(current, [repeating])).toBe(T0 + 20 * MIN);
     current = takeDueEscalations(current, [repeating], T0 + 20 * MIN).incident;
     expect(nextEscalationAt(current, [repeating])).toBeNull();
 
     const late = takeDueEscalations(incident(), [repeating], T0 + 17 * MIN);
-    expect(late.due).toEqual([expect.objectContaining({ firing: 1, reason: 'unclaimed for 15m' })]);
+    expect(late.due).toEqual([expect.objectContaining({ firing: 1, heldFor: '15m' })]);
     expect(late.incident.escalation.fired).toEqual([2]);
   });
 

@@ -1,12 +1,13 @@
 import type { Incident } from '@alertlark/contracts';
 import type { CompiledEscalationStep } from '@alertlark/routing';
 
-/** A step due now: which one, its how-many-th firing (from 0), and why, for the card. */
+/** A step due now: which one, its how-many-th firing (from 0), and how long its condition has held. */
 export interface DueEscalation {
   index: number;
   step: CompiledEscalationStep;
   firing: number;
-  reason: string;
+  /** `10m`: the card says "unclaimed for 10m". */
+  heldFor: string;
 }
 
 function holds(incident: Incident, step: CompiledEscalationStep): boolean {
@@ -62,7 +63,7 @@ export function takeDueEscalations(incident: Incident, steps: readonly CompiledE
     if (!holds(incident, step) || at === null || at > now) return;
     const late = step.everyMs > 0 ? Math.floor((now - at) / step.everyMs) : 0;
     const firing = Math.min(step.repeatTimes, fired[index]! + late);
-    due.push({ index, step, firing, reason: `${step.when} for ${formatDuration(step.afterMs + firing * step.everyMs)}` });
+    due.push({ index, step, firing, heldFor: formatDuration(step.afterMs + firing * step.everyMs) });
     fired[index] = firing + 1;
   });
   if (due.length === 0) return { due, incident };

@@ -142,7 +142,7 @@ export function followUpNotifications(state: PartitionState, group: RoutedGroup,
  */
 export function escalationNotifications(state: PartitionState, group: RoutedGroup, incident: Incident, due: DueEscalation, now: number): NotificationEvent[] {
   const idOf = (objectId: string) => `escalation/${incident.id}/${due.index}/${due.firing}/${objectId}`;
-  return groupAsItIs(state, group, due.step.objectIds, idOf, incident, now, { escalation: { reason: due.reason, mentions: [...due.step.mentions] } });
+  return groupAsItIs(state, group, due.step.objectIds, idOf, incident, now, { escalation: { when: due.step.when, for: due.heldFor, mentions: [...due.step.mentions] } });
 }
 
 function groupAsItIs(

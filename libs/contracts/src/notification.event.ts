@@ -102,8 +102,8 @@ export const notificationEventSchema = z.object({
    * a short card of its own, never merged into the group's alert cards.
    */
   followUp: z.object({ action: actionKindSchema, actor: actorSchema }).optional(),
-  /** Sent by an escalation step: why ("unclaimed for 10m") and whom to @-mention. */
-  escalation: z.object({ reason: z.string(), mentions: z.array(z.string()) }).optional(),
+  /** Sent by an escalation step: why (`unclaimed` `for` 10m) and whom to @-mention. */
+  escalation: z.object({ when: z.enum(['unclaimed', 'unresolved']), for: z.string(), mentions: z.array(z.string()) }).optional(),
   createdAt: z.string(),
 });
 export type NotificationEvent = z.infer<typeof notificationEventSchema>;

@@ -40,6 +40,8 @@ export interface CardStrings {
   claimedBy: (name: string) => string;
   resolvedBy: (name: string) => string;
   silencedUntil: (until: string, name: string) => string;
+  /** An escalation step's line: the incident has stayed unclaimed or unresolved this long. */
+  escalated: (when: 'unclaimed' | 'unresolved', heldFor: string) => string;
   /** A follow-up card's title: who did what to which group (its card title), and until when for a silence. */
   followUp: (action: ActionKind, name: string, title: string, until: string | undefined) => string;
 }
@@ -87,6 +89,7 @@ const en: CardStrings = {
   claimedBy: (name) => `Claimed by ${name}`,
   resolvedBy: (name) => `Resolved by ${name}`,
   silencedUntil: (until, name) => `Silenced until ${until} by ${name}`,
+  escalated: (when, heldFor) => `Escalated: ${when} for ${heldFor}`,
   followUp: (action, name, title, until) => {
     switch (action) {
       case 'claim':
@@ -134,6 +137,7 @@ const zh: CardStrings = {
   claimedBy: (name) => `已由 ${name} 认领`,
   resolvedBy: (name) => `已由 ${name} 解决`,
   silencedUntil: (until, name) => `已由 ${name} 静默至 ${until}`,
+  escalated: (when, heldFor) => `升级：已 ${heldFor} ${when === 'unclaimed' ? '无人认领' : '未解决'}`,
   followUp: (action, name, title, until) => {
     switch (action) {
       case 'claim':

@@ -188,3 +188,16 @@ describe('the incident\'s state on every card of the group', () => {
     expect(line.length).toBeLessThan(80);
   });
 });
+
+describe('an escalation step’s card', () => {
+  it('says why it was sent and @-mentions the step’s people beside the chatbot’s own', () => {
+    const escalated = notification(hosts(2), { escalation: { when: 'unclaimed', for: '10m', mentions: ['all', 'ou_oncall'] } });
+    const card = renderAlertCard(escalated, { ...target, card: { mentions: ['ou_lead', 'ou_oncall'] } }, linkMaker().links, { now: NOW });
+    const json = JSON.stringify(card);
+    expect(cardVisibleTexts(card).join('\n')).toContain('Escalated: unclaimed for 10m');
+    for (const id of ['all', 'ou_lead', 'ou_oncall']) expect(json.split(`<at id=${id}></at>`)).toHaveLength(2);
+    const zh = renderAlertCard(escalated, { ...target, card: { language: 'zh' } }, linkMaker().links, { now: NOW });
+    expect(cardVisibleTexts(zh).join('\n')).toContain('升级：已 10m 无人认领');
+    expect(cardVisibleTexts(renderAlertCard(notification(hosts(1)), target, linkMaker().links, { now: NOW })).join('\n')).not.toContain('Escalated');
+  });
+});

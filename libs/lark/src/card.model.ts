@@ -83,6 +83,8 @@ export interface CardModel {
   consoleUrl: string | undefined;
   /** The incident's state line (plain text), when there is one to tell. */
   incidentState: string | undefined;
+  /** Why an escalation step sent this card ("Escalated: unclaimed for 10m"). */
+  escalation: string | undefined;
   /** The card's action buttons, their links made once. */
   actions: CardActionButton[];
   nowMs: number;
@@ -145,7 +147,9 @@ export function buildCardModel(
     groupLabels,
     alertLabelNames,
     annotationNames: config.annotations ?? DEFAULT_ANNOTATIONS,
-    mentions: notification.status === 'firing' ? (config.mentions ?? []).filter((id) => MENTION_ID.test(id)) : [],
+    // An escalation step's mentions come with its card, whatever the chatbot's own.
+    mentions: [...new Set([...(notification.status === 'firing' ? (config.mentions ?? []) : []), ...(notification.escalation?.mentions ?? [])])].filter((id) => MENTION_ID.test(id)),
+    escalation: notification.escalation ? strings.escalated(notification.escalation.when, notification.escalation.for) : undefined,
     keywords: target.keywords.map((keyword) => oneLine(keyword)).filter((keyword) => keyword !== ''),
     objectName: oneLine(target.name),
     consoleUrl: links.consoleUrl,

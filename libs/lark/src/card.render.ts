@@ -129,6 +129,7 @@ export function layoutCard(model: CardModel, shown: number, limits: TextLimits, 
     fields.push({ is_short: false, text: md(`**${s.group}**\n${group}`) });
   }
   const elements: LarkCardElement[] = [{ tag: 'div', fields }];
+  if (model.escalation) elements.push({ tag: 'div', text: md(`**${escapeLarkMd(model.escalation)}**`) });
   if (model.incidentState) elements.push({ tag: 'div', text: md(`**${escapeLarkMd(model.incidentState)}**`) });
   if (model.mentions.length > 0) {
     elements.push({ tag: 'div', text: md(model.mentions.map((id) => `<at id=${id}></at>`).join(' ')) });
