@@ -1,3 +1,4 @@
+import { API_RESPONSES } from '@alertlark/contracts';
 import { requestJson } from '@alertlark/testing';
 import { startFleet, type Fleet } from './support/fleet';
 
@@ -129,6 +130,33 @@ describe('console API: teams, chatbots and policies, with bad input refused', ()
 
     const malformed = await requestJson<{ error: string }>('POST', api('/notification-policies'), { token: teamA.apiToken, rawBody: '{"name":' });
     expect(malformed).toMatchObject({ status: 400, body: { error: 'invalid_json' } });
+  });
+
+  it("previews the card of a chatbot not saved yet from the sender's renderer: 400 for a bad config, 401 without a token, nothing stored", async () => {
+    const preview = (body: unknown, token?: string) => requestJson<{ card: { card: { header: Record<string, unknown> } }; error?: string; message?: string }>('POST', api('/notification-objects/preview'), { ...(token ? { token } : {}), body });
+    const before = await requestJson<{ items: unknown[] }>('GET', api('/notification-objects?limit=100'), { token: teamA.apiToken });
+
+    const drawn = await preview({ name: 'draft', keywords: ['alert'], card: { titleTemplate: '{{alertname}} on {{labels.cluster}}', severityColors: { critical: 'carmine' } } }, teamA.apiToken);
+    expect(drawn.status).toBe(200);
+    expect(API_RESPONSES['POST /api/v1/notification-objects/preview'].safeParse(drawn.body).success).toBe(true);
+    expect(drawn.body.card.card.header).toMatchObject({ title: { tag: 'plain_text', content: 'HighCPUUsage on prod' }, template: 'carmine' });
+    const given = await preview({ alerts: [{ labels: { alertname: 'DiskFull', instance: 'db-1' } }] }, teamA.apiToken);
+    expect(given).toMatchObject({ status: 200, body: { shownAlerts: 1, omittedAlerts: 0 } });
+    expect(JSON.stringify(given.body.card)).toContain('DiskFull');
+    expect((await preview(undefined, teamA.apiToken)).status).toBe(200);
+
+    const colour = await preview({ card: { severityColors: { critical: 'crimson' } } }, teamA.apiToken);
+    expect(colour).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+    expect(colour.body.message).toContain('card.severityColors.critical');
+    const placeholder = await preview({ card: { titleTemplate: '{{alertnam}}' } }, teamA.apiToken);
+    expect(placeholder).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+    expect(placeholder.body.message).toContain('card.titleTemplate');
+    expect((await preview({ webhookUrl: emulatorHook('x') }, teamA.apiToken)).status).toBe(400);
+
+    expect(await preview({ card: { titleTemplate: 'x' } })).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
+    expect((await preview({}, 'alk_api_wrong')).status).toBe(401);
+    const after = await requestJson<{ items: unknown[] }>('GET', api('/notification-objects?limit=100'), { token: teamA.apiToken });
+    expect(after.body.items).toHaveLength(before.body.items.length);
   });
 
   it('creates a policy with Alertmanager defaults', async () => {

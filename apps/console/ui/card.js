@@ -1,4 +1,6 @@
-// A Lark card as Lark shows it, built from the card JSON with DOM nodes (text only, never HTML).
+// Shows a card the server rendered (lark-sender's renderer, through the preview routes) as Lark
+// would, with DOM nodes (text only, never HTML). It decides nothing a card says: no titles,
+// colours, labels or templates here, only how Lark draws the JSON it is given.
 import { h } from './dom.js';
 
 const COLOURS = ['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey'];

@@ -75,38 +75,6 @@ export async function chatbotsPage() {
   );
 }
 
-const SAMPLE = {
-  labels: { alertname: 'HighCPUUsage', severity: 'critical', instance: 'web-1:9100', cluster: 'prod' },
-  annotations: { summary: 'CPU above 90% for 5 minutes', description: 'Sample alert: no action needed' },
-};
-
-/** The sample is critical: its header colour, as configured (severities match case-insensitively). */
-const sampleColour = (colours = {}) => Object.entries(colours).find(([severity]) => severity.toLowerCase() === SAMPLE.labels.severity)?.[1] ?? 'red';
-
-/** A sample firing card for a chatbot not saved yet (the server renders the exact one after saving). */
-function sampleCard(config, name) {
-  const zh = config.language === 'zh';
-  const fill = (template) =>
-    template.replace(/{{\s*([\w.]+)\s*}}/g, (_, key) => {
-      if (key === 'status') return zh ? '告警中' : 'Firing';
-      if (key === 'alertname') return SAMPLE.labels.alertname;
-      if (key === 'title') return `${SAMPLE.labels.alertname}`;
-      if (key.startsWith('labels.')) return SAMPLE.labels[key.slice(7)] ?? '';
-      if (key.startsWith('annotations.')) return SAMPLE.annotations[key.slice(12)] ?? '';
-      return '';
-    });
-  const labels = config.labels ?? ['alertname', 'instance'];
-  const annotations = config.annotations ?? ['summary', 'description'];
-  return {
-    header: { template: sampleColour(config.severityColors), title: { tag: 'plain_text', content: config.titleTemplate ? fill(config.titleTemplate) : `🚨 [${zh ? '告警中' : 'Firing'}] ${SAMPLE.labels.alertname}` } },
-    elements: [
-      { tag: 'div', text: { tag: 'lark_md', content: labels.map((label) => `**${label}**: ${SAMPLE.labels[label] ?? ''}`).join(' · ') } },
-      ...annotations.map((annotation) => ({ tag: 'div', text: { tag: 'lark_md', content: `**${annotation}:** ${SAMPLE.annotations[annotation] ?? ''}` } })),
-      { tag: 'note', elements: [{ tag: 'plain_text', content: `Alertlark · ${name || 'new chatbot'}` }] },
-    ],
-  };
-}
-
 const field = (label, input, hint) => h('label', {}, h('span', {}, label), input, hint ? h('small', { class: 'muted' }, hint) : null);
 
 export async function chatbotFormPage(id = 'new') {
@@ -139,7 +107,7 @@ export async function chatbotFormPage(id = 'new') {
   inputs.template.value = card.template === undefined ? '' : typeof card.template === 'string' ? card.template : JSON.stringify(card.template, null, 2);
   inputs.language.value = card.language ?? 'en';
   const message = h('div');
-  const preview = h('div', { id: 'preview' }, h('p', { class: 'muted' }, isNew ? 'Save the chatbot to see its card.' : 'Loading preview…'));
+  const preview = h('div', { id: 'preview' }, h('p', { class: 'muted' }, 'Loading preview…'));
   const testResult = h('div', { id: 'test-result' });
 
   function cardConfig() {
@@ -163,14 +131,28 @@ export async function chatbotFormPage(id = 'new') {
     return config;
   }
 
-  async function refreshPreview(objectId) {
+  // Every card shown here is the server's (lark-sender's renderer): a saved chatbot's exact card,
+  // or, while the form has changes, the card of the form as it is, asked for as the user pauses.
+  // Only the answer to the latest request is shown.
+  let previewRequest = 0;
+  let previewTimer;
+  async function showPreview(request, note) {
+    const ticket = ++previewRequest;
     try {
-      const answer = await api('POST', `/notification-objects/${encodeURIComponent(objectId)}/preview`, {});
-      preview.replaceChildren(renderCard(answer.card), h('p', { class: 'muted' }, `${answer.bytes} bytes · ${answer.shownAlerts} alert(s) shown, ${answer.omittedAlerts} omitted · sample alerts`));
+      const answer = await request();
+      if (ticket !== previewRequest) return;
+      preview.replaceChildren(renderCard(answer.card), h('p', { class: 'muted' }, `${answer.bytes} bytes · ${answer.shownAlerts} alert(s) shown, ${answer.omittedAlerts} omitted · sample alerts · ${note}`));
     } catch (error) {
-      preview.replaceChildren(errorBox(error));
+      if (ticket === previewRequest) preview.replaceChildren(errorBox(error));
     }
   }
+  const refreshPreview = (objectId) => showPreview(() => api('POST', `/notification-objects/${encodeURIComponent(objectId)}/preview`, {}), 'as saved');
+  function formPreviewBody() {
+    const body = { keywords: lines(inputs.keywords.value), card: cardConfig() };
+    if (inputs.name.value.trim()) body.name = inputs.name.value.trim();
+    return body;
+  }
+  const refreshFormPreview = () => showPreview(() => api('POST', '/notification-objects/preview', formPreviewBody()), isNew ? 'not saved yet' : 'with your unsaved changes');
 
   async function save(event) {
     event.preventDefault();
@@ -190,8 +172,8 @@ export async function chatbotFormPage(id = 'new') {
       message.replaceChildren(h('div', { class: 'ok' }, 'Saved.'));
       inputs.webhookUrl.value = '';
       inputs.secret.value = '';
+      clearTimeout(previewTimer);
       await refreshPreview(id);
-      stale.hidden = true;
     } catch (error) {
       message.replaceChildren(errorBox(error));
     }
@@ -208,16 +190,14 @@ export async function chatbotFormPage(id = 'new') {
     }
   }
 
-  // A new chatbot has no server preview yet: a sample rendered here, live as the form changes. A
-  // saved one shows the server's exact card; edits mark it stale until saved.
-  const stale = h('p', { class: 'muted', hidden: true }, 'Unsaved changes: save to refresh the preview.');
+  // The preview follows the form, rendered by the server a moment after the last keystroke.
   const onCardInput = () => {
-    if (isNew) preview.replaceChildren(renderCard(sampleCard(cardConfig(), inputs.name.value.trim())), h('p', { class: 'muted' }, 'Sample rendered in the browser; the exact card appears after saving.'));
-    else stale.hidden = false;
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(refreshFormPreview, 300);
   };
-  for (const input of [inputs.name, inputs.language, inputs.labels, inputs.annotations, inputs.titleTemplate, inputs.mentions, inputs.severityColors, inputs.template]) input.addEventListener('input', onCardInput);
-  if (isNew) onCardInput();
-  else refreshPreview(id).then(() => (stale.hidden = true));
+  for (const input of [inputs.name, inputs.keywords, inputs.language, inputs.labels, inputs.annotations, inputs.titleTemplate, inputs.mentions, inputs.severityColors, inputs.template]) input.addEventListener('input', onCardInput);
+  if (isNew) refreshFormPreview();
+  else refreshPreview(id);
   return h(
     'section',
     {},
@@ -241,7 +221,7 @@ export async function chatbotFormPage(id = 'new') {
         field('Title template', inputs.titleTemplate, 'Placeholders like {{status}}, {{alertname}}, {{labels.cluster}}.'),
         field('Mentions on firing cards', inputs.mentions, 'Comma separated open_ids (ou_…), or all.'),
         field('Header colour by severity', inputs.severityColors, 'severity=colour, comma separated; colours: blue, wathet, turquoise, green, yellow, orange, red, carmine, violet, purple, indigo, grey. Resolved cards are green.'),
-        field('Custom card template (optional)', inputs.template, 'A whole Lark card as JSON with placeholders; checked when saved. It replaces the fields above.'),
+        field('Custom card template (optional)', inputs.template, 'A whole Lark card as JSON with placeholders; checked by the preview as you type and when saved. It replaces the fields above.'),
         h('h2', {}, 'Daily summary'),
         h('label', { class: 'check' }, inputs.summaryEnabled, 'Post a daily summary (total, resolved, unresolved)'),
         field('At', inputs.summaryTimes, 'Times of day, HH:mm, comma separated.'),
@@ -250,7 +230,7 @@ export async function chatbotFormPage(id = 'new') {
         h('div', { class: 'actions' }, isNew ? null : h('button', { type: 'button', class: 'secondary', onclick: sendTest }, 'Send test'), h('button', { type: 'submit' }, isNew ? 'Create' : 'Save')),
         testResult,
       ),
-      h('div', {}, h('h2', {}, 'Preview'), stale, preview),
+      h('div', {}, h('h2', {}, 'Preview'), preview),
     ),
   );
 }
