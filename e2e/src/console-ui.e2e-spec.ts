@@ -56,7 +56,7 @@ describe('console web UI', () => {
     await page.fill('#chatbot-form input[name=name]', name);
     await page.fill('#chatbot-form input[name=webhookUrl]', 'https://example.com/not-lark');
     await page.fill('#chatbot-form input[name=keywords]', 'alert');
-    // Before saving, the preview is a sample rendered in the browser, live as the form changes.
+    // Before saving, the preview is the server's card for the form as it is, live as the form changes.
     await page.fill('#chatbot-form input[name=titleTemplate]', 'alert {{alertname}} on {{labels.cluster}}');
     await page.locator('[data-testid=card-preview] .head', { hasText: 'alert HighCPUUsage on prod' }).waitFor();
     await page.fill('#chatbot-form input[name=titleTemplate]', '');
@@ -241,6 +241,88 @@ describe('console web UI', () => {
     await page.click('#confirm-ok');
     await row.waitFor({ state: 'detached' });
     expect((await requestJson<{ items: unknown[] }>('GET', `${fleet.url.console}/api/v1/inhibition-rules`, { token: apiToken })).body.items).toEqual([]);
+  });
+
+  it('previews a chatbot not saved yet with the card the server renders, and its refusal of a bad config', async () => {
+    await page.goto(`${fleet.url.console}/#/chatbot/new`);
+    await page.locator('[data-testid=card-preview]').waitFor();
+    // The browser renders no card of its own: what it shows is the answer of the preview route.
+    const answered = page.waitForResponse(
+      (response) => response.url().endsWith('/api/v1/notification-objects/preview') && response.request().method() === 'POST' && (response.request().postData() ?? '').includes('rendered by the server'),
+    );
+    await page.fill('#chatbot-form input[name=name]', 'draft-bot');
+    await page.fill('#chatbot-form input[name=titleTemplate]', '{{alertname}} rendered by the server on {{labels.cluster}}');
+    await page.fill('#chatbot-form input[name=severityColors]', 'critical=violet');
+    const response = await answered;
+    expect(response.status()).toBe(200);
+    const title = ((await response.json()) as { card: { card: { header: { title: { content: string } } } } }).card.card.header.title.content;
+    expect(title).toBe('HighCPUUsage rendered by the server on prod');
+    await page.locator('[data-testid=card-preview] .head.violet', { hasText: title }).waitFor();
+    expect(await page.locator('[data-testid=card-preview] .head').textContent()).toBe(title);
+    // The UI's scripts carry no sample alert to render one from.
+    const script = await requestJson<string>('GET', `${fleet.url.console}/ui/chatbots.js`);
+    expect(script.body).not.toContain('HighCPUUsage');
+    await shot('chatbot-new-preview');
+    // A config saving would refuse: the preview says so, naming the field, before anything is saved.
+    await page.fill('#chatbot-form input[name=titleTemplate]', '{{alertnam}} typo');
+    await page.locator('#preview .error', { hasText: 'card.titleTemplate' }).waitFor();
+    const chatbots = await requestJson<{ items: { name: string }[] }>('GET', `${fleet.url.console}/api/v1/notification-objects?q=draft-bot`, { token: apiToken });
+    expect(chatbots.body.items).toEqual([]);
+  });
+
+  it('lists an alert group, claims it from its page under a remembered name, and shows who has it', async () => {
+    const run = randomBytes(3).toString('hex');
+    const alertname = `UiGroup_${run}`;
+    const bot = await createBot(fleet, apiToken, `ui-groups-${run}`);
+    await createPolicy(fleet, apiToken, { name: `groups-${run}`, matchers: [`alertname="${alertname}"`], objectIds: [bot.objectId], groupWait: '1s', groupInterval: '2s', repeatInterval: '4h' });
+    await postWebhook(fleet, ingestToken, [{ labels: { alertname, instance: 'web-1', severity: 'info' } }]);
+
+    await page.goto(`${fleet.url.console}/#/alert-groups`);
+    const row = page.locator('tbody tr', { hasText: alertname });
+    await waitFor('the group on the alert groups page (open)', async () => {
+      await page.reload();
+      await page.getByRole('heading', { name: 'Alert groups' }).waitFor();
+      return (await row.count()) > 0 || undefined;
+    }, 30_000);
+    await row.locator('.badge', { hasText: 'open' }).waitFor();
+    expect(await page.locator('nav a.active').textContent()).toBe('Alert groups');
+    await shot('alert-groups');
+
+    // The link on a card (/alert-groups/<id>) lands on the group's page.
+    const groupId = (await row.getAttribute('data-id'))!;
+    await page.goto(`${fleet.url.console}/alert-groups/${encodeURIComponent(groupId)}`);
+    await page.waitForURL(`${fleet.url.console}/#/alert-groups/${encodeURIComponent(groupId)}`);
+    await page.getByRole('heading', { name: alertname }).waitFor();
+    await page.locator('[data-testid=group-firing]', { hasText: '1' }).waitFor();
+
+    // No name, no action; then a claim under a name, remembered for the next time.
+    await page.fill('#actor', '');
+    await page.click('#group-act button:text-is("Claim")');
+    await page.locator('#action-result .error', { hasText: 'Type your name' }).waitFor();
+    await page.fill('#actor', 'Alice');
+    await page.click('#group-act button:text-is("Claim")');
+    await page.locator('#action-result .ok', { hasText: 'Claim: done' }).waitFor();
+    await page.locator('h1 [data-testid=group-state]', { hasText: 'claimed' }).waitFor();
+    await page.locator('[data-testid=group-handler]', { hasText: 'Alice (unverified)' }).waitFor();
+    await page.locator('#group-actions tbody tr', { hasText: 'console' }).locator('.badge', { hasText: 'applied' }).waitFor();
+    await shot('alert-group-claimed');
+    const detail = await requestJson<{ state: string; handler: { name: string; verified: boolean } }>('GET', `${fleet.url.console}/api/v1/alert-groups/${groupId}`, { token: apiToken });
+    expect(detail.body).toMatchObject({ state: 'claimed', handler: { name: 'Alice', verified: false } });
+
+    // Someone else is told who has it: the router's refusal and its reason.
+    await page.reload();
+    expect(await page.inputValue('#actor')).toBe('Alice');
+    await page.fill('#actor', 'Bob');
+    await page.click('#group-act button:text-is("Claim")');
+    await page.locator('#action-result .error', { hasText: 'already claimed by Alice' }).waitFor();
+    await page.locator('#group-actions tbody tr', { hasText: 'Bob' }).locator('.badge', { hasText: 'refused' }).waitFor();
+
+    // The list, filtered by state, shows the claimed group with its handler.
+    await page.goto(`${fleet.url.console}/#/alert-groups`);
+    await page.selectOption('#group-state-filter', 'claimed');
+    await row.locator('.badge', { hasText: 'claimed' }).waitFor();
+    expect(await row.textContent()).toContain('Alice (unverified)');
+    await shot('alert-groups-claimed');
   });
 
   it('left no script errors on any page', () => {

@@ -1,4 +1,5 @@
 // Entry: sign-in, the nav bar and a hash router over the pages.
+import { alertGroupsPage } from './alert-groups.js';
 import { api, token } from './api.js';
 import { errorBox, h } from './dom.js';
 import { chatbotsPage, chatbotFormPage } from './chatbots.js';
@@ -13,6 +14,7 @@ const routes = {
   silences: silencesPage,
   inhibition: inhibitionPage,
   alerts: alertsPage,
+  'alert-groups': alertGroupsPage,
   deliveries: deliveriesPage,
   stats: statsPage,
 };
