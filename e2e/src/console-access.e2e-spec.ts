@@ -64,6 +64,7 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
     if (path.endsWith('/preview') || path.endsWith('/test')) return {};
     if (path.startsWith('/api/v1/notification-objects')) return { name: 'hijacked' };
     if (path.startsWith('/api/v1/notification-policies')) return policyBody(resourceOfA['notification-objects']!);
+    if (path.startsWith('/api/v1/alert-groups')) return { type: 'claim', actor: 'mallory' };
     return path.endsWith('/tokens') ? { kind: 'api' } : {};
   };
 
@@ -108,6 +109,24 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
       generatorURL: 'http://prometheus:9090/graph',
     });
     resourceOfA.alerts = fingerprint;
+    // Alert groups are projected from the router's changelog; one is seeded for team A.
+    const groupId = `grp_${run}seed0000000000000000`.slice(0, 28);
+    await database.collection<{ _id: string; [field: string]: unknown }>('alert_groups').insertOne({
+      _id: groupId,
+      teamId: teamA.id,
+      groupKey: `${resourceOfA['notification-policies']}:{"alertname"="HighCPU"}`,
+      policyId: resourceOfA['notification-policies']!,
+      groupLabels: [{ name: 'alertname', value: 'HighCPU' }],
+      incident: { id: 'inc_seed', openedAt: Date.now() - 60_000, state: 'open', claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, silence: null },
+      updatedAt: new Date(),
+      endedAt: null,
+    });
+    resourceOfA['alert-groups'] = groupId;
+    // The router has no such group (it was seeded in the read model): it refuses the claim, and says why.
+    const acted = await requestJson<{ outcome: string }>('POST', api(`/alert-groups/${groupId}/actions`), { token: teamA.apiToken, body: { type: 'claim', actor: 'alice' } });
+    expect(acted.status).toBe(200);
+    expect(acted.body.outcome).toBe('refused');
+    createdAnswers['POST /api/v1/alert-groups/:id/actions'] = acted.body;
     resourceOfA.teams = teamA.id;
     const docs = await requestJson<OpenApiDocument>('GET', `${fleet.url.console}/api/docs`);
     expect(docs.status).toBe(200);
