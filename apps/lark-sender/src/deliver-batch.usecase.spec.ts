@@ -313,7 +313,8 @@ describe('DeliverBatchUseCase: claim, resolve and silence from the chat (issue 1
     await deliver.execute(bot, [bot.entries[1]!], await deliver.chatbotsOf(bot), false);
 
     const card = posted();
-    expect(card.card.header.title.content).toBe('Alice (unverified) claimed [FIRING:3] HighCPU critical');
+    expect(card.card.header.title.content).toBe('Alice claimed [FIRING:3] HighCPU critical');
+    expect(JSON.stringify(card)).toContain('Alice (unverified)');
     expect(buttons(card)).toEqual({ 'Open in console': 'http://console/alert-groups/grp_HighCPU' });
     expect(JSON.stringify(card)).toContain('Keywords: alert');
     expect(ledger.map((row) => row._id)).toEqual(['f1']);

@@ -50,6 +50,7 @@ describe('renderFollowUpCard', () => {
     expect(card.card.header).toEqual({ title: { tag: 'plain_text', content: 'Alice claimed [FIRING:3] HighCPU critical' }, template: 'red' });
     const visible = text(card);
     expect(visible).toContain('**Claimed by Alice**');
+    expect(visible).toContain('**By**\nAlice');
     expect(visible).toContain('3 firing, 1 resolved');
     expect(visible).not.toContain('web');
     expect(visible).not.toContain('CPU above 90%');
@@ -61,11 +62,11 @@ describe('renderFollowUpCard', () => {
   });
 
   it.each<[string, NotificationEvent, string, string | undefined]>([
-    ['resolve', followUp({ action: 'resolve', actor: bob }, incident({ state: 'resolved', resolvedBy: bob })), 'Bob (unverified) resolved [FIRING:3] HighCPU critical', 'Resolved by Bob (unverified)'],
+    ['resolve', followUp({ action: 'resolve', actor: bob }, incident({ state: 'resolved', resolvedBy: bob })), 'Bob resolved [FIRING:3] HighCPU critical', 'Resolved by Bob (unverified)'],
     [
       'silence',
       followUp({ action: 'silence', actor: bob }, incident({ silence: { id: 's1', endsAt: '2024-05-01T14:00:00Z', by: bob } })),
-      'Bob (unverified) silenced [FIRING:3] HighCPU critical until 14:00 UTC',
+      'Bob silenced [FIRING:3] HighCPU critical until 14:00 UTC',
       'Silenced until 14:00 UTC by Bob (unverified)',
     ],
     ['unclaim', followUp({ action: 'unclaim', actor: alice }, incident()), 'Alice unclaimed [FIRING:3] HighCPU critical', undefined],
@@ -80,7 +81,9 @@ describe('renderFollowUpCard', () => {
   it('in Chinese', () => {
     const zh = { ...target, card: { language: 'zh' as const } };
     expect(title(renderFollowUpCard(followUp({ action: 'claim', actor: alice }, incident({ state: 'claimed', claimedBy: alice })), zh, links))).toBe('Alice 认领了 [告警中:3] HighCPU critical');
-    expect(title(renderFollowUpCard(followUp({ action: 'unclaim', actor: bob }, incident()), zh, links))).toBe('Bob（未验证） 取消认领了 [告警中:3] HighCPU critical');
+    const unclaimed = renderFollowUpCard(followUp({ action: 'unclaim', actor: bob }, incident()), zh, links);
+    expect(title(unclaimed)).toBe('Bob 取消认领了 [告警中:3] HighCPU critical');
+    expect(text(unclaimed)).toContain('**操作人**\nBob（未验证）');
     expect(title(renderFollowUpCard(followUp({ action: 'resolve', actor: alice }, incident()), zh, links))).toBe('Alice 解决了 [告警中:3] HighCPU critical');
     const silenced = renderFollowUpCard(followUp({ action: 'silence', actor: alice }, incident({ silence: { id: 's', endsAt: '2024-05-01T14:00:00Z', by: alice } })), zh, links);
     expect(title(silenced)).toBe('Alice 静默了 [告警中:3] HighCPU critical 至 14:00 UTC');
@@ -98,6 +101,12 @@ describe('renderFollowUpCard', () => {
   it('mentions nobody, even on a chatbot that @mentions on firing cards', () => {
     const card = renderFollowUpCard(followUp({ action: 'claim', actor: alice }, incident()), { ...target, card: { language: 'en', mentions: ['all'] } }, links);
     expect(JSON.stringify(card)).not.toContain('<at');
+  });
+
+  it('a name nobody vouched for reads plainly in the header and is marked in the body, even when nothing else names it', () => {
+    const card = renderFollowUpCard(followUp({ action: 'unclaim', actor: bob }, incident()), target, links);
+    expect(title(card)).toBe('Bob unclaimed [FIRING:3] HighCPU critical');
+    expect(text(card)).toContain('**By**\nBob (unverified)');
   });
 
   it('a name cannot break the header or the markdown; a long one is cut', () => {

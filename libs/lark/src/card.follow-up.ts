@@ -1,8 +1,9 @@
 /**
  * The follow-up card: what someone just did to an alert group's incident, told to the chat
  * ("Alice claimed [FIRING:3] HighCPU critical"). Short on purpose: the header in the group's
- * colour, the group's counts, the incident's state line, a button to the group's page and the
- * keywords note (Lark's keyword check). No alert blocks, no @mentions, no action buttons: the
+ * colour, the group's status and counts, who did it (marked when unverified: the header reads as a
+ * sentence, the mark is in the body), the incident's state line, a button to the group's page and
+ * the keywords note (Lark's keyword check). No alert blocks, no @mentions, no action buttons: the
  * group's alert cards carry those. An object's own template shapes its title (`titleTemplate`, as
  * the title this card quotes), never this card.
  */
@@ -28,13 +29,14 @@ export function renderFollowUpCard(notification: NotificationEvent, target: Card
   const s = model.strings;
   const silenceEnd = followUp.action === 'silence' && notification.incident ? activeSilenceEnd(notification.incident, nowMs) : undefined;
   const until = silenceEnd !== undefined ? formatUntil(silenceEnd, nowMs) : undefined;
-  const title = truncateText(oneLine(s.followUp(followUp.action, actorName(followUp.actor, s), model.title, until)), 200);
+  const title = truncateText(oneLine(s.followUp(followUp.action, actorName(followUp.actor, s, { marked: false }), model.title, until)), 200);
 
   const counts =
     model.firingCount > 0 && model.resolvedCount > 0 ? s.counts(model.firingCount, model.resolvedCount) : s.alertCount(groupSize(model));
   const fields: LarkDivField[] = [
     { is_short: true, text: { tag: 'lark_md', content: `**${s.status}**\n${model.status === 'firing' ? s.firing : s.resolved}` } },
     { is_short: true, text: { tag: 'lark_md', content: `**${s.alerts}**\n${counts}` } },
+    { is_short: true, text: { tag: 'lark_md', content: `**${s.by}**\n${escapeLarkMd(actorName(followUp.actor, s))}` } },
   ];
   const elements: LarkCardElement[] = [{ tag: 'div', fields }];
   if (model.incidentState) elements.push({ tag: 'div', text: { tag: 'lark_md', content: `**${escapeLarkMd(model.incidentState)}**` } });

@@ -40,6 +40,8 @@ export interface CardStrings {
   claimedBy: (name: string) => string;
   resolvedBy: (name: string) => string;
   silencedUntil: (until: string, name: string) => string;
+  /** Who did what a follow-up tells. */
+  by: string;
   /** An escalation step's line: the incident has stayed unclaimed or unresolved this long. */
   escalated: (when: 'unclaimed' | 'unresolved', heldFor: string) => string;
   /** A follow-up card's title: who did what to which group (its card title), and until when for a silence. */
@@ -89,6 +91,7 @@ const en: CardStrings = {
   claimedBy: (name) => `Claimed by ${name}`,
   resolvedBy: (name) => `Resolved by ${name}`,
   silencedUntil: (until, name) => `Silenced until ${until} by ${name}`,
+  by: 'By',
   escalated: (when, heldFor) => `Escalated: ${when} for ${heldFor}`,
   followUp: (action, name, title, until) => {
     switch (action) {
@@ -137,6 +140,7 @@ const zh: CardStrings = {
   claimedBy: (name) => `已由 ${name} 认领`,
   resolvedBy: (name) => `已由 ${name} 解决`,
   silencedUntil: (until, name) => `已由 ${name} 静默至 ${until}`,
+  by: '操作人',
   escalated: (when, heldFor) => `升级：已 ${heldFor} ${when === 'unclaimed' ? '无人认领' : '未解决'}`,
   followUp: (action, name, title, until) => {
     switch (action) {

@@ -26,10 +26,10 @@ export interface CardActionButton {
   url: string;
 }
 
-/** A person's name as a card shows it: one line, at most 60 characters, marked when unverified. */
-export function actorName(actor: Actor, strings: CardStrings): string {
+/** A person's name as a card shows it: one line, at most 60 characters, marked when unverified (unless `marked: false`). */
+export function actorName(actor: Actor, strings: CardStrings, options: { marked?: boolean } = {}): string {
   const name = truncateText(oneLine(actor.name).trim(), 60) || '?';
-  return actor.verified ? name : strings.unverified(name);
+  return actor.verified || options.marked === false ? name : strings.unverified(name);
 }
 
 /**
