@@ -3,7 +3,13 @@ import type { AlertGroupView } from '@alertlark/contracts';
 import { derivedActionTokenKeys, parseSecretKey, signActionToken, type ActionTokenClaims } from '@alertlark/secrets';
 import { requestJson, waitFor } from '@alertlark/testing';
 import { startFleet, type Fleet } from './support/fleet';
-import { cardText, createBot, createPolicy, postWebhook, sleep, type TestBot } from './support/lark-bots';
+import { cardText, createBot, createPolicy, postWebhook, sleep, type EmulatorMessage, type TestBot } from './support/lark-bots';
+
+/** The link of a card's URL button, found by its label, as a person would click it. */
+function buttonUrl(message: EmulatorMessage, label: string): string | undefined {
+  const card = message.body?.card as { elements?: { tag: string; actions?: { text: { content: string }; url?: string }[] }[] } | undefined;
+  return (card?.elements ?? []).filter((element) => element.tag === 'action').flatMap((element) => element.actions ?? []).find((button) => button.text.content === label)?.url;
+}
 
 interface GroupDetail extends AlertGroupView {
   firing: number;
@@ -44,22 +50,29 @@ describe('claim, resolve and silence an alert group from the chat (custom bot ac
   };
 
   /** Fires one alert of a new alertname and waits for its card and its group in the console. */
-  async function firingGroup(name: string): Promise<{ alertname: string; group: AlertGroupView; cardsBefore: number }> {
+  async function firingGroup(name: string): Promise<{ alertname: string; group: AlertGroupView; card: EmulatorMessage }> {
     const alertname = `act_${run}_${name}`;
-    const before = (await bot.messages()).length;
     await postWebhook(fleet, team.ingestToken, [{ labels: { alertname, instance: 'web-1', severity: 'critical' } }]);
-    await waitFor(`the card of ${alertname}`, async () => ((await bot.messages()).some((message) => cardText(message).includes(alertname)) ? true : undefined), 30_000);
+    const card = await waitFor(`the card of ${alertname}`, async () => (await bot.messages()).find((message) => cardText(message).includes(alertname)), 30_000);
     const group = await waitFor(`${alertname}'s group in the console`, async () => {
       const groups = (await api<{ items: AlertGroupView[] }>('GET', '/api/v1/alert-groups?state=open&limit=100')).body.items;
       return groups.find((candidate) => candidate.groupLabels.some((label) => label.value === alertname));
     });
-    return { alertname, group, cardsBefore: before + 1 };
+    return { alertname, group, card };
   }
 
+  /** The token of the card's button: what the chat's person opens. */
+  const tokenOf = (card: EmulatorMessage, label: string) => {
+    const url = buttonUrl(card, label);
+    expect(url).toMatch(new RegExp(`^${fleet.url.console}/act/`));
+    return url!.slice(`${fleet.url.console}/act/`.length);
+  };
+
   it('GET shows the group and changes nothing; POST with a name claims it, once; the chat is told; a second claimer is told who has it', async () => {
-    const { alertname, group } = await firingGroup('claim');
+    const { alertname, group, card } = await firingGroup('claim');
     expect(group.incident).toMatchObject({ state: 'open', claimedBy: null });
-    const token = sign({ groupId: group.id, incidentId: group.incident!.id, action: 'claim' });
+    expect(['Claim', 'Resolve', 'Silence 1h', 'Silence 4h', 'Silence 24h'].map((label) => buttonUrl(card, label) !== undefined)).toEqual([true, true, true, true, true]);
+    const token = tokenOf(card, 'Claim');
 
     const shown = await page(token);
     expect(shown.status).toBe(200);
@@ -78,7 +91,8 @@ describe('claim, resolve and silence an alert group from the chat (custom bot ac
     expect(claimed).toMatchObject({ handler: { name: 'Alice', verified: false }, firing: 1 });
     expect(claimed.actions).toEqual([expect.objectContaining({ type: 'claim', actor: { name: 'Alice', verified: false }, source: 'link', outcome: 'applied' })]);
     // A follow-up card tells the chat who has it.
-    await waitFor('the follow-up card', async () => ((await bot.messages()).some((message) => cardText(message).includes('Alice')) ? true : undefined), 30_000);
+    const followUp = await waitFor('the follow-up card', async () => (await bot.messages()).find((message) => cardText(message).includes(`Alice claimed [FIRING:1] ${alertname}`)), 30_000);
+    expect(buttonUrl(followUp, 'Claim')).toBeUndefined();
 
     // The link acts once.
     const again = await page(token, 'Alice');
@@ -137,8 +151,8 @@ describe('claim, resolve and silence an alert group from the chat (custom bot ac
   }, 120_000);
 
   it('silences the group: a real silence on its labels, listed in the API, and later alerts of the group send no card', async () => {
-    const { alertname, group } = await firingGroup('silence');
-    const token = sign({ groupId: group.id, incidentId: group.incident!.id, action: 'silence', durationMs: 4 * 3_600_000 });
+    const { alertname, group, card } = await firingGroup('silence');
+    const token = tokenOf(card, 'Silence 4h');
     const acted = await page(token, 'Bob');
     expect(acted.status).toBe(200);
     expect(acted.html).toContain(`Bob silenced for 4h [FIRING:1] ${alertname}`);
