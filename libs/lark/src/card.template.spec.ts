@@ -119,6 +119,14 @@ describe('custom template cards', () => {
     expect(rendered).toMatchObject({ shownAlerts: 2, omittedAlerts: 0, fits: true });
   });
 
+  it('says why an escalation step sent the card, whatever the template', () => {
+    const escalated = notification(hosts(1), { escalation: { when: 'unresolved', for: '30m', mentions: ['all'] } });
+    for (const template of [V1_TEMPLATE, V2_TEMPLATE]) {
+      const json = JSON.stringify(renderAlertCard(escalated, { name: 'ops-bot', keywords: ['alert'], card: { template } }, links, { now: NOW }));
+      expect(json).toContain('Escalated: unresolved for 30m');
+    }
+  });
+
   it('v2: {{alerts}} and {{mentions}} inside markdown; resolved cards are green and mention nobody', () => {
     const v2Target: CardTarget = { name: 'ops-bot', keywords: ['HighCPU'], card: { language: 'zh', template: V2_TEMPLATE, mentions: ['ou_3f9a'] } };
     const firing = renderAlertCard(notification(hosts(2)), v2Target, links, { now: NOW });

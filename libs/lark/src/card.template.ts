@@ -213,6 +213,8 @@ export function renderCardTemplate(template: CardTemplate, model: CardModel, sho
     if (typeof item === 'string' && ALERTS_ITEM.test(item)) elements.push(...alertElements(template.version, blocks, more));
     else elements.push(fill(item, false, undefined, '', resolve));
   });
+  // Why an escalation step sent the card: a template cannot leave it out.
+  if (model.escalation) elements.push(mdElement(template.version, `**${escapeLarkMd(model.escalation)}**`));
   if (model.incidentState && !template.usesIncidentState) elements.push(mdElement(template.version, `**${escapeLarkMd(model.incidentState)}**`));
   if (model.mentions.length > 0 && !template.usesMentions) {
     elements.push(mdElement(template.version, model.mentions.map((id) => `<at id=${id}></at>`).join(' ')));
