@@ -41,6 +41,15 @@ describe('BotQueues: unfinished notifications of the owned partitions, per bot',
     ]);
   });
 
+  it('an escalation step\'s notification is never replaceable: the group\'s next card would not @-mention its people', () => {
+    const queues = new BotQueues();
+    queues.assign(new Set([0]));
+    const escalated = pending('e', 'bot-a', 0, 10);
+    escalated.notification = { ...escalated.notification, escalation: { when: 'unclaimed', for: '10m', mentions: ['ou_oncall'] } } as NotificationEvent;
+    queues.add(escalated);
+    expect(queuedOf(queues.get(0, 'bot-a')!.entries)).toEqual([{ notificationId: 'e', receivedAt: 10, groupKey: 'bot-a\ng-bot-a', replaceable: false }]);
+  });
+
   it('a follow-up ("Alice claimed …") is never replaceable and is planned as one', () => {
     const queues = new BotQueues();
     queues.assign(new Set([0]));

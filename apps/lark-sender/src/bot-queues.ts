@@ -170,6 +170,8 @@ export function queuedOf(entries: readonly InboxEntry[]): QueuedNotification[] {
     // What someone did to the group's incident: a card of its own, never merged or superseded.
     if (notification.followUp) return { notificationId: _id, receivedAt: receivedAt.getTime(), groupKey: chatbotGroupKey(notification), replaceable: false, followUp: true };
     const resolved = notification.totals?.resolved ?? notification.alerts.filter((alert) => alert.status === 'resolved').length;
-    return { notificationId: _id, receivedAt: receivedAt.getTime(), groupKey: chatbotGroupKey(notification), replaceable: notification.status === 'firing' && resolved === 0 };
+    // An escalation step's card @-mentions its people: the group's next card would not.
+    const replaceable = notification.status === 'firing' && resolved === 0 && !notification.escalation;
+    return { notificationId: _id, receivedAt: receivedAt.getTime(), groupKey: chatbotGroupKey(notification), replaceable };
   });
 }
