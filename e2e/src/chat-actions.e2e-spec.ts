@@ -146,6 +146,15 @@ describe('claim, resolve and silence an alert group from the chat (custom bot ac
         expect(answer.html).toContain('Nothing was changed');
       }
     }
+    // A link made for an earlier incident of the group: the page warns, posting it is refused, and
+    // a silence it asks for is never made.
+    const stale = sign({ groupId: group.id, incidentId: 'inc_earlier', action: 'silence', durationMs: 3_600_000 });
+    expect((await page(stale)).html).toContain('earlier incident');
+    const refused = await page(stale, 'Mallory');
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('this incident is over');
+    const silences = (await api<{ items: { createdBy: string }[] }>('GET', '/api/v1/silences?limit=100')).body.items;
+    expect(silences.filter((silence) => silence.createdBy === 'Mallory')).toEqual([]);
     await sleep(1_500);
     expect(await detail(group.id)).toMatchObject({ state: 'open', actions: [] });
   }, 120_000);

@@ -68,9 +68,10 @@ export class ActionLinksController {
       const { teamId, groupId, incidentId, action, durationMs } = link.claims;
       let result;
       try {
-        result = await this.actions.act(teamId, groupId, { action, actor: { name: actor, verified: false }, source: 'link', incidentId, ...(durationMs ? { durationMs } : {}) });
+        result = await this.actions.act(teamId, groupId, { action, actor: { name: actor, verified: false }, source: 'link', incidentId, idempotencyKey: link.id, ...(durationMs ? { durationMs } : {}) });
       } catch (error) {
-        // Not asked for (Kafka or the database unreachable): the link may be used again.
+        // Not asked for (refused here, or Kafka or the database unreachable): the link may be used
+        // again; a request that did go out is the same request again (same action and silence ids).
         await this.groups.releaseLink(link.id).catch(() => undefined);
         throw error;
       }

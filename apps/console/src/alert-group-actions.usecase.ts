@@ -1,17 +1,23 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { ConflictException, Inject, Injectable, NotFoundException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
 import { EVENTS, type ActionKind, type ActionRequested, type ActionSource, type Actor, type IncidentView, type LabelPair } from '@alertlark/contracts';
 import { EventPublisher, alertPartition } from '@alertlark/kafka';
 import { AlertGroupRepository, SilenceRepository, type AlertGroupRecord } from '@alertlark/persistence';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
 import { configEventOf, publishConfig } from './config-events';
+import { expiredTimes } from './silence-lifecycle';
 
 export interface ActionAsked {
   action: ActionKind;
   actor: Actor;
   source: ActionSource;
-  /** The incident a link or button was made for. */
+  /** The incident a link or button was made for; by default the one the console knows of now. */
   incidentId?: string;
+  /**
+   * Makes asking again (a retry after an error) the same request: the action's id and its silence's
+   * come from it, and the router decides an action id once. An action link passes its token's id.
+   */
+  idempotencyKey?: string;
   /** For `silence`. */
   durationMs?: number;
   comment?: string;
@@ -28,6 +34,7 @@ export interface ActionResult {
 }
 
 const POLL_MS = 100;
+const SWEEP_USED_LINKS_MS = 3_600_000;
 
 /** An equality matcher in the syntax silences take (`name="value"`, value escaped as a Go string). */
 function equalityMatcher({ name, value }: LabelPair): string {
@@ -41,7 +48,9 @@ function equalityMatcher({ name, value }: LabelPair): string {
  * real silence on the group's labels, listed and expirable like any other.
  */
 @Injectable()
-export class AlertGroupActionsUseCase {
+export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnApplicationShutdown {
+  private sweepTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly groups: AlertGroupRepository,
     private readonly silences: SilenceRepository,
@@ -49,23 +58,44 @@ export class AlertGroupActionsUseCase {
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
   ) {}
 
+  /** Used action links are kept until their token expires (the local server has no TTL indexes). */
+  onApplicationBootstrap(): void {
+    const sweep = () => void this.groups.forgetExpiredLinks(new Date()).catch(() => undefined);
+    sweep();
+    this.sweepTimer = setInterval(sweep, SWEEP_USED_LINKS_MS);
+    this.sweepTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweepTimer);
+  }
+
   async group(teamId: string, groupId: string): Promise<AlertGroupRecord> {
     const group = await this.groups.get(teamId, groupId);
     if (!group) throw new NotFoundException({ error: 'not_found', message: `no alert group ${groupId}` });
     return group;
   }
 
+  /**
+   * Throws only before the request is published (nothing asked: the caller may try again); once it
+   * is, a failure to read the decision answers `pending`.
+   */
   async act(teamId: string, groupId: string, asked: ActionAsked, waitMs = this.env.CONSOLE_ACTION_WAIT_MS): Promise<ActionResult> {
     const group = await this.group(teamId, groupId);
+    const incidentId = asked.incidentId ?? group.incident?.id;
+    // Refused here what the router would refuse, before a silence is made for nothing.
+    if (group.endedAt || !group.incident) throw new ConflictException({ error: 'no_incident', message: 'nothing fires in this alert group any more' });
+    if (incidentId !== group.incident.id) throw new ConflictException({ error: 'incident_over', message: 'this incident is over; a newer one is under way' });
     const now = new Date();
-    const silence = asked.action === 'silence' ? await this.silence(group, asked, now) : undefined;
-    const actionId = `act_${randomBytes(12).toString('hex')}`;
+    const key = asked.idempotencyKey ? createHash('sha256').update(asked.idempotencyKey).digest('hex').slice(0, 24) : randomBytes(12).toString('hex');
+    const silence = asked.action === 'silence' ? await this.silence(group, asked, now, `sil_${key.slice(0, 16)}`) : undefined;
+    const actionId = `act_${key}`;
     const request: ActionRequested = {
       type: 'action.requested',
       actionId,
       teamId,
       groupId,
-      ...(asked.incidentId ? { incidentId: asked.incidentId } : {}),
+      incidentId,
       action: asked.action,
       actor: asked.actor,
       source: asked.source,
@@ -73,7 +103,9 @@ export class AlertGroupActionsUseCase {
       requestedAt: now.toISOString(),
     };
     await this.publisher.publish(EVENTS.actions, [{ key: groupId, value: request, partition: alertPartition(teamId) }]);
-    const decided = await this.decision(teamId, actionId, waitMs);
+    const decided = await this.decision(teamId, actionId, waitMs).catch(() => undefined);
+    // A silence for an action the router refused (the incident ended meanwhile) is taken back.
+    if (silence && decided?.outcome === 'refused') await this.expire(group.teamId, silence.id).catch(() => undefined);
     return {
       actionId,
       outcome: decided?.outcome ?? 'pending',
@@ -84,14 +116,22 @@ export class AlertGroupActionsUseCase {
     };
   }
 
-  /** A silence of the group's labels for the asked duration, created and published like the API's. */
-  private async silence(group: AlertGroupRecord, asked: ActionAsked, now: Date): Promise<{ id: string; endsAt: Date }> {
+  /**
+   * A silence of the group's labels for the asked duration, created and published like the API's;
+   * asked again with the same id (a retry), the one made the first time.
+   */
+  private async silence(group: AlertGroupRecord, asked: ActionAsked, now: Date, id: string): Promise<{ id: string; endsAt: Date }> {
     if (group.groupLabels.length === 0) {
       throw new ConflictException({ error: 'not_silenceable', message: 'this group has no labels to silence it by (its policy groups by nothing); silence its alerts in the console' });
     }
+    const made = await this.silences.get(group.teamId, id);
+    if (made) {
+      await publishConfig(this.publisher, configEventOf.silence(made));
+      return { id, endsAt: made.endsAt };
+    }
     const endsAt = new Date(now.getTime() + (asked.durationMs ?? 3_600_000));
     const record = await this.silences.create({
-      _id: `sil_${randomBytes(8).toString('hex')}`,
+      _id: id,
       teamId: group.teamId,
       matchers: group.groupLabels.map(equalityMatcher),
       startsAt: now,
@@ -103,6 +143,14 @@ export class AlertGroupActionsUseCase {
     });
     await publishConfig(this.publisher, configEventOf.silence(record));
     return { id: record._id, endsAt };
+  }
+
+  private async expire(teamId: string, id: string): Promise<void> {
+    const record = await this.silences.get(teamId, id);
+    const now = new Date();
+    const times = record ? expiredTimes(record, now) : null;
+    if (!record || !times || !(await this.silences.updateTimes(teamId, id, record, { ...times, updatedAt: now }))) return;
+    await publishConfig(this.publisher, configEventOf.silence({ ...record, ...times, updatedAt: now }));
   }
 
   private async decision(teamId: string, actionId: string, waitMs: number) {

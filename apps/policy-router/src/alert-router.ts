@@ -1,14 +1,14 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Gauge, Registry, type Counter } from 'prom-client';
-import { EVENTS, notificationKey, routerStateContract, type ActionDecided, type ActionEvent, type ActionRequested, type AlertEvent, type AlertHistoryEvent, type NotificationEvent } from '@alertlark/contracts';
+import { EVENTS, ROUTER_RECENT_ACTIONS, notificationKey, routerStateContract, type ActionDecided, type ActionEvent, type ActionRequested, type AlertEvent, type AlertHistoryEvent, type NotificationEvent, type RoutedGroup } from '@alertlark/contracts';
 import { BatchConsumer, ConfigFeed, EventPublisher, MAX_MESSAGE_BYTES, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
-import { isMutedByTimeIntervals, type CompiledPolicy } from '@alertlark/routing';
+import { isMutedByTimeIntervals, silencedBy, type CompiledPolicy } from '@alertlark/routing';
 import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
 import { applyAlertEvent } from './apply-alert';
 import { escalationNotifications, flushGroup, followUpNotifications, InhibitionIndexes, isFiring } from './flush-group';
 import { nextEscalationAt, takeDueEscalations } from './escalation';
-import { decideAction, decidedEvent } from './incident';
+import { decideAction, decidedEvent, type ActionDecision } from './incident';
 import { PartitionWrites } from './partition-writes';
 import { FlushSchedule, type ScheduledFlush } from './flush-schedule';
 import { PartitionState, type ChangelogRecord } from './partition-state';
@@ -47,6 +47,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly writes = new PartitionWrites();
   private owned: ReadonlySet<number> = new Set();
   private assignment = 0;
+  private stopping = false;
   private readonly schedule: FlushSchedule;
   /** Escalation steps' due times: a heap of their own, checked again when they fire. */
   private readonly escalations: FlushSchedule;
@@ -141,6 +142,10 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     clearInterval(this.sweepTimer);
     this.schedule.stop();
     this.escalations.stop();
+    // Every write acknowledged before the consumer's last commit and before leaving the group: a
+    // write still in flight after the handover could land after the next owner's records.
+    this.stopping = true;
+    await this.writes.allSettled();
     await this.consumer.stop();
     await this.writes.allSettled();
     await this.notificationPublisher.disconnect();
@@ -233,7 +238,9 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
    * what was not committed.
    */
   private async handedOn(batch: ConsumedBatch<unknown>, before: Promise<void>, written: Promise<void>): Promise<void> {
-    if (!batch.isRunning()) return written;
+    // Stopping, or the partition being taken away (a rebalance started; kafkajs' isRunning stays
+    // true then): the batch waits for its own writes, so none is in flight at the handover.
+    if (!batch.isRunning() || this.stopping || !this.owned.has(batch.partition)) return written;
     written.catch(() => undefined);
     await before;
   }
@@ -270,13 +277,23 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       const alert = state.alert(group.teamId, fingerprint);
       return alert !== undefined && isFiring(alert, now);
     }) : [];
+    const known = group?.recentActions.find((action) => action.id === request.actionId);
+    if (group && known) {
+      // Read again (a restart replays the topic from its committed offset): decided already.
+      const first: ActionDecision = known.outcome === 'applied' && group.incident ? { outcome: 'applied', incident: group.incident } : { outcome: 'refused', reason: known.reason ?? 'refused' };
+      return decidedEvent(request, group, first, now);
+    }
     const decision = decideAction(group, request, firing, now);
     const event = decidedEvent(request, group, decision, now);
-    if (group && decision.outcome === 'applied' && decision.incident !== group.incident) {
-      state.putGroup({ ...group, incident: decision.incident });
-      this.scheduleEscalation(state.partition, group.groupKey);
-      const policy = this.catalog.policy(group.teamId, group.policyId);
-      if (policy) notifications.push(...followUpNotifications(state, group, policy, event, decision.incident, now));
+    if (group) {
+      const recentActions = [...group.recentActions, { id: request.actionId, outcome: decision.outcome, ...(decision.outcome === 'refused' ? { reason: decision.reason } : {}) }].slice(-ROUTER_RECENT_ACTIONS);
+      const incident = decision.outcome === 'applied' ? decision.incident : group.incident;
+      state.putGroup({ ...group, incident, recentActions });
+      if (decision.outcome === 'applied' && decision.incident !== group.incident) {
+        this.scheduleEscalation(state.partition, group.groupKey);
+        const policy = this.catalog.policy(group.teamId, group.policyId);
+        if (policy) notifications.push(...followUpNotifications(state, group, policy, event, decision.incident, now));
+      }
     }
     this.actions.inc({ action: request.action, outcome: decision.outcome });
     return event;
@@ -349,7 +366,8 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
         ]);
         return;
       } catch (error) {
-        if (this.states.get(state.partition) !== state) throw error;
+        // Given away (or being given away): its next owner restores the changelog and replays.
+        if (this.states.get(state.partition) !== state || !this.owned.has(state.partition)) throw error;
         this.logger.event('error', 'producing a step failed; retrying', { partition: state.partition, attempt, error: String(error) });
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(attempt, 6))));
       }
@@ -382,8 +400,11 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       for (const groupKey of groupKeys) {
         const group = state.group(groupKey);
         const policy: CompiledPolicy | undefined = group ? this.catalog.policy(group.teamId, group.policyId) : undefined;
-        if (!group?.incident || !policy?.escalation.length) continue;
-        if (isMutedByTimeIntervals(policy.timeWindows, now)) {
+        if (!group?.incident || !policy?.enabled || !policy.escalation.length) continue;
+        // An early or stale entry (the proper one is on the heap, or nothing is due any more).
+        const next = nextEscalationAt(group.incident, policy.escalation);
+        if (next === null || next > now) continue;
+        if (this.escalationHeld(state, group, policy, now)) {
           this.escalations.add({ at: now + 60_000, partition, groupKey });
           continue;
         }
@@ -404,6 +425,23 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /**
+   * Whether the group's steps wait (looked at again a minute later): the policy's time windows
+   * mute it, a silence made from the chat is on, or every alert of the group that fires is
+   * silenced. Paging someone about alerts the team has silenced would defeat the silence.
+   */
+  private escalationHeld(state: PartitionState, group: RoutedGroup, policy: CompiledPolicy, now: number): boolean {
+    if (isMutedByTimeIntervals(policy.timeWindows, now)) return true;
+    const silence = group.incident?.silence;
+    if (silence && Date.parse(silence.endsAt) > now) return true;
+    const silences = this.catalog.silencesOf(group.teamId);
+    const firing = [...state.membersOf(group.groupKey).keys()].flatMap((fingerprint) => {
+      const alert = state.alert(group.teamId, fingerprint);
+      return alert && isFiring(alert, now) ? [alert] : [];
+    });
+    return firing.length > 0 && firing.every((alert) => silencedBy(silences, alert.labels, now).length > 0);
+  }
+
   /** Keyed by the chatbot's webhook: one partition, so one sender and one rate budget, per webhook. */
   private keyOf(notification: NotificationEvent): string {
     return notificationKey(notification.objectId, this.config.view.notificationObject(notification.teamId, notification.objectId));
@@ -419,6 +457,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   private sweepAll(): void {
     for (const [partition, state] of this.states) {
+      if (!this.owned.has(partition)) continue;
       const now = Date.now();
       const swept = state.sweep(now, (alert) => isFiring(alert, now), SWEEP_QUIET_MS);
       if (swept > 0) this.flushAndWrite(state, [], now).catch((error: unknown) => this.logger.event('warn', 'sweep failed', { partition, error: String(error) }));

@@ -104,6 +104,7 @@ function applyGroupChange(state: PartitionState, change: GroupChange, context: A
     lastNotification: null,
     incidentSeq: 0,
     incident: null,
+    recentActions: [],
   };
   const previous = state.membersOf(change.groupKey).get(change.fingerprint);
   if (previous?.status === change.status && previous.eventId === change.eventId && state.group(change.groupKey)) return;

@@ -47,7 +47,7 @@ function alert(i: number, labels: Record<string, string> = {}, overrides: Partia
 }
 
 function groupOf(state: PartitionState, alerts: RoutedAlert[], flushAt = T0): void {
-  state.putGroup({ kind: 'group', groupKey: GROUP, teamId: 't', policyId: 'p1', groupLabels: [{ name: 'alertname', value: 'Disk' }], incarnation: 'inc', flushAt, lastFlushAt: null, notificationSeq: 0, lastNotification: null, incidentSeq: 0, incident: null });
+  state.putGroup({ kind: 'group', groupKey: GROUP, teamId: 't', policyId: 'p1', groupLabels: [{ name: 'alertname', value: 'Disk' }], incarnation: 'inc', flushAt, lastFlushAt: null, notificationSeq: 0, lastNotification: null, incidentSeq: 0, incident: null, recentActions: [] });
   for (const entry of alerts) {
     state.putAlert(entry);
     state.putMember({ kind: 'member', groupKey: GROUP, fingerprint: entry.fingerprint, status: entry.status, eventId: entry.lastEventId });

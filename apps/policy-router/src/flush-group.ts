@@ -138,10 +138,11 @@ export function followUpNotifications(state: PartitionState, group: RoutedGroup,
 
 /**
  * An escalation step's notifications: the group's card to the step's chatbots, with its mentions
- * and why. Ids from the incident, the step and its firing, so a replay is posted once.
+ * and why. Ids from the incident, its escalation clock (an unclaim restarts it: the same step fires
+ * again, under new ids), the step and its firing, so a replay is posted once.
  */
 export function escalationNotifications(state: PartitionState, group: RoutedGroup, incident: Incident, due: DueEscalation, now: number): NotificationEvent[] {
-  const idOf = (objectId: string) => `escalation/${incident.id}/${due.index}/${due.firing}/${objectId}`;
+  const idOf = (objectId: string) => `escalation/${incident.id}/${incident.escalation.since}/${due.index}/${due.firing}/${objectId}`;
   return groupAsItIs(state, group, due.step.objectIds, idOf, incident, now, { escalation: { when: due.step.when, for: due.heldFor, mentions: [...due.step.mentions] } });
 }
 

@@ -18,6 +18,7 @@ const group = (overrides: Partial<RoutedGroup> = {}): RoutedGroup => ({
   lastNotification: null,
   incidentSeq: 0,
   incident: null,
+  recentActions: [],
   ...overrides,
 });
 

@@ -19,7 +19,7 @@ const alert = (fingerprint: string, overrides: Partial<RoutedAlert> = {}): Route
   ...overrides,
 });
 const FP = 'aaaaaaaaaaaaaaaa';
-const group = { kind: 'group' as const, groupKey: 'p:{}', teamId: 't', policyId: 'p', groupLabels: [], incarnation: 'i', flushAt: 5, lastFlushAt: null, notificationSeq: 0, lastNotification: null, incidentSeq: 0, incident: null };
+const group = { kind: 'group' as const, groupKey: 'p:{}', teamId: 't', policyId: 'p', groupLabels: [], incarnation: 'i', flushAt: 5, lastFlushAt: null, notificationSeq: 0, lastNotification: null, incidentSeq: 0, incident: null, recentActions: [] };
 
 describe('PartitionState', () => {
   it('restores from its own changelog records to the same state, tombstones included', () => {

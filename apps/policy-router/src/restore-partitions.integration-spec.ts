@@ -35,7 +35,7 @@ describe('restorePartitions against the real broker', () => {
     const live = new PartitionState(3);
     live.putAlert({ kind: 'alert', teamId: 't', fingerprint: FP, status: 'firing', labels: [{ name: 'alertname', value: 'Disk' }], annotations: [], startsAt: '2026-11-24T10:00:00.000Z', endsAt: null, source: 'alertmanager', lastEventId: 'e1', lastReceivedAt: '2026-11-24T10:00:00.000Z', offset: 7, groupKeys: [GROUP] });
     live.putAlert({ kind: 'alert', teamId: 't', fingerprint: 'ffffffffffffffff', status: 'firing', labels: [], annotations: [], startsAt: '2026-11-24T10:00:00.000Z', endsAt: null, source: 'alertmanager', lastEventId: 'e2', lastReceivedAt: '2026-11-24T10:00:00.000Z', offset: 8, groupKeys: [] });
-    live.putGroup({ kind: 'group', groupKey: GROUP, teamId: 't', policyId: 'p', groupLabels: [], incarnation: 'i', flushAt: 123, lastFlushAt: null, notificationSeq: 2, lastNotification: null, incidentSeq: 0, incident: null });
+    live.putGroup({ kind: 'group', groupKey: GROUP, teamId: 't', policyId: 'p', groupLabels: [], incarnation: 'i', flushAt: 123, lastFlushAt: null, notificationSeq: 2, lastNotification: null, incidentSeq: 0, incident: null, recentActions: [] });
     live.putMember({ kind: 'member', groupKey: GROUP, fingerprint: FP, status: 'firing', eventId: 'e1' });
     await publisher.publishAll([{ contract: changelog, events: live.takeChanges().records.map((record) => ({ key: record.key, value: record.value, partition: 3 })) }]);
     live.removeAlert('t', 'ffffffffffffffff');

@@ -46,7 +46,14 @@ export const routedGroupSchema = z.object({
   incidentSeq: z.number().int().nonnegative().default(0),
   /** The incident under way; null while nothing fires (records from before incidents have none). */
   incident: incidentSchema.nullable().default(null),
+  /**
+   * The last actions decided on the group (at most ROUTER_RECENT_ACTIONS): an action read again
+   * after a restart gets its first decision again instead of being decided anew.
+   */
+  recentActions: z.array(z.object({ id: z.string(), outcome: z.enum(['applied', 'refused']), reason: z.string().optional() })).default([]),
 });
+
+export const ROUTER_RECENT_ACTIONS = 20;
 export type RoutedGroup = z.infer<typeof routedGroupSchema>;
 
 /** An alert's membership of a group; `eventId` tells a flush whether it changed meanwhile. */

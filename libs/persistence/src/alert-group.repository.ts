@@ -115,6 +115,11 @@ export class AlertGroupRepository {
     }
   }
 
+  /** Forgets used links whose token has expired: they could not act anyway. */
+  async forgetExpiredLinks(now: Date): Promise<void> {
+    await this.usedLinks.deleteMany({ expiresAt: { $lt: now } }).exec();
+  }
+
   /** Gives a link back when its action could not be asked for (Kafka down): the person may try again. */
   async releaseLink(tokenId: string): Promise<void> {
     await this.usedLinks.deleteOne({ _id: tokenId }).exec();

@@ -35,7 +35,7 @@ export interface AlertGroupActionDocument {
   incident?: IncidentView | null;
 }
 
-/** An action link's token id, once used: a link acts once. Kept until the token expires. */
+/** An action link's token id, once used: a link acts once. Kept until the token expires (the console sweeps them hourly). */
 export interface UsedActionLinkDocument {
   _id: string;
   usedAt: Date;
