@@ -64,6 +64,12 @@ export function historyEntryOf(event: AlertHistoryEvent): AlertHistoryEntry {
 export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumers: [BatchConsumer<ReturnType<typeof routerStateContract>>, BatchConsumer<typeof EVENTS.alertHistory>, BatchConsumer<typeof EVENTS.actions>];
   private readonly projected: Counter;
+  /**
+   * What was last written of each group (its incident and policy), by group key: a group's record
+   * changes at every flush (timers, the notification log), which the console does not show, and a
+   * storm's hundreds of groups rewritten every interval kept the database busy for everyone.
+   */
+  private readonly projectedGroups = new Map<string, string>();
   private readonly changelog: ReturnType<typeof routerStateContract>;
 
   constructor(
@@ -179,14 +185,20 @@ export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeAp
     // Ended in this batch and not created again after.
     const ended = new Set<string>();
     const now = new Date();
+    // Written once the batch's writes succeed: a batch retried after a failed write writes again.
+    const shownNow = new Map<string, string | null>();
     for (const { key, value } of batch.events) {
       if (value?.kind === 'group') {
-        latest.set(value.groupKey, alertGroupOf(value, now));
+        const shown = JSON.stringify([value.policyId, value.incident ? incidentView(value.incident) : null]);
         ended.delete(value.groupKey);
+        if ((shownNow.has(value.groupKey) ? shownNow.get(value.groupKey) : this.projectedGroups.get(value.groupKey)) === shown) continue;
+        shownNow.set(value.groupKey, shown);
+        latest.set(value.groupKey, alertGroupOf(value, now));
       } else if (value === null && key) {
         const parsed = parseRouterStateKey(key);
         if (parsed?.kind !== 'group') continue;
         latest.delete(parsed.groupKey);
+        shownNow.set(parsed.groupKey, null);
         ended.add(parsed.groupKey);
       }
     }
@@ -194,6 +206,10 @@ export class AlertReadModelProjector implements OnApplicationBootstrap, BeforeAp
     const groups = [...latest.values()].filter((group) => teams.has(group.teamId));
     await this.groups.markEnded([...ended], now);
     await this.groups.saveMany(groups);
+    for (const [groupKey, shown] of shownNow) {
+      if (shown === null) this.projectedGroups.delete(groupKey);
+      else this.projectedGroups.set(groupKey, shown);
+    }
     this.projected.inc({ kind: 'group' }, groups.length + ended.size);
   }
 }
