@@ -26,9 +26,6 @@ interface StepOutputs {
   decided?: ActionDecided[];
 }
 
-/** Batches of one partition whose writes may be unacknowledged while later ones are applied (memory: a few batches' outputs). */
-const WRITES_IN_FLIGHT = 4;
-
 /** A resolved alert in no group is forgotten after this long without news of it. */
 const SWEEP_QUIET_MS = 10 * 60_000;
 const SWEEP_EVERY_MS = 60_000;
@@ -230,23 +227,22 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     }
     this.events.inc({ outcome: 'changed' }, changed);
     this.events.inc({ outcome: 'unchanged' }, batch.events.length - changed - misplaced.length);
-    await this.handedOn(batch, this.flushAndWrite(state, [...dueNow], now, { misplaced, upTo: { topic: batch.topic, offset: batch.nextOffset } }));
+    const before = this.writes.settled(batch.partition);
+    await this.handedOn(batch, before, this.flushAndWrite(state, [...dueNow], now, { misplaced, upTo: { topic: batch.topic, offset: batch.nextOffset } }));
   }
 
   /**
-   * Up to WRITES_IN_FLIGHT batches' writes in flight per partition while the next ones are fetched:
-   * kafkajs fetches again only once every batch of a fetch has returned, so a storm's partition
-   * waiting on its large writes held every other team's partition too. Stopping, or the partition
-   * being taken away, a batch returns once its own writes are acknowledged, so that the consumer's
+   * One batch's writes in flight per partition while the next is fetched: a batch returns once the
+   * writes queued before it are acknowledged; stopping, once its own are, so that the consumer's
    * last commit covers it. Writes fail only for a partition given away: its next owner replays
    * what was not committed.
    */
-  private async handedOn(batch: ConsumedBatch<unknown>, written: Promise<void>): Promise<void> {
+  private async handedOn(batch: ConsumedBatch<unknown>, before: Promise<void>, written: Promise<void>): Promise<void> {
     // Stopping, or the partition being taken away (a rebalance started; kafkajs' isRunning stays
     // true then): the batch waits for its own writes, so none is in flight at the handover.
     if (!batch.isRunning() || this.stopping || !this.owned.has(batch.partition)) return written;
     written.catch(() => undefined);
-    await this.writes.roomFor(batch.partition, WRITES_IN_FLIGHT);
+    await before;
   }
 
   /**
@@ -268,9 +264,10 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       }
       decided.push(this.decide(state, request, now, notifications));
     }
+    const before = this.writes.settled(batch.partition);
     const { records, history } = state.takeChanges();
     const upTo = { topic: batch.topic, offset: batch.nextOffset };
-    await this.handedOn(batch, this.writes.enqueue(batch.partition, () => this.write(state, { notifications, records, history, decided }), upTo));
+    await this.handedOn(batch, before, this.writes.enqueue(batch.partition, () => this.write(state, { notifications, records, history, decided }), upTo));
   }
 
   private decide(state: PartitionState, request: ActionRequested, now: number, notifications: NotificationEvent[]): ActionDecided {

@@ -111,25 +111,4 @@ describe('PartitionWrites: each partition in order, commits only past what is ac
     expect(writes.committable('actions', 0)).toBe('4');
     expect(writes.committable('alerts', 0)).toBeNull();
   });
-
-  it('makes room: roomFor(limit) settles once at most `limit` of the partition\'s writes are unsettled', async () => {
-    const writes = new PartitionWrites();
-    const started: string[] = [];
-    const gates = ['w1', 'w2', 'w3'].map((name) => gate(started, name));
-    for (const one of gates) void writes.enqueue(0, one.write, at('1'));
-    let room = false;
-    void writes.roomFor(0, 1).then(() => (room = true));
-    await expect(writes.roomFor(0, 3)).resolves.toBeUndefined();
-    await settle();
-    expect(room).toBe(false);
-    gates[0]!.open();
-    await settle();
-    expect(room).toBe(false);
-    gates[1]!.open();
-    await settle();
-    expect(room).toBe(true);
-    gates[2]!.open();
-    await writes.allSettled();
-    await expect(writes.roomFor(0, 0)).resolves.toBeUndefined();
-  });
 });

@@ -6,8 +6,6 @@
  */
 export class PartitionWrites {
   private readonly tails = new Map<number, Promise<void>>();
-  /** Per partition, the writes not settled yet, oldest first (they settle in this order). */
-  private readonly unsettled = new Map<number, Promise<void>[]>();
   /** `topic/partition` → the offset after the last acknowledged batch. */
   private readonly acked = new Map<string, string>();
   private assignment = 0;
@@ -26,21 +24,10 @@ export class PartitionWrites {
       });
     const tail = result.catch(() => undefined);
     this.tails.set(partition, tail);
-    const queue = this.unsettled.get(partition) ?? [];
-    queue.push(tail);
-    this.unsettled.set(partition, queue);
     void tail.then(() => {
       if (this.tails.get(partition) === tail) this.tails.delete(partition);
-      queue.shift();
-      if (queue.length === 0 && this.unsettled.get(partition) === queue) this.unsettled.delete(partition);
     });
     return result;
-  }
-
-  /** Settles once at most `limit` of the partition's writes are unsettled (never rejects). */
-  roomFor(partition: number, limit: number): Promise<void> {
-    const queue = this.unsettled.get(partition) ?? [];
-    return queue.length <= limit ? Promise.resolve() : queue[queue.length - 1 - limit]!;
   }
 
   /** Settles once every write queued on the partition so far has (never rejects). */
