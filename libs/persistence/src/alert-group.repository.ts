@@ -9,7 +9,7 @@ import {
   type AlertGroupDocument,
   type UsedActionLinkDocument,
 } from './alert-group.schema';
-import { UPDATES_PER_COMMAND } from './insert-once';
+import { saveLatest } from './insert-once';
 
 export type AlertGroupRecord = AlertGroupDocument;
 export type AlertGroupActionRecord = AlertGroupActionDocument;
@@ -43,14 +43,12 @@ export class AlertGroupRepository {
       .exec();
   }
 
-  /** The latest state of each group (the projector): replaced whole, so a group created again lives again. */
+  /**
+   * The latest state of each group (the projector): replaced whole, so a group created again lives
+   * again. New groups (a storm's hundreds) go in one insert, the cheap write on FerretDB.
+   */
   async saveMany(groups: readonly AlertGroupRecord[]): Promise<void> {
-    for (let start = 0; start < groups.length; start += UPDATES_PER_COMMAND) {
-      await this.groups.bulkWrite(
-        groups.slice(start, start + UPDATES_PER_COMMAND).map((group) => ({ replaceOne: { filter: { _id: group._id }, replacement: group, upsert: true } })),
-        { ordered: false },
-      );
-    }
+    await saveLatest(this.groups, groups);
   }
 
   /** Groups the router dropped (changelog tombstones name their keys). */
