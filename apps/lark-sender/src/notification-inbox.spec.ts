@@ -31,6 +31,7 @@ function batch(partition: number, firstOffset: number, ids: string[]): ConsumedB
     deadLetter: () => undefined,
     heartbeat: async () => undefined,
     isRunning: () => true,
+    pause: () => () => undefined,
   } as unknown as ConsumedBatch<LarkNotification>;
 }
 

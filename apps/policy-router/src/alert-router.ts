@@ -232,17 +232,20 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * One batch's writes in flight per partition while the next is fetched: a batch returns once the
-   * writes queued before it are acknowledged; stopping, once its own are, so that the consumer's
-   * last commit covers it. Writes fail only for a partition given away: its next owner replays
-   * what was not committed.
+   * One batch's writes in flight per partition while the next is fetched and applied: a batch
+   * returns at once, its partition paused until the writes queued before it are acknowledged.
+   * Waiting for them inside the batch held kafkajs' one fetch loop, so every partition's next
+   * batch, another team's alert too, waited on a storming partition's megabytes of writes.
+   * Stopping, a batch returns once its own writes are, so that the consumer's last commit covers
+   * it. Writes fail only for a partition given away: its next owner replays what was not committed.
    */
   private async handedOn(batch: ConsumedBatch<unknown>, before: Promise<void>, written: Promise<void>): Promise<void> {
     // Stopping, or the partition being taken away (a rebalance started; kafkajs' isRunning stays
     // true then): the batch waits for its own writes, so none is in flight at the handover.
     if (!batch.isRunning() || this.stopping || !this.owned.has(batch.partition)) return written;
     written.catch(() => undefined);
-    await before;
+    const resume = batch.pause();
+    void before.then(resume);
   }
 
   /**

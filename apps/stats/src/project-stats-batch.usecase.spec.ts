@@ -53,6 +53,7 @@ function batchOf(topic: string, values: (LarkNotification | DeliveryEvent)[]) {
     deadLetter: (event, reason) => void deadLettered.push({ offset: event.offset, reason }),
     heartbeat: async () => undefined,
     isRunning: () => true,
+    pause: () => () => undefined,
   };
   return { batch, deadLettered };
 }

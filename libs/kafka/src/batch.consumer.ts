@@ -35,6 +35,12 @@ export interface ConsumedBatch<T> {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or lost the partition: long work should give up. */
   isRunning(): boolean;
+  /**
+   * Stops fetching this partition (the batch in hand still ends as usual); call the returned
+   * function to fetch it again. For a handler that returns before its batch's effects are durable:
+   * the partition waits, while the one fetch loop that every partition shares goes on.
+   */
+  pause(): () => void;
 }
 
 type ValueOf<C extends EventContract> = C extends { compacted: true } ? z.output<C['schema']> | null : z.output<C['schema']>;
@@ -247,7 +253,7 @@ export class BatchConsumer<C extends EventContract> {
     }
   }
 
-  private async onBatch({ batch, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, heartbeat, isRunning, isStale, pause, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const contract = this.contracts.get(batch.topic);
     const key = `${batch.topic}/${batch.partition}`;
     if (!contract || (this.declaration.untilEnd && !this.endOffsets?.has(key))) return;
@@ -279,6 +285,7 @@ export class BatchConsumer<C extends EventContract> {
           deadLetter: (event, reason) => rejected.push({ message: byOffset.get(event.offset)!, reason }),
           heartbeat,
           isRunning: running,
+          pause,
         });
       } catch (error) {
         if (!(error instanceof PermanentEventError)) throw error;
