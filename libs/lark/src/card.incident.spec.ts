@@ -62,7 +62,7 @@ const text = (m: { card: unknown }) => cardVisibleTexts(m).join('\n');
 /** The buttons of a card, by label: how an end-to-end test finds the Claim button's URL. */
 const buttons = (message: LarkCardMessage): Record<string, string> =>
   Object.fromEntries(
-    message.card.elements.flatMap((element) => (element.tag === 'action' ? element.actions : [])).map((button: LarkButton) => [button.text.content, button.url]),
+    message.card.elements.flatMap((element) => (element.tag === 'action' ? element.actions : [])).map((button: LarkButton) => [button.text.content, 'url' in button ? button.url : JSON.stringify(button.value)]),
   );
 
 describe('action buttons on firing cards', () => {
@@ -83,6 +83,21 @@ describe('action buttons on firing cards', () => {
     const action = card.card.elements.findIndex((element) => element.tag === 'action');
     expect(card.card.elements[action]).toMatchObject({ tag: 'action', actions: [{ text: { content: 'Claim' }, type: 'primary' }, { type: 'default' }, {}, {}, {}] });
     expect(text(card).indexOf('Claim')).toBeLessThan(text(card).indexOf('web-1:9100'));
+  });
+
+  it("an app bot's card: callback buttons carrying the action, group and incident, no link made", () => {
+    const { links, calls } = linkMaker();
+    const card = renderAlertCard(notification(hosts(2)), target, { ...links, callbacks: true }, { now: NOW });
+    expect(calls).toEqual([]);
+    const group = 'grp_0123456789abcdef01234567';
+    expect(buttons(card)).toEqual({
+      Claim: JSON.stringify({ action: 'claim', groupId: group, incidentId: 'inc_1' }),
+      Resolve: JSON.stringify({ action: 'resolve', groupId: group, incidentId: 'inc_1' }),
+      'Silence 1h': JSON.stringify({ action: 'silence', groupId: group, incidentId: 'inc_1', durationMs: 3_600_000 }),
+      'Silence 4h': JSON.stringify({ action: 'silence', groupId: group, incidentId: 'inc_1', durationMs: 14_400_000 }),
+      'Silence 24h': JSON.stringify({ action: 'silence', groupId: group, incidentId: 'inc_1', durationMs: 86_400_000 }),
+      'Open in console': GROUP_PAGE,
+    });
   });
 
   it('links are made once per button, however many layouts fitting the card tries', () => {

@@ -2,12 +2,13 @@
  * What a card shows of its group's incident (issue 13): who claimed, resolved or silenced it, and
  * the action buttons of a firing card. A custom bot's buttons can only open URLs (LARK.md), so each
  * opens a signed action link (`<console>/act/<token>`); the links come from the caller
- * (`CardLinks.actionUrl`: lark-sender mints the tokens), so rendering stays pure.
+ * (`CardLinks.actionUrl`: lark-sender mints the tokens), so rendering stays pure. An app bot's
+ * buttons are callbacks instead (`CardLinks.callbacks`), which Lark signs for us.
  */
 import type { Actor, IncidentView, NotificationEvent } from '@alertlark/contracts';
 import type { CardStrings } from './card.i18n';
 import { oneLine, parseInstant, safeLinkUrl, truncateText } from './card.text';
-import type { LarkActionElement } from './card.types';
+import type { CardActionValue, LarkActionElement } from './card.types';
 
 /** What a card's buttons may ask for (an action link cannot unclaim). */
 export type CardActionKind = 'claim' | 'resolve' | 'silence';
@@ -23,8 +24,14 @@ export interface CardActionButton {
   /** For `silence`: how long. */
   durationMs?: number;
   label: string;
-  url: string;
+  /** A link button's action link; a callback button has none. */
+  url?: string;
+  /** A callback button's value. */
+  value?: CardActionValue;
 }
+
+/** How a card's buttons act: each opens a signed link, or (app bots) calls back with its value. */
+export type CardActionMode = { actionUrl: ActionUrlMaker } | { callbacks: true };
 
 /** A person's name as a card shows it: one line, at most 60 characters, marked when unverified (unless `marked: false`). */
 export function actorName(actor: Actor, strings: CardStrings, options: { marked?: boolean } = {}): string {
@@ -67,16 +74,19 @@ export function incidentStateText(incident: IncidentView | undefined, strings: C
  * group with an incident that is not resolved, when the caller can make links. Never on a
  * follow-up. A link that is not a safe http(s) URL is left out.
  */
-export function cardActionButtons(notification: NotificationEvent, actionUrl: ActionUrlMaker | undefined, strings: CardStrings): CardActionButton[] {
-  const { incident } = notification;
-  if (!actionUrl || notification.followUp || notification.status !== 'firing' || !notification.groupId || !incident || incident.state === 'resolved') return [];
+export function cardActionButtons(notification: NotificationEvent, mode: CardActionMode | undefined, strings: CardStrings): CardActionButton[] {
+  const { incident, groupId } = notification;
+  if (!mode || notification.followUp || notification.status !== 'firing' || !groupId || !incident || incident.state === 'resolved') return [];
   const wanted: Array<Omit<CardActionButton, 'url'>> = [
     ...(incident.state === 'claimed' ? [] : [{ action: 'claim' as const, label: strings.claim }]),
     { action: 'resolve', label: strings.resolve },
     ...SILENCE_BUTTON_HOURS.map((hours) => ({ action: 'silence' as const, durationMs: hours * 3_600_000, label: strings.silenceFor(hours) })),
   ];
+  if ('callbacks' in mode) {
+    return wanted.map((button) => ({ ...button, value: { action: button.action, groupId, incidentId: incident.id, ...(button.durationMs !== undefined ? { durationMs: button.durationMs } : {}) } }));
+  }
   return wanted.flatMap((button) => {
-    const url = safeLinkUrl(actionUrl(button.action, button.durationMs));
+    const url = safeLinkUrl(mode.actionUrl(button.action, button.durationMs));
     return url ? [{ ...button, url }] : [];
   });
 }
@@ -85,7 +95,12 @@ export function cardActionButtons(notification: NotificationEvent, actionUrl: Ac
 export function actionButtonsElement(buttons: readonly CardActionButton[]): LarkActionElement {
   return {
     tag: 'action',
-    actions: buttons.map((button) => ({ tag: 'button', text: { tag: 'plain_text', content: button.label }, type: button.action === 'claim' ? 'primary' : 'default', url: button.url })),
+    actions: buttons.map((button) => ({
+      tag: 'button',
+      text: { tag: 'plain_text', content: button.label },
+      type: button.action === 'claim' ? 'primary' : 'default',
+      ...(button.value ? { value: button.value } : { url: button.url ?? '' }),
+    })),
   };
 }
 

@@ -25,6 +25,11 @@ export interface CardLinks {
    * open or claimed incident gets Claim, Resolve and Silence buttons. Called once per button.
    */
   actionUrl?: ActionUrlMaker;
+  /**
+   * An app bot's card: its buttons call back (`card.action.trigger`) instead of opening links,
+   * carrying the group and incident they act on; `actionUrl` is then not used.
+   */
+  callbacks?: true;
   /** A digest line's link: the page of its group (`groupId`). */
   groupUrl?: (groupId: string) => string;
 }
@@ -154,7 +159,7 @@ export function buildCardModel(
     objectName: oneLine(target.name),
     consoleUrl: links.consoleUrl,
     incidentState: incidentStateText(notification.incident, strings, nowMs),
-    actions: cardActionButtons(notification, links.actionUrl, strings),
+    actions: cardActionButtons(notification, links.callbacks ? { callbacks: true } : links.actionUrl ? { actionUrl: links.actionUrl } : undefined, strings),
     nowMs,
   };
   if (config.titleTemplate) model.title = templatedTitle(model, config.titleTemplate) || defaultTitle;

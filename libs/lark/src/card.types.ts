@@ -49,11 +49,19 @@ export interface LarkNoteElement {
   elements: LarkText[];
 }
 
-export interface LarkButton {
+/** A v1 button: a link (`url`) or, on an app bot's card, a callback carrying `value` (LARK.md). */
+export type LarkButton = {
   tag: 'button';
   text: LarkPlainText;
   type: 'default' | 'primary' | 'danger';
-  url: string;
+} & ({ url: string } | { value: CardActionValue });
+
+/** What a callback button sends back to the console when clicked (`card.action.trigger`). */
+export interface CardActionValue {
+  action: 'claim' | 'resolve' | 'silence';
+  groupId: string;
+  incidentId: string;
+  durationMs?: number;
 }
 
 export interface LarkActionElement {
@@ -64,7 +72,8 @@ export interface LarkActionElement {
 export type LarkCardElement = LarkDivElement | LarkHrElement | LarkNoteElement | LarkActionElement;
 
 export interface LarkCard {
-  config: { wide_screen_mode: boolean };
+  /** `update_multi`: a shared card, which an app may edit in place (LARK.md); set on every app bot's card. */
+  config: { wide_screen_mode: boolean; update_multi?: boolean };
   header: { title: LarkPlainText; template: LarkHeaderTemplate };
   elements: LarkCardElement[];
 }

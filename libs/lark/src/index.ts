@@ -9,6 +9,7 @@ export * from './card.render';
 export * from './card.inspect';
 export * from './lark.classify';
 export * from './lark.client';
+export * from './lark-app.client';
 export * from './webhook-url';
 export * from './card.digest';
 export * from './rate-budget';

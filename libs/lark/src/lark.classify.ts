@@ -34,6 +34,11 @@ export const LARK_CODES = {
   ipNotAllowed: 19022,
   keywordNotFound: 19024,
   messageTooLarge: 19036,
+  /** App API (LARK.md, "Lark app"): the tenant token expired or was revoked; get a new one. */
+  tenantTokenInvalid: 99991663,
+  /** App API: the app's request rate, and a message's 5 edits/s. */
+  appRateLimited: 99991400,
+  messageEditRateLimited: 230020,
 } as const;
 
 const PERMANENT_CODES: Record<number, string> = {
@@ -106,7 +111,8 @@ export function classifyLarkResponse(httpStatus: number, body: unknown): LarkRes
         ? classification('rate-limited', 'too-many-requests')
         : classification('permanent', 'bad-request');
     }
-    if (code === LARK_CODES.frequencyLimited) return classification('rate-limited', 'frequency-limited');
+    if (code === LARK_CODES.frequencyLimited || code === LARK_CODES.appRateLimited || code === LARK_CODES.messageEditRateLimited) return classification('rate-limited', 'frequency-limited');
+    if (code === LARK_CODES.tenantTokenInvalid) return classification('transient', 'tenant-token-invalid');
     const known = PERMANENT_CODES[code];
     if (known) return classification('permanent', known);
     return byHttpStatus(httpStatus, '') ?? classification('permanent', `unknown-code-${code}`);

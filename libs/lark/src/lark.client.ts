@@ -65,6 +65,21 @@ async function readAnswer(body: AsyncIterable<Buffer | Uint8Array | string>): Pr
 
 /** POSTs `body` (an object, serialised as JSON, or a ready JSON string) and classifies the answer. */
 export async function postToLark(webhookUrl: string, body: unknown, options: PostOptions): Promise<LarkPostResult> {
+  const answer = await requestLark('POST', webhookUrl, body, {}, options);
+  return answer.result;
+}
+
+/**
+ * One JSON request to Lark (a webhook, or the app API with its bearer token); never throws. The
+ * answer's text comes back too, for the app API's `data` (a message id, a tenant token).
+ */
+export async function requestLark(
+  method: 'POST' | 'PATCH',
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  options: PostOptions,
+): Promise<{ result: LarkPostResult; text?: string }> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let payload: string;
@@ -72,12 +87,12 @@ export async function postToLark(webhookUrl: string, body: unknown, options: Pos
     payload = typeof body === 'string' ? body : JSON.stringify(body);
   } catch (error) {
     const message = `body is not serialisable as JSON: ${error instanceof Error ? error.message : String(error)}`;
-    return { kind: 'error', errorKind: 'invalid-request', message, ...classification('permanent', 'invalid-request'), durationMs: 0 };
+    return { result: { kind: 'error', errorKind: 'invalid-request', message, ...classification('permanent', 'invalid-request'), durationMs: 0 } };
   }
   try {
-    const response = await request(webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+    const response = await request(url, {
+      method,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
       body: payload,
       signal: AbortSignal.timeout(options.timeoutMs),
       headersTimeout: options.timeoutMs,
@@ -85,8 +100,8 @@ export async function postToLark(webhookUrl: string, body: unknown, options: Pos
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     const text = await readAnswer(response.body);
-    return { ...classifyLarkResponse(response.statusCode, text), durationMs: elapsed() };
+    return { result: { ...classifyLarkResponse(response.statusCode, text), durationMs: elapsed() }, text };
   } catch (error) {
-    return { ...classifyTransportError(error), durationMs: elapsed() };
+    return { result: { ...classifyTransportError(error), durationMs: elapsed() } };
   }
 }
