@@ -6,7 +6,11 @@ import { alertHistoryView, alertView } from './alert-view';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { pageQuerySchema } from './page-query';
 
-export const alertListQuerySchema = pageQuerySchema.extend({ state: z.enum(['firing', 'resolved']).optional() });
+export const alertListQuerySchema = pageQuerySchema.extend({
+  state: z.enum(['firing', 'resolved']).optional(),
+  /** A group key: that group's alerts only. */
+  group: z.string().min(1).max(4096).optional(),
+});
 type AlertListQuery = z.output<typeof alertListQuerySchema>;
 
 /** Enough to read what happened to one alert; older entries stay in the database. */
@@ -22,7 +26,11 @@ export class AlertsController {
   async list(@Req() request: ConsoleRequest, @Query(new ZodPipe(alertListQuerySchema)) query: AlertListQuery) {
     const teamId = request.team!._id;
     const now = new Date();
-    const [states, total] = await Promise.all([this.alerts.list(teamId, { ...query, now }), this.alerts.count(teamId, query.state, now)]);
+    const { group, ...page } = query;
+    const [states, total] = await Promise.all([
+      this.alerts.list(teamId, { ...page, ...(group !== undefined ? { groupKey: group } : {}), now }),
+      this.alerts.count(teamId, query.state, now, group),
+    ]);
     return { items: states.map((state) => alertView(state, now)), total, limit: query.limit, offset: query.offset };
   }
 

@@ -15,6 +15,12 @@ export const consoleEnvSchema = commonEnvSchema.extend({
   ALERTLARK_ACTION_LINK_KEYS: actionTokenKeysSchema.optional(),
   /** How long an action's page or API call waits for the router's decision before answering that it is under way. */
   CONSOLE_ACTION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
+  /** Per-team caps (a create past one is a 409 naming it): see apps/console/src/team-caps.ts. */
+  CONSOLE_TEAM_MAX_CHATBOTS: z.coerce.number().int().min(1).default(200),
+  CONSOLE_TEAM_MAX_POLICIES: z.coerce.number().int().min(1).default(500),
+  /** Pending or active silences; expired ones do not count. */
+  CONSOLE_TEAM_MAX_SILENCES: z.coerce.number().int().min(1).default(1_000),
+  CONSOLE_TEAM_MAX_INHIBITION_RULES: z.coerce.number().int().min(1).default(200),
   ALERTLARK_DEFAULT_TIMEZONE: z.string().refine(isIanaTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone` }).default('UTC'),
 });
 export type ConsoleEnv = z.output<typeof consoleEnvSchema>;

@@ -23,6 +23,8 @@ import { SilencesController } from './silences.controller';
 import { StatsController } from './stats.controller';
 import { TeamTokensController } from './team-tokens.controller';
 import { TeamsController } from './teams.controller';
+import { TEAM_CAPS, teamCapsOf } from './team-caps';
+import { TestSendLimiter } from './test-send.limiter';
 import { TokenRotationUseCase } from './token-rotation.usecase';
 
 /** Every controller of the console (the OpenAPI route table is checked against their routes). */
@@ -57,6 +59,8 @@ export class ConsoleModule {
       controllers: [...CONSOLE_CONTROLLERS, ActionLinksController],
       providers: [
         { provide: CONSOLE_ENV, useValue: env },
+        { provide: TEAM_CAPS, useValue: teamCapsOf(env) },
+        { provide: TestSendLimiter, useValue: new TestSendLimiter() },
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
         { provide: ACTION_LINK_KEYS, useValue: env.ALERTLARK_ACTION_LINK_KEYS ?? derivedActionTokenKeys(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
         AlertGroupActionsUseCase,

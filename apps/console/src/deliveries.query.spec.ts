@@ -15,9 +15,9 @@ describe('parseDeliveriesQuery', () => {
   });
 
   it('takes every filter and the paging from query strings', () => {
-    expect(parseDeliveriesQuery({ objectId: ' nobj_1 ', outcome: 'dead-lettered', notificationId: 'n-1', page: '3', pageSize: '100' })).toEqual({
+    expect(parseDeliveriesQuery({ objectId: ' nobj_1 ', outcome: 'dead-lettered', notificationId: 'n-1', digestId: 'dg-1', page: '3', pageSize: '100' })).toEqual({
       ok: true,
-      value: { objectId: 'nobj_1', outcome: 'dead-lettered', notificationId: 'n-1', page: 3, pageSize: 100 },
+      value: { objectId: 'nobj_1', outcome: 'dead-lettered', notificationId: 'n-1', digestId: 'dg-1', page: 3, pageSize: 100 },
     });
   });
 
@@ -49,7 +49,7 @@ describe('parseDeliveriesQuery', () => {
 
   it('refuses a parameter it does not know instead of answering unfiltered', () => {
     expect(issuesOf({ outcomes: 'failed', objectId: 'nobj_1' })).toEqual([
-      { path: 'outcomes', message: 'unknown parameter; use objectId, outcome, notificationId, page, pageSize' },
+      { path: 'outcomes', message: 'unknown parameter; use objectId, outcome, notificationId, digestId, page, pageSize' },
     ]);
   });
 

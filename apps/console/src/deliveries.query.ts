@@ -22,6 +22,7 @@ export const deliveriesQuerySchema = z.object({
     .enum(deliveryOutcomeSchema.options, { error: `must be one of ${deliveryOutcomeSchema.options.join(', ')}` })
     .optional(),
   notificationId: id('notification id').optional(),
+  digestId: id('digest id').optional(),
   page: positiveInt(DELIVERIES_MAX_PAGE).default(1),
   pageSize: positiveInt(DELIVERIES_MAX_PAGE_SIZE).default(20),
 });
@@ -32,6 +33,7 @@ export interface DeliveriesQuery {
   objectId?: string;
   outcome?: DeliveryOutcome;
   notificationId?: string;
+  digestId?: string;
   page: number;
   pageSize: number;
 }
@@ -39,7 +41,7 @@ export interface DeliveriesQuery {
 export type ParsedDeliveriesQuery = { ok: true; value: DeliveriesQuery } | { ok: false; issues: ValidationIssue[] };
 
 /**
- * `GET /deliveries?objectId=&outcome=&notificationId=&page=&pageSize=`. Every filter is optional;
+ * `GET /deliveries?objectId=&outcome=&notificationId=&digestId=&page=&pageSize=`. Every filter is optional;
  * `page` counts from 1. An unknown parameter is refused rather than ignored: a misspelt filter
  * (`?outcomes=failed`) would otherwise answer with every delivery, looking like a result.
  */
@@ -56,13 +58,14 @@ export function parseDeliveriesQuery(query: unknown): ParsedDeliveriesQuery {
     }
   }
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
-  const { objectId, outcome, notificationId, page, pageSize } = parsed.data;
+  const { objectId, outcome, notificationId, digestId, page, pageSize } = parsed.data;
   return {
     ok: true,
     value: {
       ...(objectId !== undefined ? { objectId } : {}),
       ...(outcome !== undefined ? { outcome } : {}),
       ...(notificationId !== undefined ? { notificationId } : {}),
+      ...(digestId !== undefined ? { digestId } : {}),
       page,
       pageSize,
     },

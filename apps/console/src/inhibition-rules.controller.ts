@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { createInhibitionRuleBodySchema, type CreateInhibitionRuleBody, type InhibitionRuleView } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
@@ -8,6 +8,7 @@ import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
 import { ConfigResync } from './config-resync';
 import { pageQuerySchema, type PageQuery } from './page-query';
+import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
 import { matcherIssues, rejectIfInvalid } from './validation';
 
 function inhibitionRuleView(record: InhibitionRuleRecord): InhibitionRuleView {
@@ -29,12 +30,14 @@ export class InhibitionRulesController {
     private readonly rules: InhibitionRuleRepository,
     private readonly publisher: EventPublisher,
     private readonly resync: ConfigResync,
+    @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
   ) {}
 
   @Post()
   @HttpCode(201)
   async create(@Req() request: ConsoleRequest, @Body(new ZodPipe(createInhibitionRuleBodySchema)) body: CreateInhibitionRuleBody) {
     rejectIfInvalid([...matcherIssues('sourceMatchers', body.sourceMatchers), ...matcherIssues('targetMatchers', body.targetMatchers)]);
+    rejectIfAtCap('inhibition rules', await this.rules.countOfTeam(request.team!._id), this.caps.inhibitionRules);
     const now = new Date();
     const record = await this.rules.create({ _id: `inh_${randomBytes(8).toString('hex')}`, teamId: request.team!._id, ...body, createdAt: now, updatedAt: now });
     await publishConfig(this.publisher, configEventOf.inhibitionRule(record));

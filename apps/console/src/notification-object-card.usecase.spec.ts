@@ -9,6 +9,7 @@ import type { NotificationObjectRecord } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { cardValidationIssues, previewCard, previewUnsavedCard, sendTestCard } from './notification-object-card.usecase';
+import { TestSendLimiter } from './test-send.limiter';
 
 const secrets = new SecretBox(randomBytes(32));
 const env = { ALERTLARK_CONSOLE_URL: 'https://console.example.com', ALERTLARK_WEBHOOK_HOSTS_ALLOW: [] as string[] };
@@ -135,7 +136,7 @@ describe('sendTestCard', () => {
   let base: string;
   let handler: (req: IncomingMessage, body: string, res: ServerResponse) => void;
   const agent = new Agent({ keepAliveTimeout: 10 });
-  const deps = () => ({ secrets, env: { ...env, ALERTLARK_WEBHOOK_HOSTS_ALLOW: [new URL(base).host] }, dispatcher: agent, timeoutMs: 500 });
+  const deps = () => ({ secrets, env: { ...env, ALERTLARK_WEBHOOK_HOSTS_ALLOW: [new URL(base).host] }, limiter: new TestSendLimiter(), dispatcher: agent, timeoutMs: 500 });
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -198,6 +199,23 @@ describe('sendTestCard', () => {
     const failure = await sendTestCard(record({ url }), sample({}), { ...deps(), env: { ...env, ALERTLARK_WEBHOOK_HOSTS_ALLOW: [`127.0.0.1:${port}`] } }).catch((error: unknown) => error);
     expect((failure as HttpException).getStatus()).toBe(502);
     expect((failure as HttpException).getResponse()).toMatchObject({ message: expect.stringContaining('ECONNREFUSED'), details: { errorKind: 'connection' } });
+  });
+
+  it('the sixth test send to a webhook in a second is a 429 naming the limit, and is not posted', async () => {
+    let calls = 0;
+    handler = (req, body, res) => {
+      calls++;
+      answer(200, { code: 0, data: {}, msg: 'success' })(req, body, res);
+    };
+    const shared = deps();
+    const url = `${base}/open-apis/bot/v2/hook/tok-rate`;
+    for (let i = 0; i < 5; i++) await expect(sendTestCard(record({ url }), sample({}), shared)).resolves.toMatchObject({ ok: true });
+    const failure = await sendTestCard(record({ url }), sample({}), shared).catch((error: unknown) => error);
+    expect((failure as HttpException).getStatus()).toBe(429);
+    expect((failure as HttpException).getResponse()).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('at most 5 requests a second'), details: { perSecond: 5 } });
+    expect(calls).toBe(5);
+    // Another webhook has its own budget.
+    await expect(sendTestCard(record({ url: `${base}/open-apis/bot/v2/hook/tok-other` }), sample({}), shared)).resolves.toMatchObject({ ok: true });
   });
 
   it('refuses a stored URL the allowlist no longer has, without sending', async () => {

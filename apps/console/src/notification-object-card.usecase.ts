@@ -5,11 +5,12 @@
  */
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
-import type { CardConfig, CardPreview, CardPreviewBody, CardSampleBody, NotifiedAlert, TestSendAnswer } from '@alertlark/contracts';
+import { webhookKey, type CardConfig, type CardPreview, type CardPreviewBody, type CardSampleBody, type NotifiedAlert, type TestSendAnswer } from '@alertlark/contracts';
 import { cardConfigIssues, formatUtc, parseLarkWebhookUrl, postToLark, renderAlertCardDetailed, sampleNotification, signedBody, type CardTarget, type RenderedCard } from '@alertlark/lark';
 import type { NotificationObjectRecord } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
 import type { ConsoleEnv } from './console.env';
+import type { TestSendLimiter } from './test-send.limiter';
 import { rejectIfInvalid, type ValidationIssue } from './validation';
 
 /** A test send waits this long for Lark's answer. */
@@ -64,6 +65,7 @@ export function previewUnsavedCard(body: CardPreviewBody, env: Pick<ConsoleEnv, 
 export interface TestSendDeps {
   secrets: SecretBox;
   env: Pick<ConsoleEnv, 'ALERTLARK_CONSOLE_URL' | 'ALERTLARK_WEBHOOK_HOSTS_ALLOW'>;
+  limiter: Pick<TestSendLimiter, 'take'>;
   /** For tests: an undici dispatcher; the global one otherwise. */
   dispatcher?: Dispatcher;
   timeoutMs?: number;
@@ -71,7 +73,8 @@ export interface TestSendDeps {
 
 /**
  * Posts a sample card to the chatbot now, signed when it has a secret. Whatever Lark answers is
- * the answer; no answer at all (timeout, connection refused) is a 502 naming why.
+ * the answer; no answer at all (timeout, connection refused) is a 502 naming why; a webhook whose
+ * rate budget is spent is a 429 (TestSendLimiter) and nothing is posted.
  */
 export async function sendTestCard(record: NotificationObjectRecord, body: CardSampleBody, deps: TestSendDeps): Promise<TestSendAnswer> {
   const webhookUrl = deps.secrets.decrypt(record.webhookUrlEncrypted);
@@ -79,6 +82,7 @@ export async function sendTestCard(record: NotificationObjectRecord, body: CardS
   if (!allowed.ok) {
     throw new HttpException({ error: 'conflict', message: `the chatbot's webhook URL is no longer allowed: ${allowed.reason}` }, HttpStatus.CONFLICT);
   }
+  deps.limiter.take(webhookKey(allowed.url));
   const secret = record.secretEncrypted ? deps.secrets.decrypt(record.secretEncrypted) : undefined;
   const nowMs = Date.now();
   const rendered = renderSampleCard(record, body, deps.env, nowMs);

@@ -23,6 +23,8 @@ import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from '
 import { ConfigResync } from './config-resync';
 import { cardValidationIssues, previewCard, previewUnsavedCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
+import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
+import { TestSendLimiter } from './test-send.limiter';
 import { rejectIfInvalid, validationFailed } from './validation';
 
 export const notificationObjectListQuerySchema = pageQuerySchema.extend({ q: z.string().trim().max(100).optional() });
@@ -53,6 +55,8 @@ export class NotificationObjectsController {
     private readonly resync: ConfigResync,
     private readonly secrets: SecretBox,
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
+    @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
+    private readonly testSends: TestSendLimiter,
   ) {}
 
   @Post()
@@ -61,6 +65,7 @@ export class NotificationObjectsController {
     const teamId = request.team!._id;
     const webhook = this.checkWebhook(body.webhookUrl);
     rejectIfInvalid(cardValidationIssues(body.card, body));
+    rejectIfAtCap('chatbots', await this.objects.countOfTeam(teamId), this.caps.chatbots);
     const now = new Date();
     const record = await this.objects.create({
       _id: `nobj_${randomBytes(8).toString('hex')}`,
@@ -158,11 +163,11 @@ export class NotificationObjectsController {
     return previewCard(await this.find(request, id), body, this.env);
   }
 
-  /** Sends a sample card to the chatbot now and answers with what Lark said. */
+  /** Sends a sample card to the chatbot now and answers with what Lark said (429 past the webhook's rate budget). */
   @Post(':id/test')
   @HttpCode(200)
   async test(@Req() request: ConsoleRequest, @Param('id') id: string, @Body(new ZodPipe(cardSampleBodySchema)) body: CardSampleBody) {
-    return sendTestCard(await this.find(request, id), body, { secrets: this.secrets, env: this.env });
+    return sendTestCard(await this.find(request, id), body, { secrets: this.secrets, env: this.env, limiter: this.testSends });
   }
 
   private async find(request: ConsoleRequest, id: string): Promise<NotificationObjectRecord> {

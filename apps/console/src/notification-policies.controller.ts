@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody, type NotificationPolicyView } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
@@ -9,6 +9,7 @@ import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from '
 import { ConfigResync } from './config-resync';
 import { policyBodyIssues } from './notification-policy.validation';
 import { pageQuerySchema, type PageQuery } from './page-query';
+import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
 import { rejectIfInvalid, validationFailed } from './validation';
 
 function policyView(record: NotificationPolicyRecord): NotificationPolicyView {
@@ -40,6 +41,7 @@ export class NotificationPoliciesController {
     private readonly objects: NotificationObjectRepository,
     private readonly publisher: EventPublisher,
     private readonly resync: ConfigResync,
+    @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
   ) {}
 
   @Post()
@@ -48,6 +50,7 @@ export class NotificationPoliciesController {
     const teamId = request.team!._id;
     rejectIfInvalid(policyBodyIssues(body));
     await this.checkObjectIds(teamId, body);
+    rejectIfAtCap('notification policies', await this.policies.countOfTeam(teamId), this.caps.policies);
     const now = new Date();
     const record = await this.policies.create({ _id: `npol_${randomBytes(8).toString('hex')}`, teamId, ...body, createdAt: now, updatedAt: now });
     await publishConfig(this.publisher, configEventOf.policy(record));

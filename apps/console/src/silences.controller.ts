@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { createSilenceBodySchema, silenceStateSchema, type CreateSilenceBody, type SilenceView } from '@alertlark/contracts';
@@ -8,6 +8,7 @@ import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { configEventOf, publishConfig } from './config-events';
 import { pageQuerySchema } from './page-query';
+import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
 import { expiredTimes, newSilenceTimes, silenceMatcherIssues, silenceState } from './silence-lifecycle';
 import { rejectIfInvalid, validationFailed } from './validation';
 
@@ -35,6 +36,7 @@ export class SilencesController {
   constructor(
     private readonly silences: SilenceRepository,
     private readonly publisher: EventPublisher,
+    @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
   ) {}
 
   @Post()
@@ -44,6 +46,7 @@ export class SilencesController {
     const now = new Date();
     const times = newSilenceTimes(body, now);
     if ('path' in times) throw validationFailed([times]);
+    rejectIfAtCap('pending or active silences', await this.silences.countUnexpired(request.team!._id, now), this.caps.silences);
     const record = await this.silences.create({
       _id: `sil_${randomBytes(8).toString('hex')}`,
       teamId: request.team!._id,

@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Controller, Get, Module, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Module, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import { FRAME_ANCESTORS_NONE } from '@alertlark/service-kit';
 
-/** The part of Express' response this controller uses (no @types/express in the workspace). */
+/** The parts of Express' request and response this controller uses (no @types/express in the workspace). */
+interface Request {
+  originalUrl: string;
+}
+
 interface Response {
   setHeader(name: string, value: string): void;
   sendFile(file: string): void;
@@ -33,17 +38,42 @@ export class WebUiController {
     response.redirect(302, `/#/alert-groups/${encodeURIComponent(id)}`);
   }
 
+  /**
+   * Cards' other links (lark-sender): `/alerts?group=` (a group without an id), `/deliveries?digestId=`
+   * (a digest card), `/stats?objectId=` (a daily summary). The UI routes in the fragment, so each
+   * becomes its page there with the query as it came; the page reads the query.
+   */
+  @Get('alerts')
+  alerts(@Req() request: Request, @Res() response: Response): void {
+    this.toPage('alerts', request, response);
+  }
+
+  @Get('deliveries')
+  deliveries(@Req() request: Request, @Res() response: Response): void {
+    this.toPage('deliveries', request, response);
+  }
+
+  @Get('stats')
+  stats(@Req() request: Request, @Res() response: Response): void {
+    this.toPage('stats', request, response);
+  }
+
   @Get('ui/:file')
   asset(@Param('file') file: string, @Res() response: Response): void {
     if (!ASSET_NAME.test(file)) throw new NotFoundException({ error: 'not_found', message: `no such file ${file}` });
     this.send(response, file);
   }
 
+  private toPage(page: string, request: Request, response: Response): void {
+    const query = request.originalUrl.indexOf('?');
+    response.redirect(302, `/#/${page}${query >= 0 ? request.originalUrl.slice(query) : ''}`);
+  }
+
   private send(response: Response, file: string): void {
     if (!UI_DIR || !existsSync(path.join(UI_DIR, file))) throw new NotFoundException({ error: 'not_found', message: `no such file ${file}` });
     response.setHeader('Cache-Control', 'no-cache');
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'");
+    response.setHeader('Content-Security-Policy', `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; ${FRAME_ANCESTORS_NONE}`);
     response.sendFile(path.join(UI_DIR, file));
   }
 }

@@ -38,6 +38,12 @@ export async function api(method, path, body, apiToken = token.get()) {
   return parsed;
 }
 
+/** The query of the page's route (`#/deliveries?digestId=…`): how a card's link says what to show. */
+export const routeQuery = () => {
+  const at = location.hash.indexOf('?');
+  return new URLSearchParams(at >= 0 ? location.hash.slice(at + 1) : '');
+};
+
 export const query = (params) => {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '' && value !== null) search.set(name, String(value));

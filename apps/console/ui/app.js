@@ -33,7 +33,8 @@ function signInPage() {
           // Any team-scoped read proves the token.
           await api('GET', '/notification-objects?limit=1', undefined, input.value.trim());
           token.set(input.value.trim());
-          location.hash = '#/chatbots';
+          // A card's link opened before signing in keeps its page.
+          if (!location.hash.replace(/^#\/?/, '')) location.hash = '#/chatbots';
           render();
         } catch (error) {
           message.replaceChildren(errorBox(error.status === 401 ? { message: 'That token was not accepted: use a team API token (alk_api_…).' } : error));
@@ -55,7 +56,7 @@ export async function render() {
   document.getElementById('nav').hidden = !signedIn;
   document.getElementById('sign-out').hidden = !signedIn;
   if (!signedIn) return signInPage();
-  const [name = 'chatbots', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
+  const [name = 'chatbots', ...rest] = location.hash.replace(/^#\/?/, '').replace(/\?.*$/s, '').split('/');
   const page = routes[name] ?? chatbotsPage;
   for (const link of document.querySelectorAll('nav a')) link.classList.toggle('active', link.dataset.page === (name === 'chatbot' ? 'chatbots' : name));
   main.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));

@@ -1,5 +1,5 @@
 // Policies, silences, alerts, deliveries and statistics.
-import { api, query } from './api.js';
+import { api, query, routeQuery } from './api.js';
 import { confirmDialog, errorBox, h, lines, svg, time } from './dom.js';
 
 const table = (titles, rows, empty) =>
@@ -300,7 +300,9 @@ export async function alertsPage(fingerprint) {
       ),
     );
   }
-  const [firing, resolved] = await Promise.all([api('GET', '/alerts?state=firing&limit=100'), api('GET', '/alerts?state=resolved&limit=100')]);
+  // A card's link to a group without an id (`/alerts?group=<group key>`): that group's alerts.
+  const group = routeQuery().get('group') ?? undefined;
+  const [firing, resolved] = await Promise.all(['firing', 'resolved'].map((state) => api('GET', `/alerts${query({ state, group, limit: 100 })}`)));
   const rows = (items) =>
     items.map((alert) =>
       h(
@@ -318,6 +320,7 @@ export async function alertsPage(fingerprint) {
     'section',
     {},
     h('h1', {}, 'Alerts'),
+    group ? h('p', { class: 'toolbar', 'data-testid': 'group-filter' }, h('span', {}, 'Group '), h('code', {}, group), h('a', { href: '#/alerts' }, 'All alerts')) : null,
     h('h2', {}, `Firing (${firing.total})`),
     table(titles, rows(firing.items), 'Nothing firing.'),
     h('h2', {}, `Resolved (${resolved.total})`),
@@ -327,7 +330,9 @@ export async function alertsPage(fingerprint) {
 
 export async function deliveriesPage() {
   const bots = await chatbotNames();
-  const state = { page: 1, outcome: '', objectId: '' };
+  // A digest card links here with its digestId; any filter may come in the route's query.
+  const params = routeQuery();
+  const state = { page: 1, outcome: params.get('outcome') ?? '', objectId: params.get('objectId') ?? '', digestId: params.get('digestId') ?? '' };
   const message = h('div');
   const holder = h('div');
   const pager = h('div', { class: 'pager' });
@@ -336,7 +341,7 @@ export async function deliveriesPage() {
   async function load() {
     message.replaceChildren();
     try {
-      const answer = await api('GET', `/deliveries${query({ page: state.page, pageSize: 50, outcome: state.outcome, objectId: state.objectId })}`);
+      const answer = await api('GET', `/deliveries${query({ page: state.page, pageSize: 50, outcome: state.outcome, objectId: state.objectId, digestId: state.digestId })}`);
       holder.replaceChildren(
         table(
           ['At', 'Chatbot', 'Outcome', 'Attempt', 'HTTP', 'Lark code', 'Lark msg', 'Error', 'Alerts', 'ms'],
@@ -368,10 +373,15 @@ export async function deliveriesPage() {
       message.replaceChildren(errorBox(error));
     }
   }
+  outcome.value = state.outcome;
+  objectId.value = state.objectId;
+  const digest = state.digestId
+    ? h('span', { 'data-testid': 'digest-filter' }, 'Digest ', h('code', {}, state.digestId), ' ', h('a', { href: '#/deliveries' }, 'All deliveries'))
+    : null;
   outcome.addEventListener('change', () => ((state.outcome = outcome.value), (state.page = 1), load()));
   objectId.addEventListener('change', () => ((state.objectId = objectId.value), (state.page = 1), load()));
   await load();
-  return h('section', {}, h('h1', {}, 'Deliveries'), h('div', { class: 'toolbar' }, objectId, outcome), message, holder, pager);
+  return h('section', {}, h('h1', {}, 'Deliveries'), h('div', { class: 'toolbar' }, objectId, outcome, digest), message, holder, pager);
 }
 
 function chart(days) {
@@ -398,6 +408,9 @@ function chart(days) {
 export async function statsPage() {
   const bots = await chatbotNames();
   const select = h('select', { name: 'objectId', id: 'stats-object' }, [...bots].map(([id, name]) => h('option', { value: id }, name)));
+  // A daily summary card links here with its chatbot.
+  const wanted = routeQuery().get('objectId');
+  if (wanted && bots.has(wanted)) select.value = wanted;
   const holder = h('div', { class: 'panel' });
   async function load() {
     if (!select.value) return holder.replaceChildren(h('p', { class: 'muted' }, 'Create a chatbot to see its statistics.'));

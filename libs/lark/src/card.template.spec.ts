@@ -83,6 +83,7 @@ describe('parseCardTemplate', () => {
     ['{{mentions}} in a title', { header: { title: { tag: 'plain_text', content: '{{mentions}}' } }, elements: [] }, 'header.title.content', /only works inside lark_md/],
     ['a placeholder as attribute name', { elements: [{ tag: 'div', '{{alertname}}': 1 }] }, 'elements.0.{{alertname}}', /only allowed in values/],
     ['a $ attribute', { elements: [{ tag: 'div', $where: 1 }] }, 'elements.0.$where', /not a card attribute name/],
+    ['a placeholder as a tag', { elements: [{ tag: 'div', text: { tag: '{{labels.kind}}', content: '{{labels.x}}' } }] }, 'elements.0.text.tag', /not allowed in a tag/],
   ])('refuses %s', (_name, template, path, message) => {
     const parsed = parseCardTemplate(template as string);
     expect(parsed.ok).toBe(false);
@@ -163,6 +164,36 @@ describe('custom template cards', () => {
     expect(json).not.toContain('<at');
     expect(json).not.toContain('](https://evil.example)');
     expect(json).toContain('var-cluster=%3Cat%20id%3Dall%3E');
+  });
+
+  it('values are neutralised in every text of a lark_md/markdown object: i18n (v1) and i18n_content (v2) as content', () => {
+    const evil = alert({ cluster: '<at id=all></at> [x](http://evil.example) **b**' });
+    const v1 = {
+      elements: [
+        { tag: 'div', text: { tag: 'lark_md', content: 'c {{labels.cluster}}', i18n: { zh_cn: 'z {{labels.cluster}}', en_us: 'e {{labels.cluster}}' } } },
+        { tag: 'note', elements: [{ tag: 'lark_md', content: '', i18n: { ja_jp: 'j {{labels.cluster}} {{annotations.summary}}' } }] },
+      ],
+    };
+    const v2 = {
+      schema: '2.0',
+      body: { elements: [{ tag: 'markdown', content: '', i18n_content: { zh_cn: 'z {{labels.cluster}}', en_us: 'e {{labels.cluster}}' } }] },
+    };
+    const withSummary = { ...evil, annotations: toLabelPairs({ summary: 'see [here](https://evil.example/a) <at id=ou_1></at>' }) };
+    for (const template of [v1, v2]) {
+      expect(parseCardTemplate(template as never)).toMatchObject({ ok: true });
+      const card = renderAlertCard(notification([withSummary]), { name: 'b', keywords: [], card: { template: template as never } }, links, { now: NOW });
+      const json = JSON.stringify(card);
+      expect(json).not.toContain('<at');
+      expect(json).not.toContain('](http');
+      expect(json).not.toContain('**b**');
+      expect(json).toContain('&lt;at id=all&gt;&lt;/at&gt; &#91;x&#93;(http://evil.example) &#42;&#42;b&#42;&#42;');
+    }
+    // A plain_text title renders no markdown: its value stays as written.
+    const titled = { ...v2, header: { title: { tag: 'plain_text', content: 't', i18n_content: { en_us: 'p {{labels.cluster}}' } } } };
+    const v2Card = renderAlertCard(notification([evil]), { name: 'b', keywords: [], card: { template: titled as never } }, links, { now: NOW });
+    expect((v2Card.card as unknown as { header: { title: { i18n_content: { en_us: string } } } }).header.title.i18n_content.en_us).toBe(
+      'p <at id=all></at> [x](http://evil.example) **b**',
+    );
   });
 
   it('a large group fits under 20 KB after signing, with +N more and the keywords', () => {

@@ -105,17 +105,29 @@ interface StringVisit {
   context: TextContext;
 }
 
+/**
+ * How a string is escaped: by the nearest `tag` around it, not by its key, so every text of a
+ * lark_md/markdown object is escaped as its `content` is — `i18n.<locale>` (v1) and
+ * `i18n_content.<locale>` (v2) render markdown too, and a label value there could otherwise
+ * @all a chat or forge a link.
+ */
+function contextOf(inLink: boolean, tag: unknown): TextContext {
+  return inLink ? 'url' : typeof tag === 'string' && MD_TAGS.has(tag) ? 'md' : 'plain';
+}
+
+/** The tag that decides how the strings of `node` render: its own, or its parent's. */
+const tagOf = (node: JsonObject, parentTag: unknown): unknown => ('tag' in node ? node['tag'] : parentTag);
+
 /** Every string value of `node` with where it is and how placeholders in it are escaped. */
-function visitStrings(node: unknown, path: string, inLink: boolean, tag: unknown, key: string, visit: (entry: StringVisit) => void, keyVisit: (key: string, path: string) => void): void {
+function visitStrings(node: unknown, path: string, inLink: boolean, tag: unknown, visit: (entry: StringVisit) => void, keyVisit: (key: string, path: string) => void): void {
   if (typeof node === 'string') {
-    const context: TextContext = inLink ? 'url' : key === 'content' && typeof tag === 'string' && MD_TAGS.has(tag) ? 'md' : 'plain';
-    visit({ text: node, path, context });
+    visit({ text: node, path, context: contextOf(inLink, tag) });
   } else if (Array.isArray(node)) {
-    node.forEach((item, index) => visitStrings(item, join(path, index), inLink, undefined, String(index), visit, keyVisit));
+    node.forEach((item, index) => visitStrings(item, join(path, index), inLink, tag, visit, keyVisit));
   } else if (isObject(node)) {
     for (const [child, value] of Object.entries(node)) {
       keyVisit(child, join(path, child));
-      visitStrings(value, join(path, child), inLink || LINK_KEYS.has(child), node['tag'], child, visit, keyVisit);
+      visitStrings(value, join(path, child), inLink || LINK_KEYS.has(child), tagOf(node, tag), visit, keyVisit);
     }
   }
 }
@@ -126,7 +138,9 @@ function placeholderIssues(card: JsonObject, version: CardVersion): { issues: Te
   let alerts = 0;
   let usesMentions = false;
   let usesIncidentState = false;
-  visitStrings(card, '', false, undefined, '', ({ text, path, context }) => {
+  visitStrings(card, '', false, undefined, ({ text, path, context }) => {
+    // The tag decides the escaping of everything in its object: a value must not choose it.
+    if (/\.tag$|^tag$/.test(path) && placeholdersIn(text).length > 0) issues.push({ path, message: 'placeholders are not allowed in a tag' });
     const asElement = ALERTS_ITEM.test(text) && new RegExp(`^${elementsPath.replace('.', '\\.')}\\.\\d+$`).test(path);
     for (const use of placeholdersIn(text)) {
       const name = use.placeholder?.kind === 'simple' ? use.placeholder.name : undefined;
@@ -176,14 +190,11 @@ export function parseCardTemplate(source: string | JsonObject): TemplateParse {
   return { ok: true, template: { version: shape.version, card: value, usesAlerts, usesMentions, usesIncidentState } };
 }
 
-function fill(node: unknown, inLink: boolean, tag: unknown, key: string, resolve: PlaceholderResolver): unknown {
-  if (typeof node === 'string') {
-    const context: TextContext = inLink ? 'url' : key === 'content' && typeof tag === 'string' && MD_TAGS.has(tag) ? 'md' : 'plain';
-    return node.includes('{{') ? fillPlaceholders(node, context, resolve) : node;
-  }
-  if (Array.isArray(node)) return node.map((item) => fill(item, inLink, undefined, '', resolve));
+function fill(node: unknown, inLink: boolean, tag: unknown, resolve: PlaceholderResolver): unknown {
+  if (typeof node === 'string') return node.includes('{{') ? fillPlaceholders(node, contextOf(inLink, tag), resolve) : node;
+  if (Array.isArray(node)) return node.map((item) => fill(item, inLink, tag, resolve));
   if (!isObject(node)) return node;
-  return Object.fromEntries(Object.entries(node).map(([child, value]) => [child, fill(value, inLink || LINK_KEYS.has(child), node['tag'], child, resolve)]));
+  return Object.fromEntries(Object.entries(node).map(([child, value]) => [child, fill(value, inLink || LINK_KEYS.has(child), tagOf(node, tag), resolve)]));
 }
 
 function mdElement(version: CardVersion, content: string): JsonObject {
@@ -207,11 +218,11 @@ export function renderCardTemplate(template: CardTemplate, model: CardModel, sho
   const resolve = factsResolver(model, limits, { title: model.title, alertsText: [...blocks, ...(more ? [more] : [])].join('\n\n') });
   const source = topElements(template.version, template.card) as unknown[];
   const frame = template.version === 'v1' ? { ...template.card, elements: [] } : { ...template.card, body: { ...(template.card['body'] as JsonObject), elements: [] } };
-  const card = fill(frame, false, undefined, '', resolve) as JsonObject;
+  const card = fill(frame, false, undefined, resolve) as JsonObject;
   const elements: unknown[] = [];
   source.forEach((item) => {
     if (typeof item === 'string' && ALERTS_ITEM.test(item)) elements.push(...alertElements(template.version, blocks, more));
-    else elements.push(fill(item, false, undefined, '', resolve));
+    else elements.push(fill(item, false, undefined, resolve));
   });
   // Why an escalation step sent the card: a template cannot leave it out.
   if (model.escalation) elements.push(mdElement(template.version, `**${escapeLarkMd(model.escalation)}**`));

@@ -30,6 +30,9 @@ function stateQuery(teamId: string, state: AlertStateFilter | undefined, now: Da
   return { teamId };
 }
 
+/** An alert lists the group keys it is in. */
+const inGroup = <Q extends object>(query: Q, groupKey: string | undefined) => (groupKey === undefined ? query : { ...query, groupKeys: groupKey });
+
 @Injectable()
 export class AlertStateRepository {
   constructor(
@@ -41,9 +44,10 @@ export class AlertStateRepository {
     return this.states.findOne({ _id: alertStateId(teamId, fingerprint) }).lean<AlertState>().exec();
   }
 
-  list(teamId: string, options: { state?: AlertStateFilter; limit: number; offset: number; now: Date }): Promise<AlertState[]> {
+  /** `groupKey`: only the alerts of that group (a card's link to a group without an id). */
+  list(teamId: string, options: { state?: AlertStateFilter; groupKey?: string; limit: number; offset: number; now: Date }): Promise<AlertState[]> {
     return this.states
-      .find(stateQuery(teamId, options.state, options.now))
+      .find(inGroup(stateQuery(teamId, options.state, options.now), options.groupKey))
       .sort({ startsAt: -1, _id: 1 })
       .skip(options.offset)
       .limit(options.limit)
@@ -51,8 +55,8 @@ export class AlertStateRepository {
       .exec();
   }
 
-  count(teamId: string, state: AlertStateFilter | undefined, now: Date): Promise<number> {
-    return this.states.countDocuments(stateQuery(teamId, state, now)).exec();
+  count(teamId: string, state: AlertStateFilter | undefined, now: Date, groupKey?: string): Promise<number> {
+    return this.states.countDocuments(inGroup(stateQuery(teamId, state, now), groupKey)).exec();
   }
 
   /** How many of a group's alerts fire at `now` (an alert lists the group keys it is in). */

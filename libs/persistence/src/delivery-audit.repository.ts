@@ -11,6 +11,8 @@ export interface DeliveryAuditFilter {
   objectId?: string;
   outcome?: DeliveryOutcome;
   notificationId?: string;
+  /** The attempts of one digest card (a digest card's console link). */
+  digestId?: string;
 }
 
 /** The stored form of a delivery event: optional fields the event leaves out stay out. */
@@ -49,6 +51,7 @@ export class DeliveryAuditRepository {
     if (filter.objectId !== undefined) query['objectId'] = filter.objectId;
     if (filter.outcome !== undefined) query['outcome'] = filter.outcome;
     if (filter.notificationId !== undefined) query['notificationId'] = filter.notificationId;
+    if (filter.digestId !== undefined) query['digestId'] = filter.digestId;
     return this.deliveries.find(query).sort({ at: -1, _id: -1 }).skip(page.skip).limit(page.limit).lean<DeliveryAuditRecord[]>().exec();
   }
 

@@ -45,7 +45,8 @@ export const deliveryAuditSchema = new Schema<DeliveryAuditDocument>(
   { collection: 'deliveries', versionKey: false },
 );
 // Serves GET /deliveries?objectId= (one chatbot's attempts, newest first; outcome and
-// notificationId filter within it). On FerretDB's SQLite backend the find scans anyway.
+// notificationId and digestId filter within it). On FerretDB's SQLite backend the find scans anyway.
 deliveryAuditSchema.index({ teamId: 1, objectId: 1, at: -1 });
-// Serves GET /deliveries without objectId (the whole team's attempts, newest first).
+// Serves GET /deliveries without objectId (the whole team's attempts, newest first; a digest's
+// attempts, `?digestId=` from a digest card's link, are found within it).
 deliveryAuditSchema.index({ teamId: 1, at: -1 });

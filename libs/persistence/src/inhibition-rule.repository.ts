@@ -19,6 +19,11 @@ export class InhibitionRuleRepository {
     return this.rules.findOne({ _id: id, teamId }).lean<InhibitionRuleRecord>().exec();
   }
 
+  /** How many inhibition rules the team has (its cap, checked before a create). */
+  countOfTeam(teamId: string): Promise<number> {
+    return this.rules.countDocuments({ teamId }).exec();
+  }
+
   list(teamId: string, page: { limit: number; offset: number }): Promise<InhibitionRuleRecord[]> {
     return this.rules.find({ teamId }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<InhibitionRuleRecord[]>().exec();
   }

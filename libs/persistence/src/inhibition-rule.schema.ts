@@ -27,5 +27,5 @@ export const inhibitionRuleSchema = new Schema<InhibitionRuleDocument>(
   },
   { collection: 'inhibition_rules', versionKey: false },
 );
-// Serves the team's rule list, sorted by name.
+// Serves the team's rule list, sorted by name, and its count against the cap.
 inhibitionRuleSchema.index({ teamId: 1, name: 1 });

@@ -19,6 +19,11 @@ export class NotificationObjectRepository {
     return this.objects.findOne({ _id: id, teamId }).lean<NotificationObjectRecord>().exec();
   }
 
+  /** How many chatbots the team has (its cap, checked before a create). */
+  countOfTeam(teamId: string): Promise<number> {
+    return this.objects.countDocuments({ teamId }).exec();
+  }
+
   /**
    * Sets `set` and removes the `unset` fields of the team's chatbot (PUT /notification-objects/:id);
    * the chatbot as it is now, or null when the team has none with this id.

@@ -37,5 +37,5 @@ export const notificationObjectSchema = new Schema<NotificationObjectDocument>(
   },
   { collection: 'notification_objects', versionKey: false },
 );
-// Serves the team's chatbot list, sorted by name.
+// Serves the team's chatbot list, sorted by name, and its count against the cap.
 notificationObjectSchema.index({ teamId: 1, name: 1 });

@@ -14,6 +14,11 @@ export class NotificationPolicyRepository {
     return record;
   }
 
+  /** How many policies the team has (its cap, checked before a create). */
+  countOfTeam(teamId: string): Promise<number> {
+    return this.policies.countDocuments({ teamId }).exec();
+  }
+
   /** Replaces the whole policy; false when the team has no such policy. */
   async replace(record: NotificationPolicyRecord): Promise<boolean> {
     const result = await this.policies.replaceOne({ _id: record._id, teamId: record.teamId }, record).exec();

@@ -47,5 +47,5 @@ export const notificationPolicySchema = new Schema<NotificationPolicyDocument>(
   },
   { collection: 'notification_policies', versionKey: false },
 );
-// Serves the team's policy list, sorted by name.
+// Serves the team's policy list, sorted by name, and its count against the cap.
 notificationPolicySchema.index({ teamId: 1, name: 1 });

@@ -28,6 +28,11 @@ export class SilenceRepository {
     return this.silences.findOne({ _id: id, teamId }).lean<SilenceRecord>().exec();
   }
 
+  /** The team's silences not yet expired at `now`, pending or active (its cap; expired ones are history). */
+  countUnexpired(teamId: string, now: Date): Promise<number> {
+    return this.silences.countDocuments({ teamId, endsAt: { $gt: now } }).exec();
+  }
+
   list(teamId: string, options: { state?: SilenceStateFilter; limit: number; offset: number; now: Date }): Promise<SilenceRecord[]> {
     return this.silences
       .find(stateQuery(teamId, options.state, options.now))

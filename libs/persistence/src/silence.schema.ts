@@ -32,5 +32,6 @@ export const silenceSchema = new Schema<SilenceDocument>(
   },
   { collection: 'silences', versionKey: false },
 );
-// Serves the team's silence list, newest first (the state filter compares the times).
+// Serves the team's silence list, newest first (the state filter compares the times), and the
+// count of its unexpired silences against its cap (by team, then the times).
 silenceSchema.index({ teamId: 1, createdAt: -1 });

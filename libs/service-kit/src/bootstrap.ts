@@ -27,11 +27,30 @@ function logProcessWarnings(logger: JsonLogger): void {
   });
 }
 
+/** The part of Express' response the header middleware uses (no @types/express in the workspace). */
+interface HeaderResponse {
+  setHeader(name: string, value: string): void;
+}
+
+/** `frame-ancestors` for browsers that read CSP, `X-Frame-Options` for those that do not. A page setting its own CSP must keep the directive. */
+export const FRAME_ANCESTORS_NONE = "frame-ancestors 'none'";
+
+function frameDenial(_request: unknown, response: HeaderResponse, next: () => void): void {
+  response.setHeader('Content-Security-Policy', FRAME_ANCESTORS_NONE);
+  response.setHeader('X-Frame-Options', 'DENY');
+  next();
+}
+
 /** One way every service starts: JSON logs, one error shape, graceful shutdown, HTTP. */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
   const { logger } = options;
   logProcessWarnings(logger);
   const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, bodyParser: false });
+  // No service says what it is built on, and none is ever shown inside another site's frame
+  // (the console's pages act on alerts: a frame would let another site dress up its buttons).
+  // First, so every answer has them, errors of the body parsers included.
+  app.disable('x-powered-by');
+  app.use(frameDenial);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '256kb' });
   // HTML forms (the console's action-link pages) post url-encoded bodies.
   if (options.forms) app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
