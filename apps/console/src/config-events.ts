@@ -1,6 +1,6 @@
-import { EVENTS, configEventKey, webhookKey, type ConfigEvent } from '@alertlark/contracts';
+import { EVENTS, appChatKey, configEventKey, webhookKey, type ConfigEvent } from '@alertlark/contracts';
 import type { EventPublisher } from '@alertlark/kafka';
-import type { InhibitionRuleRecord, NotificationObjectRecord, NotificationPolicyRecord, SilenceRecord, Team } from '@alertlark/persistence';
+import type { InhibitionRuleRecord, LarkAppDocument, NotificationObjectRecord, NotificationPolicyRecord, SilenceRecord, Team } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
 
 /**
@@ -11,10 +11,16 @@ import type { SecretBox } from '@alertlark/secrets';
  */
 function webhookKeyOf(record: NotificationObjectRecord, secrets: Pick<SecretBox, 'decrypt'>): string | undefined {
   try {
-    return webhookKey(secrets.decrypt(record.webhookUrlEncrypted));
+    if (record.app) return appChatKey(secrets.decrypt(record.app.appIdEncrypted), record.app.chatId);
+    return record.webhookUrlEncrypted ? webhookKey(secrets.decrypt(record.webhookUrlEncrypted)) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function appConfigOf(app: LarkAppDocument) {
+  const { appIdTail: _tail, ...config } = app;
+  return config;
 }
 
 /**
@@ -33,7 +39,8 @@ export const configEventOf = {
         id: record._id,
         teamId: record.teamId,
         name: record.name,
-        webhookUrlEncrypted: record.webhookUrlEncrypted,
+        ...(record.webhookUrlEncrypted ? { webhookUrlEncrypted: record.webhookUrlEncrypted } : {}),
+        ...(record.app ? { app: appConfigOf(record.app) } : {}),
         ...(key ? { webhookKey: key } : {}),
         ...(record.secretEncrypted ? { secretEncrypted: record.secretEncrypted } : {}),
         keywords: record.keywords,

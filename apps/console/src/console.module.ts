@@ -4,6 +4,7 @@ import { parseBrokers } from '@alertlark/kafka';
 import { AlertStateModule, ConsoleDataModule, DailyStatsDataModule, MongoReadiness } from '@alertlark/persistence';
 import { SecretBox, derivedActionTokenKeys, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { LarkCallbackController } from './lark-callback.controller';
 import { ACTION_LINK_KEYS, ActionLinksController } from './action-links.controller';
 import { AlertGroupActionsUseCase } from './alert-group-actions.usecase';
 import { AlertGroupsController } from './alert-groups.controller';
@@ -56,7 +57,7 @@ export class ConsoleModule {
         DailyStatsDataModule,
       ],
       // The action-link pages are HTML for people, not part of the API.
-      controllers: [...CONSOLE_CONTROLLERS, ActionLinksController],
+      controllers: [...CONSOLE_CONTROLLERS, ActionLinksController, LarkCallbackController],
       providers: [
         { provide: CONSOLE_ENV, useValue: env },
         { provide: TEAM_CAPS, useValue: teamCapsOf(env) },

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     host: env.HOST,
     logger,
     forms: true,
+    rawBody: true,
   });
 }
 

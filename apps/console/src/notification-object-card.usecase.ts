@@ -4,10 +4,11 @@
  * typed into the console's form) and the test send (signed, now).
  */
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { webhookKey, type CardConfig, type CardPreview, type CardPreviewBody, type CardSampleBody, type NotifiedAlert, type TestSendAnswer } from '@alertlark/contracts';
-import { cardConfigIssues, formatUtc, parseLarkWebhookUrl, postToLark, renderAlertCardDetailed, sampleNotification, signedBody, type CardTarget, type RenderedCard } from '@alertlark/lark';
-import type { NotificationObjectRecord } from '@alertlark/persistence';
+import { appChatKey, webhookKey, type CardConfig, type CardPreview, type CardPreviewBody, type CardSampleBody, type NotifiedAlert, type TestSendAnswer } from '@alertlark/contracts';
+import { LarkAppTokens, cardConfigIssues, formatUtc, parseLarkWebhookUrl, postToLark, sendAppCard, sharedCard, renderAlertCardDetailed, sampleNotification, signedBody, type CardTarget, type RenderedCard } from '@alertlark/lark';
+import type { LarkAppDocument, NotificationObjectRecord } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
 import type { ConsoleEnv } from './console.env';
 import type { TestSendLimiter } from './test-send.limiter';
@@ -77,7 +78,8 @@ export interface TestSendDeps {
  * rate budget is spent is a 429 (TestSendLimiter) and nothing is posted.
  */
 export async function sendTestCard(record: NotificationObjectRecord, body: CardSampleBody, deps: TestSendDeps): Promise<TestSendAnswer> {
-  const webhookUrl = deps.secrets.decrypt(record.webhookUrlEncrypted);
+  if (record.app) return sendAppTestCard(record, record.app, body, deps);
+  const webhookUrl = deps.secrets.decrypt(record.webhookUrlEncrypted!);
   const allowed = parseLarkWebhookUrl(webhookUrl, deps.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
   if (!allowed.ok) {
     throw new HttpException({ error: 'conflict', message: `the chatbot's webhook URL is no longer allowed: ${allowed.reason}` }, HttpStatus.CONFLICT);
@@ -100,6 +102,20 @@ export async function sendTestCard(record: NotificationObjectRecord, body: CardS
       },
       HttpStatus.BAD_GATEWAY,
     );
+  }
+  return { ok: result.ok, code: result.code ?? null, msg: result.msg ?? null, httpStatus: result.httpStatus, reason: result.reason };
+}
+
+/** An app bot's test card: sent as the app to its chat, a shared card like every card of an app bot. */
+async function sendAppTestCard(record: NotificationObjectRecord, app: LarkAppDocument, body: CardSampleBody, deps: TestSendDeps): Promise<TestSendAnswer> {
+  const appId = deps.secrets.decrypt(app.appIdEncrypted);
+  deps.limiter.take(appChatKey(appId, app.chatId));
+  const options = { timeoutMs: deps.timeoutMs ?? TEST_SEND_TIMEOUT_MS, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) };
+  const larkApp = { baseUrl: app.baseUrl, appId, appSecret: deps.secrets.decrypt(app.appSecretEncrypted) };
+  const { message } = renderSampleCard(record, body, deps.env, Date.now());
+  const result = await sendAppCard(larkApp, new LarkAppTokens(options), app.chatId, sharedCard(message.card), `test_${randomUUID()}`, options);
+  if (result.kind === 'error') {
+    throw new HttpException({ error: 'lark_unreachable', message: `Lark did not answer: ${result.errorKind}: ${result.message}` }, HttpStatus.BAD_GATEWAY);
   }
   return { ok: result.ok, code: result.code ?? null, msg: result.msg ?? null, httpStatus: result.httpStatus, reason: result.reason };
 }

@@ -9,11 +9,12 @@ import {
   type CardPreviewBody,
   type CardSampleBody,
   type CreateNotificationObjectBody,
+  type LarkAppBody,
   type UpdateNotificationObjectBody,
   type NotificationObjectView,
 } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
-import { parseLarkWebhookUrl } from '@alertlark/lark';
+import { parseLarkAppBaseUrl, parseLarkWebhookUrl } from '@alertlark/lark';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationObjectRecord } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
@@ -30,13 +31,23 @@ import { rejectIfInvalid, validationFailed } from './validation';
 export const notificationObjectListQuerySchema = pageQuerySchema.extend({ q: z.string().trim().max(100).optional() });
 type ListQuery = z.output<typeof notificationObjectListQuerySchema>;
 
-/** What the API shows of a chatbot: the bot token and signing secret never leave masked. */
-export function notificationObjectView(record: NotificationObjectRecord): NotificationObjectView {
+/** Where Lark calls an app bot back (set as the app's card request URL): the console's callback route. */
+export function larkCallbackUrl(consoleUrl: string, objectId: string): string {
+  return `${consoleUrl.replace(/\/+$/, '')}/api/v1/lark/callback/${encodeURIComponent(objectId)}`;
+}
+
+/** What the API shows of a chatbot: the bot token, signing secret and app credentials never leave masked. */
+export function notificationObjectView(record: NotificationObjectRecord, consoleUrl: string): NotificationObjectView {
+  const { app } = record;
   return {
     id: record._id,
     name: record.name,
-    webhookUrl: `${record.webhookHost}/open-apis/bot/v2/hook/****${record.webhookTokenTail}`,
+    kind: app ? 'app' : 'webhook',
+    webhookUrl: app ? null : `${record.webhookHost}/open-apis/bot/v2/hook/****${record.webhookTokenTail}`,
     secret: record.secretEncrypted ? '****' : null,
+    app: app
+      ? { appId: `cli_****${app.appIdTail}`, appSecret: '****', encryptKey: '****', verificationToken: '****', chatId: app.chatId, host: app.baseUrl, callbackUrl: larkCallbackUrl(consoleUrl, record._id) }
+      : null,
     keywords: record.keywords,
     dailyStats: record.dailyStats ?? null,
     card: record.card ?? null,
@@ -63,7 +74,7 @@ export class NotificationObjectsController {
   @HttpCode(201)
   async create(@Req() request: ConsoleRequest, @Body(new ZodPipe(createNotificationObjectBodySchema)) body: CreateNotificationObjectBody) {
     const teamId = request.team!._id;
-    const webhook = this.checkWebhook(body.webhookUrl);
+    const delivery = body.app ? this.sealApp(body.app) : this.checkWebhook(body.webhookUrl!);
     rejectIfInvalid(cardValidationIssues(body.card, body));
     rejectIfAtCap('chatbots', await this.objects.countOfTeam(teamId), this.caps.chatbots);
     const now = new Date();
@@ -71,7 +82,7 @@ export class NotificationObjectsController {
       _id: `nobj_${randomBytes(8).toString('hex')}`,
       teamId,
       name: body.name,
-      ...webhook,
+      ...delivery,
       ...(body.secret ? { secretEncrypted: this.secrets.encrypt(body.secret) } : {}),
       keywords: body.keywords,
       ...(body.dailyStats ? { dailyStats: body.dailyStats } : {}),
@@ -80,25 +91,28 @@ export class NotificationObjectsController {
       updatedAt: now,
     });
     await publishConfig(this.publisher, configEventOf.object(record, this.secrets));
-    return notificationObjectView(record);
+    return notificationObjectView(record, this.env.ALERTLARK_CONSOLE_URL);
   }
 
   @Get()
   async list(@Req() request: ConsoleRequest, @Query(new ZodPipe(notificationObjectListQuerySchema)) query: ListQuery) {
     const records = await this.objects.list(request.team!._id, query);
-    return { items: records.map(notificationObjectView), limit: query.limit, offset: query.offset };
+    return { items: records.map((record) => notificationObjectView(record, this.env.ALERTLARK_CONSOLE_URL)), limit: query.limit, offset: query.offset };
   }
 
   @Get(':id')
   async get(@Req() request: ConsoleRequest, @Param('id') id: string) {
-    return notificationObjectView(await this.find(request, id));
+    return notificationObjectView(await this.find(request, id), this.env.ALERTLARK_CONSOLE_URL);
   }
 
   /** Fields left out keep their value; `null` removes secret, dailyStats or card. */
   @Put(':id')
   async update(@Req() request: ConsoleRequest, @Param('id') id: string, @Body(new ZodPipe(updateNotificationObjectBodySchema)) body: UpdateNotificationObjectBody) {
     const current = await this.find(request, id);
-    const webhook = body.webhookUrl !== undefined ? this.checkWebhook(body.webhookUrl) : {};
+    if (current.app ? body.webhookUrl !== undefined || body.secret !== undefined : body.app !== undefined) {
+      throw validationFailed([{ path: current.app ? 'webhookUrl' : 'app', message: `this chatbot is ${current.app ? 'an app bot' : 'a custom bot'}; its kind cannot change (create another chatbot)` }]);
+    }
+    const webhook = body.webhookUrl !== undefined ? this.checkWebhook(body.webhookUrl) : body.app !== undefined ? this.sealApp(this.mergedApp(current, body.app)) : {};
     const name = body.name ?? current.name;
     const keywords = body.keywords ?? current.keywords;
     rejectIfInvalid(cardValidationIssues(body.card === undefined ? current.card : (body.card ?? undefined), { name, keywords }));
@@ -119,7 +133,7 @@ export class NotificationObjectsController {
     );
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
     await updateAnnounced(this.publisher, configEventOf.object(record, this.secrets), async () => (await this.objects.byId(id)) !== null, { type: 'object.deleted', teamId: record.teamId, objectId: id });
-    return notificationObjectView(record);
+    return notificationObjectView(record, this.env.ALERTLARK_CONSOLE_URL);
   }
 
   /**
@@ -174,6 +188,40 @@ export class NotificationObjectsController {
     const record = await this.objects.get(request.team!._id, id);
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
     return record;
+  }
+
+  /**
+   * The sealed fields of an app bot whose host passed the check (Lark's, or allowlisted like a
+   * webhook's); a 400 naming the problem otherwise.
+   */
+  private sealApp(app: LarkAppBody) {
+    const base = parseLarkAppBaseUrl(app.host, this.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
+    if (!base.ok) throw validationFailed([{ path: 'app.host', message: base.reason }]);
+    return {
+      webhookHost: base.baseUrl,
+      app: {
+        appIdEncrypted: this.secrets.encrypt(app.appId),
+        appIdTail: app.appId.slice(-4),
+        appSecretEncrypted: this.secrets.encrypt(app.appSecret),
+        encryptKeyEncrypted: this.secrets.encrypt(app.encryptKey),
+        verificationTokenEncrypted: this.secrets.encrypt(app.verificationToken),
+        chatId: app.chatId,
+        baseUrl: base.baseUrl,
+      },
+    };
+  }
+
+  /** An app bot's settings after an update: the fields given, the current ones (unsealed) for the rest. */
+  private mergedApp(current: NotificationObjectRecord, update: Partial<LarkAppBody>): LarkAppBody {
+    const app = current.app!;
+    return {
+      appId: update.appId ?? this.secrets.decrypt(app.appIdEncrypted),
+      appSecret: update.appSecret ?? this.secrets.decrypt(app.appSecretEncrypted),
+      encryptKey: update.encryptKey ?? this.secrets.decrypt(app.encryptKeyEncrypted),
+      verificationToken: update.verificationToken ?? this.secrets.decrypt(app.verificationTokenEncrypted),
+      chatId: update.chatId ?? app.chatId,
+      host: update.host ?? app.baseUrl,
+    };
   }
 
   /** The sealed webhook fields of a URL that passed the check; a 400 naming the problem otherwise. */

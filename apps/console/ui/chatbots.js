@@ -23,7 +23,7 @@ export async function chatbotsPage() {
                 'tr',
                 { 'data-id': bot.id },
                 h('td', {}, h('a', { href: `#/chatbot/${encodeURIComponent(bot.id)}` }, bot.name)),
-                h('td', { class: 'mono' }, bot.webhookUrl),
+                h('td', { class: 'mono' }, bot.app ? `app ${bot.app.appId} → ${bot.app.chatId}` : bot.webhookUrl),
                 h('td', {}, bot.keywords.join(', ') || '—'),
                 h('td', {}, bot.secret ? 'signed' : '—'),
                 h('td', {}, time(bot.updatedAt)),
@@ -81,9 +81,19 @@ export async function chatbotFormPage(id = 'new') {
   const isNew = id === 'new';
   const bot = isNew ? null : await api('GET', `/notification-objects/${encodeURIComponent(id)}`);
   const card = (bot && bot.card) || {};
+  const app = bot && bot.app;
+  // A saved secret is never shown: left empty, it keeps its value.
+  const keep = (what) => (isNew ? what : `${what} (leave empty to keep)`);
   const inputs = {
     name: h('input', { name: 'name', required: true, value: bot ? bot.name : '' }),
-    webhookUrl: h('input', { name: 'webhookUrl', placeholder: isNew ? 'https://open.feishu.cn/open-apis/bot/v2/hook/…' : `${bot.webhookUrl} (leave empty to keep)`, required: isNew }),
+    kind: h('select', { name: 'kind', disabled: !isNew }, h('option', { value: 'webhook' }, 'Custom bot (webhook)'), h('option', { value: 'app' }, 'Lark app bot (callback buttons)')),
+    webhookUrl: h('input', { name: 'webhookUrl', placeholder: isNew ? 'https://open.feishu.cn/open-apis/bot/v2/hook/…' : `${bot.webhookUrl} (leave empty to keep)` }),
+    appId: h('input', { name: 'appId', placeholder: app ? keep(app.appId) : 'cli_…' }),
+    appSecret: h('input', { name: 'appSecret', type: 'password', autocomplete: 'off', placeholder: keep('App secret') }),
+    encryptKey: h('input', { name: 'encryptKey', type: 'password', autocomplete: 'off', placeholder: keep('Encrypt key') }),
+    verificationToken: h('input', { name: 'verificationToken', type: 'password', autocomplete: 'off', placeholder: keep('Verification token') }),
+    chatId: h('input', { name: 'chatId', value: app ? app.chatId : '', placeholder: 'oc_…' }),
+    host: h('input', { name: 'host', value: app ? app.host : 'open.feishu.cn', placeholder: 'open.feishu.cn or open.larksuite.com' }),
     secret: h('input', { name: 'secret', type: 'password', autocomplete: 'off', placeholder: bot && bot.secret ? '•••• (leave empty to keep)' : 'optional' }),
     removeSecret: h('input', { type: 'checkbox', name: 'removeSecret' }),
     keywords: h('input', { name: 'keywords', value: bot ? bot.keywords.join(', ') : '' }),
@@ -106,6 +116,25 @@ export async function chatbotFormPage(id = 'new') {
   };
   inputs.template.value = card.template === undefined ? '' : typeof card.template === 'string' ? card.template : JSON.stringify(card.template, null, 2);
   inputs.language.value = card.language ?? 'en';
+  inputs.kind.value = app ? 'app' : 'webhook';
+  const webhookFields = h('div', {}, field('Webhook URL', inputs.webhookUrl), field('Signing secret', inputs.secret), bot && bot.secret ? h('label', { class: 'check' }, inputs.removeSecret, 'Remove the signing secret') : null);
+  const appFields = h(
+    'div',
+    {},
+    field('App ID', inputs.appId),
+    field('App secret', inputs.appSecret),
+    field('Encrypt key', inputs.encryptKey, 'The app’s event encryption key: callbacks are checked and decrypted with it.'),
+    field('Verification token', inputs.verificationToken),
+    field('Chat ID', inputs.chatId, 'The group chat the app posts to (oc_…); add the app to it.'),
+    field('Host', inputs.host),
+    app ? h('p', { class: 'muted' }, 'Card callback URL to set in the app: ', h('span', { class: 'mono', id: 'callback-url' }, app.callbackUrl)) : null,
+  );
+  const showKind = () => {
+    webhookFields.hidden = inputs.kind.value === 'app';
+    appFields.hidden = inputs.kind.value !== 'app';
+  };
+  inputs.kind.addEventListener('change', showKind);
+  showKind();
   const message = h('div');
   const preview = h('div', { id: 'preview' }, h('p', { class: 'muted' }, 'Loading preview…'));
   const testResult = h('div', { id: 'test-result' });
@@ -160,9 +189,14 @@ export async function chatbotFormPage(id = 'new') {
     const body = { name: inputs.name.value.trim(), keywords: lines(inputs.keywords.value), card: cardConfig() };
     const summary = dailyStats();
     if (summary) body.dailyStats = summary;
-    if (inputs.webhookUrl.value.trim()) body.webhookUrl = inputs.webhookUrl.value.trim();
-    if (inputs.secret.value) body.secret = inputs.secret.value;
-    else if (inputs.removeSecret.checked) body.secret = null;
+    if (inputs.kind.value === 'app') {
+      const settings = { appId: inputs.appId.value.trim(), appSecret: inputs.appSecret.value, encryptKey: inputs.encryptKey.value, verificationToken: inputs.verificationToken.value, chatId: inputs.chatId.value.trim(), host: inputs.host.value.trim() };
+      body.app = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== ''));
+    } else {
+      if (inputs.webhookUrl.value.trim()) body.webhookUrl = inputs.webhookUrl.value.trim();
+      if (inputs.secret.value) body.secret = inputs.secret.value;
+      else if (inputs.removeSecret.checked) body.secret = null;
+    }
     try {
       const saved = isNew ? await api('POST', '/notification-objects', body) : await api('PUT', `/notification-objects/${encodeURIComponent(id)}`, body);
       if (isNew) {
@@ -170,8 +204,7 @@ export async function chatbotFormPage(id = 'new') {
         return;
       }
       message.replaceChildren(h('div', { class: 'ok' }, 'Saved.'));
-      inputs.webhookUrl.value = '';
-      inputs.secret.value = '';
+      for (const input of [inputs.webhookUrl, inputs.secret, inputs.appId, inputs.appSecret, inputs.encryptKey, inputs.verificationToken]) input.value = '';
       clearTimeout(previewTimer);
       await refreshPreview(id);
     } catch (error) {
@@ -210,9 +243,9 @@ export async function chatbotFormPage(id = 'new') {
         'form',
         { class: 'panel', id: 'chatbot-form', onsubmit: save },
         field('Name', inputs.name),
-        field('Webhook URL', inputs.webhookUrl),
-        field('Signing secret', inputs.secret),
-        bot && bot.secret ? h('label', { class: 'check' }, inputs.removeSecret, 'Remove the signing secret') : null,
+        field('Kind', inputs.kind),
+        webhookFields,
+        appFields,
         field('Keywords', inputs.keywords, 'Comma separated; the bot’s keyword security setting.'),
         h('h2', {}, 'Card'),
         field('Language', inputs.language),

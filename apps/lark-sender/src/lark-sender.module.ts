@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { parseBrokers } from '@alertlark/kafka';
-import { DeliveryLedgerModule, MongoReadiness, SenderStateModule } from '@alertlark/persistence';
+import { DeliveryLedgerModule, LarkMessageModule, MongoReadiness, SenderStateModule } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { BotQueues } from './bot-queues';
@@ -22,6 +22,7 @@ export class LarkSenderModule {
         MessagingModule.forService({ service: 'lark-sender', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
         MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000, dbName: senderDatabase(env) }),
         DeliveryLedgerModule,
+        LarkMessageModule,
         SenderStateModule,
       ],
       providers: [

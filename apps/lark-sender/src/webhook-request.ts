@@ -1,14 +1,17 @@
 import { isDailySummary, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
-import type { CardTarget } from '@alertlark/lark';
+import type { CardTarget, LarkApp } from '@alertlark/lark';
 import { chatbotGroupKey, type InboxEntry } from './bot-queues';
 
 /** A chatbot as the sender posts to it: its configuration and its webhook, unsealed. */
 export interface Chatbot {
   config: NotificationObjectConfig;
+  /** A custom bot's webhook (none for an app bot). */
   webhookUrl: string;
   secret: string | undefined;
-  /** `webhookKey` of the URL it posts to now. */
+  /** `webhookKey` of the URL it posts to now; an app bot's `appChatKey`. */
   webhookKey: string;
+  /** An app bot: the app it sends as, and the chat. */
+  app?: { lark: LarkApp; chatId: string };
 }
 
 /**

@@ -22,10 +22,25 @@ export const notificationObjectViewSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    /** The bot token masked to its last four characters. */
-    webhookUrl: z.string(),
+    /** `webhook`: a custom bot; `app`: a Lark app bot. */
+    kind: z.enum(['webhook', 'app']),
+    /** The bot token masked to its last four characters; null for an app bot. */
+    webhookUrl: z.string().nullable(),
     /** `****` when the chatbot signs, else null; the secret itself is never answered. */
     secret: z.literal('****').nullable(),
+    /** An app bot: its credentials masked, its chat and host, and the callback URL to set in Lark. */
+    app: z
+      .object({
+        appId: z.string(),
+        appSecret: z.literal('****'),
+        encryptKey: z.literal('****'),
+        verificationToken: z.literal('****'),
+        chatId: z.string(),
+        host: z.string(),
+        callbackUrl: z.string(),
+      })
+      .strict()
+      .nullable(),
     keywords: z.array(z.string()),
     dailyStats: dailyStatsConfigSchema.nullable(),
     card: cardConfigSchema.partial().nullable(),

@@ -101,16 +101,42 @@ export const cardConfigSchema = z
   .strict();
 export type CardConfig = z.infer<typeof cardConfigSchema>;
 
+/**
+ * A Lark app bot (issue 13): cards sent as the app to one chat, with callback buttons. Every
+ * credential is sealed at rest and masked in answers; `host` is `open.feishu.cn`,
+ * `open.larksuite.com` or an allowlisted base URL (checked by the console).
+ */
+export const larkAppBodySchema = z
+  .object({
+    appId: z.string().regex(/^cli_[A-Za-z0-9]{1,60}$/, 'must be an app id (cli_…)'),
+    appSecret: z.string().min(1).max(200),
+    encryptKey: z.string().min(1).max(200),
+    verificationToken: z.string().min(1).max(200),
+    chatId: z.string().regex(/^oc_[A-Za-z0-9_-]{1,100}$/, 'must be a chat id (oc_…)'),
+    host: z.string().trim().min(1).max(200),
+  })
+  .strict();
+export type LarkAppBody = z.infer<typeof larkAppBodySchema>;
+
+/** A chatbot is a custom bot (`webhookUrl`, `secret`) or an app bot (`app`), never both. */
 export const createNotificationObjectBodySchema = z
   .object({
     name: z.string().trim().min(1).max(100),
-    webhookUrl: z.string().min(1).max(500),
+    webhookUrl: z.string().min(1).max(500).optional(),
     secret: z.string().min(1).max(200).optional(),
+    app: larkAppBodySchema.optional(),
     keywords: z.array(z.string().trim().min(1).max(100)).max(10).default([]),
     dailyStats: dailyStatsConfigSchema.optional(),
     card: cardConfigSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, context) => {
+    if (body.app && (body.webhookUrl !== undefined || body.secret !== undefined)) {
+      context.addIssue({ code: 'custom', path: ['app'], message: 'an app bot has no webhookUrl or secret: give either app or webhookUrl' });
+    } else if (!body.app && body.webhookUrl === undefined) {
+      context.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'required (or app, for a Lark app bot)' });
+    }
+  });
 export type CreateNotificationObjectBody = z.infer<typeof createNotificationObjectBodySchema>;
 
 /**
@@ -122,6 +148,8 @@ export const updateNotificationObjectBodySchema = z
     name: z.string().trim().min(1).max(100).optional(),
     webhookUrl: z.string().min(1).max(500).optional(),
     secret: z.string().min(1).max(200).nullable().optional(),
+    /** An app bot's settings; those left out keep their value (credentials are never shown again). */
+    app: larkAppBodySchema.partial().optional(),
     keywords: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
     dailyStats: dailyStatsConfigSchema.nullable().optional(),
     card: cardConfigSchema.nullable().optional(),

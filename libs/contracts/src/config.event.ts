@@ -19,7 +19,19 @@ export const notificationObjectConfigSchema = z.object({
   id: z.string(),
   teamId: z.string(),
   name: z.string(),
-  webhookUrlEncrypted: z.string(),
+  /** A custom bot's webhook URL, sealed; an app bot has `app` instead. */
+  webhookUrlEncrypted: z.string().optional(),
+  /** A Lark app bot: its credentials sealed, its chat, and its API base URL. */
+  app: z
+    .object({
+      appIdEncrypted: z.string(),
+      appSecretEncrypted: z.string(),
+      encryptKeyEncrypted: z.string(),
+      verificationTokenEncrypted: z.string(),
+      chatId: z.string(),
+      baseUrl: z.string(),
+    })
+    .optional(),
   /**
    * `webhookKey(url)` of its webhook: the key of the webhook's rate budget and of the chatbot's
    * notifications (`notificationKey`). The console computes it on every publication; optional

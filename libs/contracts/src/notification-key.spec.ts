@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { notificationObjectConfigSchema } from './config.event';
-import { notificationKey, webhookKey } from './notification-key';
+import { appChatKey, notificationKey, webhookKey } from './notification-key';
+import { createNotificationObjectBodySchema } from './api.schemas';
 
 const TOKEN = '2f1c9a3e-58b0-4d6e-9f7a-0c1b2d3e4f50';
 const FEISHU = `https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`;
@@ -55,5 +56,31 @@ describe('notificationObjectConfigSchema: webhookKey', () => {
   it('is optional, so the configs already on the topic still parse', () => {
     expect(notificationObjectConfigSchema.parse(object)).toEqual(object);
     expect(notificationObjectConfigSchema.parse({ ...object, webhookKey: webhookKey(FEISHU) }).webhookKey).toBe(webhookKey(FEISHU));
+  });
+});
+
+describe('appChatKey', () => {
+  it('names an app and chat without revealing either, apart from webhook keys and from other chats', () => {
+    const key = appChatKey('cli_a1', 'oc_1');
+    expect(key).toMatch(/^ac_[0-9a-f]{32}$/);
+    expect(key).toBe(appChatKey('cli_a1', 'oc_1'));
+    expect(appChatKey('cli_a1', 'oc_2')).not.toBe(key);
+    expect(appChatKey('cli_a2', 'oc_1')).not.toBe(key);
+    expect(key).not.toContain('cli_a1');
+  });
+});
+
+describe('createNotificationObjectBodySchema: a custom bot or an app bot', () => {
+  const app = { appId: 'cli_a1', appSecret: 's', encryptKey: 'e', verificationToken: 'v', chatId: 'oc_1', host: 'open.feishu.cn' };
+  it('takes either', () => {
+    expect(createNotificationObjectBodySchema.safeParse({ name: 'a', webhookUrl: 'https://open.feishu.cn/open-apis/bot/v2/hook/x' }).success).toBe(true);
+    expect(createNotificationObjectBodySchema.safeParse({ name: 'a', app }).success).toBe(true);
+  });
+  it('refuses neither, both, or an app without its credentials, naming the field', () => {
+    const issues = (body: unknown) => createNotificationObjectBodySchema.safeParse(body).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    expect(issues({ name: 'a' })).toEqual(['webhookUrl: required (or app, for a Lark app bot)']);
+    expect(issues({ name: 'a', app, secret: 's' })).toEqual([expect.stringMatching(/^app: an app bot has no webhookUrl or secret/)]);
+    expect(issues({ name: 'a', app: { ...app, encryptKey: undefined } })).toEqual([expect.stringMatching(/^app.encryptKey: /)]);
+    expect(issues({ name: 'a', app: { ...app, chatId: 'chat-1' } })).toEqual(['app.chatId: must be a chat id (oc_…)']);
   });
 });

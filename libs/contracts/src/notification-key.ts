@@ -24,6 +24,14 @@ export function webhookKey(webhookUrl: string): string {
 }
 
 /**
+ * The key of an app bot's chat (`ac_` + 128 bits of SHA-256 of app and chat): as a webhook's key
+ * for a custom bot, the key of its notifications and of its sender's queue, without naming either.
+ */
+export function appChatKey(appId: string, chatId: string): string {
+  return `ac_${createHash('sha256').update(`${appId}\n${chatId}`, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
+/**
  * The Kafka key of a notification to chatbot `objectId` (`alertlark.notifications.v1`), for every
  * producer of notifications: its webhook's key, so every notification for one webhook lands on one
  * partition and one lark-sender replica holds the webhook's budget fleet-wide. The chatbot's id

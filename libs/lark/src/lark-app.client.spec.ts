@@ -1,9 +1,9 @@
 import { MockAgent } from 'undici';
 import { LarkAppTokens, patchAppCard, sendAppCard, type LarkApp } from './lark-app.client';
-import type { LarkCard } from './card.types';
+
 
 const app: LarkApp = { baseUrl: 'https://open.feishu.cn', appId: 'cli_a1', appSecret: 's1' };
-const card: LarkCard = { config: { wide_screen_mode: true, update_multi: true }, header: { title: { tag: 'plain_text', content: 'HighCPU' }, template: 'red' }, elements: [] };
+const card = { config: { wide_screen_mode: true, update_multi: true }, header: { title: { tag: 'plain_text', content: 'HighCPU' }, template: 'red' }, elements: [] };
 
 function lark() {
   const agent = new MockAgent();

@@ -6,7 +6,10 @@
  */
 import { classification } from './lark.classify';
 import { requestLark, type LarkPostResult, type PostOptions } from './lark.client';
-import type { LarkCard } from './card.types';
+import type { AlertCardMessage } from './card.types';
+
+/** A card of any kind: the default v1 one or an object's own template. */
+export type AnyCard = AlertCardMessage['card'];
 
 export interface LarkApp {
   /** `https://open.feishu.cn`, `https://open.larksuite.com`, or an allowlisted stand-in. */
@@ -17,6 +20,15 @@ export interface LarkApp {
 
 /** A token is renewed this long before Lark says it expires (Lark answers a new one below 30 min left). */
 const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * The card as an app bot sends it: shared (`update_multi`), so that it can be edited in place later
+ * and a callback's answer may replace it for everyone in the chat (LARK.md).
+ */
+export function sharedCard(card: AnyCard): AnyCard {
+  const config: unknown = (card as { config?: unknown }).config;
+  return { ...card, config: { ...(typeof config === 'object' && config !== null ? config : {}), update_multi: true } } as AnyCard;
+}
 
 /** Tenant access tokens by app, shared by every chat of the app. */
 export class LarkAppTokens {
@@ -51,7 +63,7 @@ export type LarkAppSendResult = LarkPostResult & { messageId?: string };
  * Posts a card to a chat as the app. `uuid` (≤ 50 characters) makes a retry of the same card within
  * an hour answer the first message instead of posting twice (Lark de-duplicates on it).
  */
-export async function sendAppCard(app: LarkApp, tokens: LarkAppTokens, chatId: string, card: LarkCard, uuid: string, options: PostOptions): Promise<LarkAppSendResult> {
+export async function sendAppCard(app: LarkApp, tokens: LarkAppTokens, chatId: string, card: AnyCard, uuid: string, options: PostOptions): Promise<LarkAppSendResult> {
   const body = { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(card), uuid: uuid.slice(0, 50) };
   return withToken(app, tokens, async (token) => {
     const { result, text } = await requestLark('POST', `${app.baseUrl}/open-apis/im/v1/messages?receive_id_type=chat_id`, body, { authorization: `Bearer ${token}` }, options);
@@ -64,7 +76,7 @@ export async function sendAppCard(app: LarkApp, tokens: LarkAppTokens, chatId: s
 }
 
 /** Replaces a card the app sent (a shared card: `update_multi`) with `card`. */
-export function patchAppCard(app: LarkApp, tokens: LarkAppTokens, messageId: string, card: LarkCard, options: PostOptions): Promise<LarkPostResult> {
+export function patchAppCard(app: LarkApp, tokens: LarkAppTokens, messageId: string, card: AnyCard, options: PostOptions): Promise<LarkPostResult> {
   return withToken(app, tokens, async (token) => {
     const { result } = await requestLark('PATCH', `${app.baseUrl}/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`, { content: JSON.stringify(card) }, { authorization: `Bearer ${token}` }, options);
     return result;

@@ -1,4 +1,4 @@
-import { maskSecret, maskWebhookUrl, parseLarkWebhookUrl } from './webhook-url';
+import { maskSecret, maskWebhookUrl, parseLarkAppBaseUrl, parseLarkWebhookUrl } from './webhook-url';
 
 const TOKEN = '0f2a7c1e-5b7d-4c8e-9a3f-1d2e3f4a5b6c';
 
@@ -97,5 +97,26 @@ describe('maskSecret', () => {
     expect(maskSecret('SEC0123456789abcdef')).toBe('********');
     expect(maskSecret(undefined)).toBe('');
     expect(maskSecret('')).toBe('');
+  });
+});
+
+describe('parseLarkAppBaseUrl', () => {
+  it("takes Lark's two API hosts, over https", () => {
+    expect(parseLarkAppBaseUrl('open.feishu.cn')).toEqual({ ok: true, baseUrl: 'https://open.feishu.cn', host: 'open.feishu.cn' });
+    expect(parseLarkAppBaseUrl(' Open.LarkSuite.com ')).toEqual({ ok: true, baseUrl: 'https://open.larksuite.com', host: 'open.larksuite.com' });
+    expect(parseLarkAppBaseUrl('https://open.feishu.cn/')).toEqual({ ok: true, baseUrl: 'https://open.feishu.cn', host: 'open.feishu.cn' });
+  });
+
+  it('takes the base URL of an allowlisted host:port, plain http too (the emulator, a proxy)', () => {
+    expect(parseLarkAppBaseUrl('http://127.0.0.1:3100', ['127.0.0.1:3100'])).toEqual({ ok: true, baseUrl: 'http://127.0.0.1:3100', host: '127.0.0.1:3100' });
+  });
+
+  it('refuses anything else, saying why', () => {
+    expect(parseLarkAppBaseUrl('http://127.0.0.1:3100')).toMatchObject({ ok: false, reason: expect.stringContaining('private or reserved address') });
+    expect(parseLarkAppBaseUrl('http://open.feishu.cn')).toMatchObject({ ok: false, reason: expect.stringContaining('https') });
+    expect(parseLarkAppBaseUrl('evil.example.com')).toMatchObject({ ok: false, reason: expect.stringContaining('open.feishu.cn or open.larksuite.com') });
+    expect(parseLarkAppBaseUrl('https://open.feishu.cn/open-apis')).toMatchObject({ ok: false });
+    expect(parseLarkAppBaseUrl('https://user:pw@open.feishu.cn')).toMatchObject({ ok: false, reason: expect.stringContaining('credentials') });
+    expect(parseLarkAppBaseUrl('http://169.254.169.254', ['169.254.169.254'])).toMatchObject({ ok: false, reason: expect.stringContaining('metadata') });
   });
 });

@@ -75,6 +75,23 @@ export function parseLarkWebhookUrl(raw: string, allowHosts: readonly string[] =
   return { ok: true, url: url.href, host: url.host, token: path[1]! };
 }
 
+export type ParsedAppBaseUrl = { ok: true; baseUrl: string; host: string } | { ok: false; reason: string };
+
+/**
+ * An app bot's API host: `open.feishu.cn` or `open.larksuite.com` (over https), or the base URL of
+ * a host:port the operator allowlisted (the emulator, a proxy), checked as webhook hosts are.
+ */
+export function parseLarkAppBaseUrl(raw: string, allowHosts: readonly string[] = []): ParsedAppBaseUrl {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  if (LARK_WEBHOOK_HOSTS.includes(text.toLowerCase())) return { ok: true, baseUrl: `https://${text.toLowerCase()}`, host: text.toLowerCase() };
+  // The same checks as a webhook URL's, on the base URL with a stand-in hook path.
+  const parsed = /^https?:\/\/[^/?#]+\/?$/i.test(text) ? parseLarkWebhookUrl(`${text.replace(/\/$/, '')}/open-apis/bot/v2/hook/x`, allowHosts) : undefined;
+  if (!parsed) return { ok: false, reason: `host must be ${LARK_WEBHOOK_HOSTS.join(' or ')}, or the base URL (scheme://host[:port]) of an allowlisted host` };
+  if (!parsed.ok) return { ok: false, reason: parsed.reason.replace(/^webhook URL/, 'host') };
+  const url = new URL(parsed.url);
+  return { ok: true, baseUrl: `${url.protocol}//${url.host}`, host: url.host };
+}
+
 function maskToken(token: string): string {
   return token.length > 8 ? `****${token.slice(-4)}` : '****';
 }

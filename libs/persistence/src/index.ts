@@ -23,3 +23,4 @@ export * from './daily-stats.schema';
 export * from './daily-stats.repository';
 export * from './alert-group.schema';
 export * from './alert-group.repository';
+export * from './lark-message.repository';

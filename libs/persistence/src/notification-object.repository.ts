@@ -32,7 +32,7 @@ export class NotificationObjectRepository {
     teamId: string,
     id: string,
     set: Partial<Omit<NotificationObjectRecord, '_id' | 'teamId' | 'createdAt'>>,
-    unset: ReadonlyArray<'secretEncrypted' | 'dailyStats' | 'card'> = [],
+    unset: ReadonlyArray<'secretEncrypted' | 'dailyStats' | 'card' | 'webhookUrlEncrypted' | 'webhookTokenTail' | 'app'> = [],
   ): Promise<NotificationObjectRecord | null> {
     const update = { $set: set, ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((field) => [field, 1])) } : {}) };
     return this.objects.findOneAndUpdate({ _id: id, teamId }, update, { new: true }).lean<NotificationObjectRecord>().exec();

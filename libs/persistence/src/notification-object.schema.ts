@@ -1,16 +1,32 @@
 import { Schema } from 'mongoose';
 import type { CardConfig, DailyStatsConfig } from '@alertlark/contracts';
 
-/** A Lark chatbot. The webhook URL (it holds the bot token) and the signing secret are sealed. */
+/** An app bot's settings: every credential sealed; the chat and API base URL in clear. */
+export interface LarkAppDocument {
+  appIdEncrypted: string;
+  /** For masked display. */
+  appIdTail: string;
+  appSecretEncrypted: string;
+  encryptKeyEncrypted: string;
+  verificationTokenEncrypted: string;
+  chatId: string;
+  baseUrl: string;
+}
+
+/**
+ * A Lark chatbot: a custom bot, whose webhook URL (it holds the bot token) and signing secret are
+ * sealed, or an app bot (`app`).
+ */
 export interface NotificationObjectDocument {
   _id: string;
   teamId: string;
   name: string;
-  webhookUrlEncrypted: string;
-  /** Kept in clear for search by host and for masked display. */
+  webhookUrlEncrypted?: string;
+  /** Kept in clear for search by host and for masked display (an app bot: its API host). */
   webhookHost: string;
-  webhookTokenTail: string;
+  webhookTokenTail?: string;
   secretEncrypted?: string;
+  app?: LarkAppDocument;
   keywords: string[];
   dailyStats?: DailyStatsConfig;
   card?: CardConfig;
@@ -25,9 +41,10 @@ export const notificationObjectSchema = new Schema<NotificationObjectDocument>(
     _id: { type: String, required: true },
     teamId: { type: String, required: true },
     name: { type: String, required: true },
-    webhookUrlEncrypted: { type: String, required: true },
+    webhookUrlEncrypted: { type: String },
     webhookHost: { type: String, required: true },
-    webhookTokenTail: { type: String, required: true },
+    webhookTokenTail: { type: String },
+    app: { type: Schema.Types.Mixed },
     secretEncrypted: { type: String },
     keywords: { type: [String], default: [] },
     dailyStats: { type: Schema.Types.Mixed },

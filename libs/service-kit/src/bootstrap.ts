@@ -14,6 +14,8 @@ export interface ServiceBootstrap {
   bodyLimit?: string;
   /** Also takes url-encoded form bodies. */
   forms?: boolean;
+  /** Keeps each JSON body's bytes as received (`request.rawBody`): for signatures over the body (Lark's callbacks). */
+  rawBody?: boolean;
 }
 
 /** Process warnings become JSON log lines like everything else. */
@@ -45,7 +47,7 @@ function frameDenial(_request: unknown, response: HeaderResponse, next: () => vo
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
   const { logger } = options;
   logProcessWarnings(logger);
-  const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, bodyParser: false, rawBody: options.rawBody ?? false });
   // No service says what it is built on, and none is ever shown inside another site's frame
   // (the console's pages act on alerts: a frame would let another site dress up its buttons).
   // First, so every answer has them, errors of the body parsers included.
