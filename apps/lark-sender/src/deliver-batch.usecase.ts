@@ -15,6 +15,7 @@ import {
   renderDigestCard,
   renderFollowUpCard,
   notificationAlertCounts,
+  parseLarkWebhookUrl,
   signedBody,
   type CardTarget,
   type LarkCardMessage,
@@ -83,9 +84,11 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * The chatbots of the bot's queued notifications, as they post now. The notifications of a
-   * deleted chatbot, or of one whose webhook cannot be unsealed, fail for good here; those of a
-   * chatbot not known yet wait (the router and this sender follow the config topic separately, so
-   * a notification may arrive a moment before its chatbot; the deadline sweep ends the wait).
+   * deleted chatbot, of one whose webhook cannot be unsealed, or of one whose webhook host
+   * ALERTLARK_WEBHOOK_HOSTS_ALLOW no longer allows, fail for good here; those of a chatbot not
+   * known yet wait (the router and this sender follow the config topic separately, so a
+   * notification may arrive a moment before its chatbot; the deadline sweep ends the wait). The
+   * dispatcher asks before every request, so a narrowed allowlist stops retries as well.
    */
   async chatbotsOf(bot: BotQueue): Promise<Map<string, Chatbot>> {
     const chatbots = new Map<string, Chatbot>();
@@ -98,7 +101,12 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
         continue;
       }
       const sealed = this.unseal(object);
-      if ('error' in sealed) failed.set(objectId, { reason: 'unseal-failed', error: sealed.error });
+      if ('error' in sealed) {
+        failed.set(objectId, { reason: 'unseal-failed', error: sealed.error });
+        continue;
+      }
+      const allowed = parseLarkWebhookUrl(sealed.webhookUrl, this.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
+      if (!allowed.ok) failed.set(objectId, { reason: 'webhook-not-allowed', error: `webhook URL no longer allowed: ${allowed.reason}` });
       else chatbots.set(objectId, { config: object, ...sealed, webhookKey: webhookKey(sealed.webhookUrl) });
     }
     for (const [objectId, { reason, error }] of failed) {
