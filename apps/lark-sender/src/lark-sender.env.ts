@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '@alertlark/routing';
 import { actionTokenKeysSchema, secretKeySchema } from '@alertlark/secrets';
-import { commonEnvSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
+import { commonEnvSchema, internalPortSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -23,6 +23,7 @@ const durationMs = (fallback: string, minMs: number) =>
 
 export const larkSenderEnvSchema = commonEnvSchema.extend({
   LARK_SENDER_PORT: servicePorts['lark-sender'],
+  LARK_SENDER_INTERNAL_PORT: internalPortSchema,
   ALERTLARK_SECRET_KEY: secretKeySchema,
   /**
    * The console's allowlist, checked again before every request: a chatbot saved while its host

@@ -6,5 +6,6 @@ export * from './health.module';
 export * from './api-exception.filter';
 export * from './zod.pipe';
 export * from './bootstrap';
+export * from './internal-port';
 export * from './messaging.module';
 export * from './shutdown.signal';

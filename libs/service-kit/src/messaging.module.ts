@@ -46,7 +46,7 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 /**
  * What configuration this replica has applied: lets an operator (and the end-to-end tests) see
- * that a change made in the console has reached the service.
+ * that a change made in the console has reached the service. On the internal port only (`portGate`).
  */
 @Controller('internal/config')
 class ConfigStatusController {
