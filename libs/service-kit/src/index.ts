@@ -1,4 +1,5 @@
 export * from './env';
+export * from './kafka.env';
 export * from './redact';
 export * from './json.logger';
 export * from './readiness';

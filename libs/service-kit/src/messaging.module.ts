@@ -1,7 +1,7 @@
 import { Controller, Get, Global, Inject, Module, Query, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { ConfigFeed, EventPublisher, createKafka, ensureTopics } from '@alertlark/kafka';
-import type { KafkaSettings } from './env';
+import type { KafkaSettings } from './kafka.env';
 import { JsonLogger } from './json.logger';
 import { redact } from './redact';
 import { Readiness } from './readiness';

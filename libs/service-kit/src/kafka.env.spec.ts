@@ -1,4 +1,5 @@
-import { kafkaEnvSchema, kafkaSettings, parseEnv } from './env';
+import { parseEnv } from './env';
+import { kafkaEnvSchema, kafkaSettings } from './kafka.env';
 
 const settingsOf = (vars: Record<string, string>, files: Record<string, string> = {}) =>
   kafkaSettings(parseEnv(kafkaEnvSchema, vars), (path) => {
