@@ -144,7 +144,7 @@ describe('card configuration, preview and test send on the real stack', () => {
     expect(cardText(first!)).toContain('"template":"carmine"');
 
     // A whole template by PUT: the sender picks it up from the config topic.
-    const before = (await requestJson<{ revision: number }>('GET', `${fleet.url['lark-sender']}/internal/config`)).body.revision;
+    const before = (await requestJson<{ revision: number }>('GET', `${fleet.internalUrl['lark-sender']}/internal/config`)).body.revision;
     const template = {
       schema: '2.0',
       header: { title: { tag: 'plain_text', content: '{{alertname}} on {{labels.instance}}' }, template: '{{color}}' },
@@ -154,7 +154,7 @@ describe('card configuration, preview and test send on the real stack', () => {
     expect(updated.status).toBe(200);
     expect(updated.body.card.template).toEqual(template);
     await waitFor('lark-sender to apply the update', async () => {
-      const status = await requestJson<{ revision: number }>('GET', `${fleet.url['lark-sender']}/internal/config`);
+      const status = await requestJson<{ revision: number }>('GET', `${fleet.internalUrl['lark-sender']}/internal/config`);
       return status.body.revision > before || undefined;
     });
     await sleep(500);

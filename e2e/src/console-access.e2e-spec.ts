@@ -235,7 +235,7 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
     expect((await asB('GET', `/notification-objects/${ids[0]}`)).status).toBe(404);
     expect((await asB('DELETE', `/notification-objects/${ids[0]}`)).body).toMatchObject({ error: 'not_found' });
     await waitFor('policy-router to drop the deleted chatbot', async () => {
-      const answer = await requestJson<{ present: boolean }>('GET', `${fleet.url['policy-router']}/internal/config?key=${encodeURIComponent(`object/${ids[0]}`)}`);
+      const answer = await requestJson<{ present: boolean }>('GET', `${fleet.internalUrl['policy-router']}/internal/config?key=${encodeURIComponent(`object/${ids[0]}`)}`);
       return answer.body.present === false || undefined;
     });
   });

@@ -404,7 +404,7 @@ describe('console API: silences, inhibition rules, alerts and policy changes, te
 /** Waits until the router no longer holds `key` (a deletion reached it). */
 function waitForConfigGone(fleet: Fleet, key: string): Promise<true> {
   return waitFor(`policy-router to drop ${key}`, async () => {
-    const answer = await requestJson<{ present: boolean }>('GET', `${fleet.url['policy-router']}/internal/config?key=${encodeURIComponent(key)}`);
+    const answer = await requestJson<{ present: boolean }>('GET', `${fleet.internalUrl['policy-router']}/internal/config?key=${encodeURIComponent(key)}`);
     return answer.body.present === false || undefined;
   });
 }

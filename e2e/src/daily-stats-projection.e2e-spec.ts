@@ -91,7 +91,7 @@ describe('stats: the daily-statistics projection, and its rebuild from Kafka', (
         };
         await publisher.publish(EVENTS.deliveries, [{ key: probe.objectId, value: probe }]);
         await new Promise((resolve) => setTimeout(resolve, 1_000));
-        const metrics = await (await fetch(`${fleet.url.stats}/metrics`)).text();
+        const metrics = await (await fetch(`${fleet.internalUrl.stats}/metrics`)).text();
         return /alertlark_stats_events_projected_total\{[^}]*kind="delivery"[^}]*\} [1-9]/.test(metrics) || undefined;
       },
       60_000,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { WORKSPACE_ROOT, requestJson, startProcess, waitFor, waitReady, type RunningProcess } from '@alertlark/testing';
-import { startFleet, waitForConfig, type Fleet } from './support/fleet';
+import { portEnv, startFleet, waitForConfig, type Fleet } from './support/fleet';
 import { cardText, createBot, createPolicy, postWebhook, sleep, type EmulatorMessage, type TestBot } from './support/lark-bots';
 
 /**
@@ -19,7 +19,7 @@ describe('stats: daily summaries, exactly once at each configured time', () => {
   const statsEnv = { STATS_SUMMARY_MIN_SPREAD_MS: '0', STATS_SUMMARY_SPREAD_MS: '2000', STATS_SCHEDULE_POLL_MS: '500', STATS_SUMMARY_LATE_AFTER_MS: '20000' };
 
   const startStats = async (name: string, port: number) => {
-    const stats = startProcess(name, 'stats', { ...fleet.env, STATS_PORT: String(port) }, logDir);
+    const stats = startProcess(name, 'stats', { ...fleet.env, ...portEnv('stats', port) }, logDir);
     extra.push(stats);
     await waitReady(`http://127.0.0.1:${port}/readyz`, 90_000);
     return stats;

@@ -216,7 +216,7 @@ describe('deliveries audit and dead-letter replay', () => {
       expect(deadLetter).toMatchObject({ sourceTopic: TOPICS.deliveries, consumer: 'console', key: objectA });
       expect(deadLetter!.reason).toMatch(/^schema violation: .*deliveryId/);
 
-      const metrics = await (await fetch(`${fleet.url.console}/metrics`)).text();
+      const metrics = await (await fetch(`${fleet.internalUrl.console}/metrics`)).text();
       expect(metrics).toMatch(/alertlark_console_deliveries_projected_total\{[^}]*outcome="dead-lettered"[^}]*\} [1-9]/);
     });
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { TOPICS, webhookKey, type DeadLetterEvent, type DeliveryEvent, type NotificationEvent } from '@alertlark/contracts';
 import { WORKSPACE_ROOT, requestJson, startProcess, waitFor, waitReady, type RunningProcess } from '@alertlark/testing';
-import { startFleet, waitForConfig, type Fleet } from './support/fleet';
+import { internalUrlOf, portEnv, startFleet, waitForConfig, type Fleet } from './support/fleet';
 import { createBot, createPolicy, postWebhook, sleep, type EmulatorMessage } from './support/lark-bots';
 import { recordTopic, type TopicRecorder } from './support/topic-recorder';
 
@@ -92,7 +92,7 @@ describe('lark-sender: never loses an alert, never trips Lark limits', () => {
     const senders: RunningProcess[] = [];
 
     const startSender = async (name: string, port: number) => {
-      const sender = startProcess(name, 'lark-sender', { ...fleet.env, LARK_SENDER_PORT: String(port) }, logDir);
+      const sender = startProcess(name, 'lark-sender', { ...fleet.env, ...portEnv('lark-sender', port) }, logDir);
       senders.push(sender);
       await waitReady(`http://127.0.0.1:${port}/readyz`, 90_000);
       return sender;
@@ -168,7 +168,7 @@ describe('lark-sender: never loses an alert, never trips Lark limits', () => {
         ];
         const owner = await waitFor('the owner of the bot', async () => {
           for (const candidate of candidates) {
-            const metrics = await fetch(`http://127.0.0.1:${candidate.port}/metrics`).then((answer) => answer.text()).catch(() => '');
+            const metrics = await fetch(`${internalUrlOf(candidate.port)}/metrics`).then((answer) => answer.text()).catch(() => '');
             const pending = /^alertlark_sender_pending_notifications(?:\{[^}]*\})? (\d+)/m.exec(metrics);
             if (pending && Number(pending[1]) > 0) return candidate;
           }

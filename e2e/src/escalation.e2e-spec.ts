@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { AlertGroupView } from '@alertlark/contracts';
 import { WORKSPACE_ROOT, requestJson, startProcess, waitFor, waitReady, type RunningProcess } from '@alertlark/testing';
-import { startFleet, waitForConfig, type Fleet } from './support/fleet';
+import { portEnv, startFleet, waitForConfig, type Fleet } from './support/fleet';
 import { cardText, createBot, createPolicy, postWebhook, sleep } from './support/lark-bots';
 
 /**
@@ -61,7 +61,7 @@ describe('escalation: a 1-minute unclaimed step, stopped by a claim, durable acr
     // kill -9 between the claim and the step's due time; a new router restores the incidents.
     const router = fleet.processes.find((process) => process.name === 'policy-router')!;
     await router.kill();
-    const restarted = startProcess('policy-router-restarted', 'policy-router', { ...fleet.env, POLICY_ROUTER_PORT: String(21050) }, logDir);
+    const restarted = startProcess('policy-router-restarted', 'policy-router', { ...fleet.env, ...portEnv('policy-router', 21050) }, logDir);
     extra.push(restarted);
     await waitReady('http://127.0.0.1:21050/readyz', 90_000);
 

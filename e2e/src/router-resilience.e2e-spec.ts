@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { WORKSPACE_ROOT, startProcess, waitReady, type RunningProcess } from '@alertlark/testing';
-import { startFleet, waitForConfig, type Fleet } from './support/fleet';
+import { internalUrlOf, portEnv, startFleet, waitForConfig, type Fleet } from './support/fleet';
 import { cardText, createBot, createPolicy, postWebhook, sleep } from './support/lark-bots';
 
 /**
@@ -17,7 +17,7 @@ describe('policy-router: durable timers across kill -9, and two replicas sharing
   const logDir = path.join(WORKSPACE_ROOT, 'test-artifacts', 'logs', `router-resilience-${run}`);
 
   const startRouter = async (name: string, port: number) => {
-    const router = startProcess(name, 'policy-router', { ...fleet.env, POLICY_ROUTER_PORT: String(port) }, logDir);
+    const router = startProcess(name, 'policy-router', { ...fleet.env, ...portEnv('policy-router', port) }, logDir);
     extra.push(router);
     await waitReady(`http://127.0.0.1:${port}/readyz`, 90_000);
     return router;
@@ -64,7 +64,7 @@ describe('policy-router: durable timers across kill -9, and two replicas sharing
       fleet,
       team.apiToken,
       { name: 'shared', matchers: [`alertname=~"${prefix}.*"`], objectIds: [bot.objectId], groupWait: '2s', groupInterval: '1m', repeatInterval: '1h' },
-      ['http://127.0.0.1:19050', 'http://127.0.0.1:19051'],
+      [internalUrlOf(19050), internalUrlOf(19051)],
     );
     // 12 groups of 3 alerts, spread over both replicas' partitions.
     const groups = Array.from({ length: 12 }, (_, index) => `${prefix}${index}`);

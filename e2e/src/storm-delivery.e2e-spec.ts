@@ -221,7 +221,7 @@ describe('storm delivery: what the chat shows, and no bot stuck', () => {
       const alertsB = stormAlerts({ prefix: prefixB, alertnames: ALERTNAMES, instancesPerAlertname: INSTANCES, labels: { storm: `${run}-b` } });
       // Another team posts an alert every 2 s throughout both storms.
       const prober = startCardProbes(fleet, quiet.ingestToken, quietBot.token, `StormQuiet_${run}_`, 2_000);
-      const sampler = sampleEventLoopLag({ ingest: fleet.url.ingest, 'policy-router': fleet.url['policy-router'], 'lark-sender': fleet.url['lark-sender'], console: fleet.url.console });
+      const sampler = sampleEventLoopLag({ ingest: fleet.internalUrl.ingest, 'policy-router': fleet.internalUrl['policy-router'], 'lark-sender': fleet.internalUrl['lark-sender'], console: fleet.internalUrl.console });
       let postedA: PostedStorm;
       let postedB: PostedStorm;
       try {

@@ -185,6 +185,8 @@ describe('docker-compose.yml', () => {
       ALERTLARK_WEBHOOK_HOSTS_ALLOW: 'lark-emulator:3100',
     });
     expect(config.services['lark-sender']!.environment?.['ALERTLARK_SECRET_KEY']).toBe(SECRETS.ALERTLARK_SECRET_KEY);
+    // The sender checks the allowlist again before each request: without it, no card reaches the emulator.
+    expect(config.services['lark-sender']!.environment?.['ALERTLARK_WEBHOOK_HOSTS_ALLOW']).toBe('lark-emulator:3100');
   });
 
   it('lets lark-sender scale: no container_name, no fixed host port', () => {

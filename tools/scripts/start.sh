@@ -61,6 +61,7 @@ Alertlark is running (Ctrl-C stops it; logs in .stack/logs/).
   policy-router  http://127.0.0.1:${ports[policy-router]}
   lark-sender    http://127.0.0.1:${ports[lark-sender]}
   stats          http://127.0.0.1:${ports[stats]}
+  internal ports each service's port + 1000 (/metrics, /readyz details, /internal/config)
   Lark emulator  http://127.0.0.1:$LARK_EMULATOR_PORT  (messages: /_emulator/messages)
   Kafka          $KAFKA_BROKERS
   MongoDB        $MONGO_URL

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { isIanaTimeZone } from '@alertlark/contracts';
 import { actionTokenKeysSchema, secretKeySchema } from '@alertlark/secrets';
-import { commonEnvSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
+import { commonEnvSchema, internalPortSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
 
 export const consoleEnvSchema = commonEnvSchema.extend({
   CONSOLE_PORT: servicePorts.console,
+  CONSOLE_INTERNAL_PORT: internalPortSchema,
   ALERTLARK_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   ALERTLARK_SECRET_KEY: secretKeySchema,
   ALERTLARK_WEBHOOK_HOSTS_ALLOW: webhookHostsAllowSchema,

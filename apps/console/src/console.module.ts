@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { parseBrokers } from '@alertlark/kafka';
 import { AlertStateModule, ConsoleDataModule, DailyStatsDataModule, MongoReadiness } from '@alertlark/persistence';
 import { SecretBox, derivedActionTokenKeys, parseSecretKey } from '@alertlark/secrets';
-import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { LarkCallbackController } from './lark-callback.controller';
 import { ACTION_LINK_KEYS, ActionLinksController } from './action-links.controller';
 import { AlertGroupActionsUseCase } from './alert-group-actions.usecase';
@@ -50,7 +49,7 @@ export class ConsoleModule {
       module: ConsoleModule,
       imports: [
         HealthModule.forService('console'),
-        MessagingModule.forService({ service: 'console', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: false }, logger),
+        MessagingModule.forService({ service: 'console', kafka: kafkaSettings(env), configFeed: false }, logger),
         MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
         ConsoleDataModule,
         AlertStateModule,

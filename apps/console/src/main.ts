@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
+import { JsonLogger, bootstrapService, internalPort, parseEnv, runService } from '@alertlark/service-kit';
 import { ConsoleModule } from './console.module';
 import { consoleEnvSchema } from './console.env';
 import { WebUiModule } from './web-ui.module';
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     module: { module: WebUiModule, imports: [ConsoleModule.create(env, logger)] },
     port: env.CONSOLE_PORT,
     host: env.HOST,
+    internal: { port: internalPort(env.CONSOLE_PORT, env.CONSOLE_INTERNAL_PORT, 'CONSOLE_INTERNAL_PORT'), host: env.INTERNAL_HOST },
     logger,
     forms: true,
     rawBody: true,

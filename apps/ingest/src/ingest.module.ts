@@ -1,6 +1,6 @@
 import { Injectable, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
-import { EventPublisher, ProduceBatcher, parseBrokers } from '@alertlark/kafka';
-import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { EventPublisher, ProduceBatcher } from '@alertlark/kafka';
+import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { AcceptAlerts } from './accept-alerts.usecase';
 import { AlertsController } from './alerts.controller';
 import type { IngestEnv } from './ingest.env';
@@ -23,7 +23,7 @@ export class IngestModule {
       module: IngestModule,
       imports: [
         HealthModule.forService('ingest'),
-        MessagingModule.forService({ service: 'ingest', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
+        MessagingModule.forService({ service: 'ingest', kafka: kafkaSettings(env), configFeed: true }, logger),
       ],
       controllers: [AlertsController],
       providers: [

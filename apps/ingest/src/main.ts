@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
+import { JsonLogger, bootstrapService, internalPort, parseEnv, runService } from '@alertlark/service-kit';
 import { IngestModule } from './ingest.module';
 import { ingestEnvSchema } from './ingest.env';
 
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     module: IngestModule.create(env, logger),
     port: env.INGEST_PORT,
     host: env.HOST,
+    internal: { port: internalPort(env.INGEST_PORT, env.INGEST_INTERNAL_PORT, 'INGEST_INTERNAL_PORT'), host: env.INTERNAL_HOST },
     logger,
     bodyLimit: env.INGEST_MAX_BODY,
   });

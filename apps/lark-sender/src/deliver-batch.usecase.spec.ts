@@ -55,7 +55,7 @@ function entry(index: number, alertname: string, firing: number): InboxEntry {
  * notifications (the last its newest count), unless `entries` says what; `objects` are the chatbots
  * it knows, `deleted` those it knows were deleted.
  */
-function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; objects?: NotificationObjectConfig[]; deleted?: string[] } = {}) {
+function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; objects?: NotificationObjectConfig[]; deleted?: string[]; allow?: string[] } = {}) {
   const objects = new Map((options.objects ?? [object]).map((config) => [config.id, config]));
   const queues = new BotQueues();
   const deadLetters: Array<{ key: string; value: DeadLetterEvent }> = [];
@@ -91,7 +91,7 @@ function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; 
     queues,
     { decrypt: (sealed: string) => sealed } as unknown as SecretBox,
     { event: () => undefined } as unknown as JsonLogger,
-    { LARK_RATE_PER_SECOND: 5, LARK_RATE_PER_MINUTE: 100, LARK_RATE_MARGIN_MS: 250, LARK_REQUEST_TIMEOUT_MS: 5_000, ALERTLARK_CONSOLE_URL: 'http://console' } as LarkSenderEnv,
+    { LARK_RATE_PER_SECOND: 5, LARK_RATE_PER_MINUTE: 100, LARK_RATE_MARGIN_MS: 250, LARK_REQUEST_TIMEOUT_MS: 5_000, ALERTLARK_CONSOLE_URL: 'http://console', ALERTLARK_WEBHOOK_HOSTS_ALLOW: options.allow ?? [] } as LarkSenderEnv,
     LINKS,
     new Registry(),
   );
@@ -255,6 +255,40 @@ describe('DeliverBatchUseCase: chatbots sharing a webhook', () => {
     expect(ledger).toEqual([expect.objectContaining({ _id: 'n0', objectId: 'nobj_gone', outcome: 'failed' })]);
     expect(events).toEqual([expect.objectContaining({ notificationId: 'n0', outcome: 'failed', error: 'notification object was deleted' })]);
     expect(bot.entries.map((queued) => queued._id)).toEqual(['n1', 'n2']);
+  });
+});
+
+describe('DeliverBatchUseCase: the webhook allowlist is checked again before every request', () => {
+  beforeEach(() => post.mockReset());
+
+  const proxied: NotificationObjectConfig = { ...object, webhookUrlEncrypted: 'http://lark-proxy.example:8080/open-apis/bot/v2/hook/x' };
+
+  it('allowed: the card goes to the allowlisted host', async () => {
+    const { deliver, ledger, bot } = setup({ entries: [entry(0, 'DiskFull', 1)], objects: [proxied], allow: ['lark-proxy.example:8080'] });
+    post.mockResolvedValue(answer('ok'));
+    await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), false);
+    expect(post.mock.calls.map((call) => call[0])).toEqual([proxied.webhookUrlEncrypted]);
+    expect(ledger).toEqual([expect.objectContaining({ _id: 'n0', outcome: 'delivered' })]);
+  });
+
+  it('narrowed (the sender restarted without the host): a notification being retried fails for good, and no request is made', async () => {
+    const { deliver, queues, progress, ledger, events, bot } = setup({ entries: [entry(0, 'DiskFull', 1)], objects: [proxied], allow: ['other-proxy.example:8080'] });
+    // Tried twice already, Lark's proxy answering 503.
+    bot.attempts.set('n0', 2);
+
+    const chatbots = await deliver.chatbotsOf(bot);
+
+    expect(chatbots.size).toBe(0);
+    expect(post).not.toHaveBeenCalled();
+    expect(ledger).toEqual([expect.objectContaining({ _id: 'n0', outcome: 'failed', attempts: 2 })]);
+    expect(events).toEqual([expect.objectContaining({ notificationId: 'n0', outcome: 'failed', error: 'webhook URL no longer allowed: host lark-proxy.example is not a Lark webhook host (open.feishu.cn, open.larksuite.com)' })]);
+    expect(queues.get(0, 'bot-a')).toBeUndefined();
+    expect(progress.committable(0)).toBe('1');
+  });
+
+  it('Lark\'s own hosts need no entry', async () => {
+    const { deliver, bot } = setup({ entries: [entry(0, 'DiskFull', 1)] });
+    expect([...(await deliver.chatbotsOf(bot)).keys()]).toEqual(['bot-a']);
   });
 });
 

@@ -19,6 +19,8 @@ import {
   renderDigestCard,
   renderFollowUpCard,
   notificationAlertCounts,
+  parseLarkAppBaseUrl,
+  parseLarkWebhookUrl,
   signedBody,
   type CardTarget,
   type AlertCardMessage,
@@ -94,9 +96,11 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * The chatbots of the bot's queued notifications, as they post now. The notifications of a
-   * deleted chatbot, or of one whose webhook cannot be unsealed, fail for good here; those of a
-   * chatbot not known yet wait (the router and this sender follow the config topic separately, so
-   * a notification may arrive a moment before its chatbot; the deadline sweep ends the wait).
+   * deleted chatbot, of one whose webhook cannot be unsealed, or of one whose webhook host
+   * ALERTLARK_WEBHOOK_HOSTS_ALLOW no longer allows, fail for good here; those of a chatbot not
+   * known yet wait (the router and this sender follow the config topic separately, so a
+   * notification may arrive a moment before its chatbot; the deadline sweep ends the wait). The
+   * dispatcher asks before every request, so a narrowed allowlist stops retries as well.
    */
   async chatbotsOf(bot: BotQueue): Promise<Map<string, Chatbot>> {
     const chatbots = new Map<string, Chatbot>();
@@ -109,7 +113,13 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
         continue;
       }
       const sealed = this.unseal(object);
-      if ('error' in sealed) failed.set(objectId, { reason: 'unseal-failed', error: sealed.error });
+      if ('error' in sealed) {
+        failed.set(objectId, { reason: 'unseal-failed', error: sealed.error });
+        continue;
+      }
+      const allowHosts = this.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW;
+      const allowed = sealed.app ? parseLarkAppBaseUrl(sealed.app.lark.baseUrl, allowHosts) : parseLarkWebhookUrl(sealed.webhookUrl, allowHosts);
+      if (!allowed.ok) failed.set(objectId, { reason: 'webhook-not-allowed', error: `${sealed.app ? 'app host' : 'webhook URL'} no longer allowed: ${allowed.reason}` });
       else chatbots.set(objectId, { config: object, ...sealed });
     }
     for (const [objectId, { reason, error }] of failed) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '@alertlark/routing';
 import { actionTokenKeysSchema, secretKeySchema } from '@alertlark/secrets';
-import { commonEnvSchema, servicePorts } from '@alertlark/service-kit';
+import { commonEnvSchema, internalPortSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -23,7 +23,13 @@ const durationMs = (fallback: string, minMs: number) =>
 
 export const larkSenderEnvSchema = commonEnvSchema.extend({
   LARK_SENDER_PORT: servicePorts['lark-sender'],
+  LARK_SENDER_INTERNAL_PORT: internalPortSchema,
   ALERTLARK_SECRET_KEY: secretKeySchema,
+  /**
+   * The console's allowlist, checked again before every request: a chatbot saved while its host
+   * was allowed gets nothing more once the list no longer names it.
+   */
+  ALERTLARK_WEBHOOK_HOSTS_ALLOW: webhookHostsAllowSchema,
   /** One request to Lark may take this long. */
   LARK_REQUEST_TIMEOUT_MS: int(100, 5_000),
   /** A notification still unsent this long after it arrived goes to the dead-letter topic. */

@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { parseBrokers } from '@alertlark/kafka';
 import { DeliveryLedgerModule, LarkMessageModule, MongoReadiness, SenderStateModule } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
-import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { BotQueues } from './bot-queues';
 import { CARD_LINK_SETTINGS, cardLinkSettings } from './card-links';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
@@ -19,7 +18,7 @@ export class LarkSenderModule {
       module: LarkSenderModule,
       imports: [
         HealthModule.forService('lark-sender'),
-        MessagingModule.forService({ service: 'lark-sender', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
+        MessagingModule.forService({ service: 'lark-sender', kafka: kafkaSettings(env), configFeed: true }, logger),
         MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000, dbName: senderDatabase(env) }),
         DeliveryLedgerModule,
         LarkMessageModule,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
+import { JsonLogger, bootstrapService, internalPort, parseEnv, runService } from '@alertlark/service-kit';
 import { LarkSenderModule } from './lark-sender.module';
 import { larkSenderEnvSchema } from './lark-sender.env';
 
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     module: LarkSenderModule.create(env, logger),
     port: env.LARK_SENDER_PORT,
     host: env.HOST,
+    internal: { port: internalPort(env.LARK_SENDER_PORT, env.LARK_SENDER_INTERNAL_PORT, 'LARK_SENDER_INTERNAL_PORT'), host: env.INTERNAL_HOST },
     logger,
   });
 }

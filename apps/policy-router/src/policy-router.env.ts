@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnvSchema, servicePorts } from '@alertlark/service-kit';
+import { commonEnvSchema, internalPortSchema, servicePorts } from '@alertlark/service-kit';
 import { parseDuration } from '@alertlark/routing';
 
 const durationMs = (fallback: string) =>
@@ -17,6 +17,7 @@ const durationMs = (fallback: string) =>
 
 export const policyRouterEnvSchema = commonEnvSchema.extend({
   POLICY_ROUTER_PORT: servicePorts['policy-router'],
+  POLICY_ROUTER_INTERNAL_PORT: internalPortSchema,
   /** Alertmanager's resolve_timeout: how long a pushed alert without `endsAt` stays firing. */
   ALERTLARK_RESOLVE_TIMEOUT: durationMs('5m'),
   /** How long a dead replica keeps its groups before another takes them over. */

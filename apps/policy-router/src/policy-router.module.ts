@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { parseBrokers } from '@alertlark/kafka';
-import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { AlertRouter } from './alert-router';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
 import { RoutingCatalog } from './routing-catalog';
@@ -12,7 +11,7 @@ export class PolicyRouterModule {
       module: PolicyRouterModule,
       imports: [
         HealthModule.forService('policy-router'),
-        MessagingModule.forService({ service: 'policy-router', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
+        MessagingModule.forService({ service: 'policy-router', kafka: kafkaSettings(env), configFeed: true }, logger),
       ],
       providers: [{ provide: POLICY_ROUTER_ENV, useValue: env }, RoutingCatalog, AlertRouter],
     };

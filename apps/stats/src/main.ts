@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { JsonLogger, bootstrapService, parseEnv, runService } from '@alertlark/service-kit';
+import { JsonLogger, bootstrapService, internalPort, parseEnv, runService } from '@alertlark/service-kit';
 import { StatsModule } from './stats.module';
 import { statsEnvSchema } from './stats.env';
 
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     module: StatsModule.create(env, logger),
     port: env.STATS_PORT,
     host: env.HOST,
+    internal: { port: internalPort(env.STATS_PORT, env.STATS_INTERNAL_PORT, 'STATS_INTERNAL_PORT'), host: env.INTERNAL_HOST },
     logger,
   });
 }

@@ -3,15 +3,14 @@
  * Kafka and prints one JSON line of figures. See apps/stats/README.md.
  */
 import 'reflect-metadata';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
-import { jsonKafkaLogCreator, parseBrokers } from '@alertlark/kafka';
+import { createKafka } from '@alertlark/kafka';
 import { DailyStatsRepository, dailyStatsModels } from '@alertlark/persistence';
-import { commonEnvSchema, redact } from '@alertlark/service-kit';
+import { commonEnvSchema, kafkaEnvSchema, kafkaSettings, redact } from '@alertlark/service-kit';
 import { rebuildProjection } from './projection-rebuild';
 import { REBUILD_USAGE, parseRebuildArgs } from './rebuild-options';
 
-const envSchema = commonEnvSchema.pick({ KAFKA_BROKERS: true, MONGO_URL: true, ALERTLARK_CONSUMER_GROUP_PREFIX: true });
+const envSchema = commonEnvSchema.pick({ MONGO_URL: true, ALERTLARK_CONSUMER_GROUP_PREFIX: true }).extend(kafkaEnvSchema.shape);
 
 const stderr = (message: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(`${redact(JSON.stringify({ time: new Date().toISOString(), message, ...fields }))}\n`);
@@ -31,7 +30,6 @@ async function main(): Promise<number> {
     process.stderr.write(`invalid configuration: ${env.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}\n`);
     return 2;
   }
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   // kafkajs 2.2.4 arms a timer with a negative delay on Node >= 23 (clamped to 1 ms): harmless.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
@@ -40,14 +38,8 @@ async function main(): Promise<number> {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (stopping = true));
 
-  const kafka = new Kafka({
-    clientId: 'stats-rebuild',
-    brokers: parseBrokers(env.data.KAFKA_BROKERS),
-    logLevel: logLevel.WARN,
-    // kafkajs warnings go to stderr, so stdout holds only this command's own lines.
-    logCreator: jsonKafkaLogCreator(process.stderr, redact),
-    retry: { initialRetryTime: 200, retries: 8 },
-  });
+  // kafkajs warnings go to stderr, so stdout holds only this command's own lines.
+  const kafka = createKafka({ clientId: 'stats-rebuild', ...kafkaSettings(env.data), redactLine: redact, logStream: process.stderr });
   const connection = await mongoose
     .createConnection(env.data.MONGO_URL, { serverSelectionTimeoutMS: 10_000, ...(parsed.options.database ? { dbName: parsed.options.database } : {}) })
     .asPromise();

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { isIanaTimeZone } from '@alertlark/contracts';
-import { commonEnvSchema, servicePorts } from '@alertlark/service-kit';
+import { commonEnvSchema, internalPortSchema, servicePorts } from '@alertlark/service-kit';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
 export const statsEnvSchema = commonEnvSchema.extend({
   STATS_PORT: servicePorts.stats,
+  STATS_INTERNAL_PORT: internalPortSchema,
   /** The zone of chatbots whose daily statistics name none. */
   ALERTLARK_DEFAULT_TIMEZONE: z.string().refine(isIanaTimeZone, 'must be an IANA time zone').default('UTC'),
   /** A summary missed while stats was down is posted on recovery within this window, marked late. */

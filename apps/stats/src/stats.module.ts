@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { parseBrokers } from '@alertlark/kafka';
 import { DailyStatsDataModule, MongoReadiness, SummaryPostModule } from '@alertlark/persistence';
-import { HealthModule, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { DailySummaryScheduler } from './daily-summary.scheduler';
 import { ProjectStatsBatchUseCase } from './project-stats-batch.usecase';
 import { STATS_ENV, type StatsEnv } from './stats.env';
@@ -19,7 +18,7 @@ export class StatsModule {
       module: StatsModule,
       imports: [
         HealthModule.forService('stats'),
-        MessagingModule.forService({ service: 'stats', brokers: parseBrokers(env.KAFKA_BROKERS), configFeed: true }, logger),
+        MessagingModule.forService({ service: 'stats', kafka: kafkaSettings(env), configFeed: true }, logger),
         MongooseModule.forRoot(env.MONGO_URL, { serverSelectionTimeoutMS: 10_000 }),
         DailyStatsDataModule,
         SummaryPostModule,

@@ -13,8 +13,35 @@ const PORT_ENV: Record<ServiceName, string> = {
   stats: 'STATS_PORT',
 };
 
+const INTERNAL_PORT_ENV: Record<ServiceName, string> = {
+  console: 'CONSOLE_INTERNAL_PORT',
+  ingest: 'INGEST_INTERNAL_PORT',
+  'policy-router': 'POLICY_ROUTER_INTERNAL_PORT',
+  'lark-sender': 'LARK_SENDER_INTERNAL_PORT',
+  stats: 'STATS_INTERNAL_PORT',
+};
+
+/**
+ * A service's internal port (/metrics, /readyz details, /internal/config) in these tests: its port
+ * + 20, inside the spec's range, clear of the extra replicas specs start at base + 50..61 and of
+ * the emulator at base + 100.
+ */
+const INTERNAL_PORT_OFFSET = 20;
+
+/** The internal port's URL of a service listening on `port`, started by `startFleet` or with `portEnv`. */
+export function internalUrlOf(port: number): string {
+  return `http://127.0.0.1:${port + INTERNAL_PORT_OFFSET}`;
+}
+
+/** The variables giving an extra replica of `service` its port, and its internal port beside it. */
+export function portEnv(service: ServiceName, port: number): Record<string, string> {
+  return { [PORT_ENV[service]]: String(port), [INTERNAL_PORT_ENV[service]]: String(port + INTERNAL_PORT_OFFSET) };
+}
+
 export interface Fleet {
   url: Record<ServiceName | 'emulator', string>;
+  /** Each service's internal port: /metrics, /readyz with its checks, /internal/config. */
+  internalUrl: Record<ServiceName, string>;
   adminToken: string;
   env: Record<string, string>;
   processes: RunningProcess[];
@@ -48,14 +75,20 @@ export async function startFleet(basePort: number, extraEnv: Record<string, stri
     ...extraEnv,
   };
   const logDir = path.join(WORKSPACE_ROOT, 'test-artifacts', 'logs', runId);
-  const processes = [startProcess('lark-emulator', 'lark-emulator', env, logDir), ...SERVICES.map((service) => startProcess(service, service, env, logDir))];
+  // Internal ports go to each process, not into `env`: specs start extra replicas from `env`.
+  const processes = [
+    startProcess('lark-emulator', 'lark-emulator', env, logDir),
+    ...SERVICES.map((service, index) => startProcess(service, service, { ...env, ...portEnv(service, basePort + index) }, logDir)),
+  ];
   const url = {
     emulator: `http://127.0.0.1:${emulatorPort}`,
     ...Object.fromEntries(SERVICES.map((service, index) => [service, `http://127.0.0.1:${basePort + index}`])),
   } as Fleet['url'];
+  const internalUrl = Object.fromEntries(SERVICES.map((service, index) => [service, internalUrlOf(basePort + index)])) as Fleet['internalUrl'];
   const teamIds: string[] = [];
   const fleet: Fleet = {
     url,
+    internalUrl,
     adminToken,
     env,
     processes,
@@ -88,7 +121,7 @@ export async function startFleet(basePort: number, extraEnv: Record<string, stri
 /** Waits until a service's in-memory configuration holds `key` (e.g. `policy/<id>`). */
 export function waitForConfig(fleet: Fleet, service: ServiceName, key: string): Promise<true> {
   return waitFor(`${service} to see ${key}`, async () => {
-    const answer = await requestJson<{ present: boolean }>('GET', `${fleet.url[service]}/internal/config?key=${encodeURIComponent(key)}`);
+    const answer = await requestJson<{ present: boolean }>('GET', `${fleet.internalUrl[service]}/internal/config?key=${encodeURIComponent(key)}`);
     return answer.body.present || undefined;
   });
 }

@@ -46,13 +46,13 @@ export async function createBot(fleet: Fleet, apiToken: string, name: string, op
   };
 }
 
-/** Creates a policy and waits until the routers (by default the fleet's one) apply it. */
-export async function createPolicy(fleet: Fleet, apiToken: string, body: Record<string, unknown>, routerUrls = [fleet.url['policy-router']]): Promise<string> {
+/** Creates a policy and waits until the routers (their internal ports; by default the fleet's one) apply it. */
+export async function createPolicy(fleet: Fleet, apiToken: string, body: Record<string, unknown>, routerInternalUrls = [fleet.internalUrl['policy-router']]): Promise<string> {
   const policy = await requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-policies`, { token: apiToken, body });
   if (policy.status !== 201) throw new Error(`policy answered ${policy.status}: ${JSON.stringify(policy.body)}`);
   const key = `policy/${policy.body.id}`;
   await Promise.all(
-    routerUrls.map((url) =>
+    routerInternalUrls.map((url) =>
       waitFor(`${url} to see ${key}`, async () => (await requestJson<{ present: boolean }>('GET', `${url}/internal/config?key=${encodeURIComponent(key)}`)).body.present || undefined),
     ),
   );

@@ -167,7 +167,7 @@ export interface LagSampler {
 
 /**
  * Reads each service's `nodejs_eventloop_lag_max_seconds` (prom-client resets it at every scrape)
- * every `everyMs`: a diagnostic for a latency bar, telling a blocked event loop from waiting on I/O.
+ * from its internal port (`services`: name → internal URL) every `everyMs`: a diagnostic for a latency bar, telling a blocked event loop from waiting on I/O.
  */
 export function sampleEventLoopLag(services: Record<string, string>, everyMs = 500): LagSampler {
   const worst: Record<string, { maxMs: number; at: number | null }> = Object.fromEntries(Object.keys(services).map((name) => [name, { maxMs: 0, at: null }]));

@@ -1,10 +1,22 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, logLevel, type LogEntry, type SASLOptions, type logCreator } from 'kafkajs';
+import { useTopicSettings, type TopicSettings } from './topics.admin';
 
-export interface KafkaConnection {
+/** How to reach the cluster: TLS (`true`, or options such as a CA) and SASL credentials when it asks for them. */
+export interface KafkaSecurity {
+  ssl?: boolean | ConnectionOptions;
+  sasl?: SASLOptions;
+}
+
+export interface KafkaConnection extends KafkaSecurity {
   clientId: string;
   brokers: string[];
   /** Applied to each kafkajs log line before it is written: the services pass their `redact`. */
   redactLine?: (line: string) => string;
+  /** Where kafkajs's lines go: stdout for services, stderr for commands whose stdout is their answer. */
+  logStream?: NodeJS.WritableStream;
+  /** What every topic `ensureTopics` creates through this client gets; unset: the broker's defaults. */
+  topics?: TopicSettings;
 }
 
 const levelNames: Record<number, string> = {
@@ -25,15 +37,19 @@ export function jsonKafkaLogCreator(stream: NodeJS.WritableStream, redactLine?: 
   return () => (entry) => void stream.write(`${kafkaLogLine(entry, redactLine)}\n`);
 }
 
-export function createKafka({ clientId, brokers, redactLine }: KafkaConnection): Kafka {
+export function createKafka({ clientId, brokers, redactLine, logStream = process.stdout, ssl, sasl, topics }: KafkaConnection): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  return new Kafka({
+  const kafka = new Kafka({
     clientId,
     brokers,
+    ...(ssl ? { ssl } : {}),
+    ...(sasl ? { sasl } : {}),
     logLevel: logLevel.WARN,
-    logCreator: jsonKafkaLogCreator(process.stdout, redactLine),
+    logCreator: jsonKafkaLogCreator(logStream, redactLine),
     retry: { initialRetryTime: 200, retries: 10 },
   });
+  if (topics) useTopicSettings(kafka, topics);
+  return kafka;
 }
 
 export function parseBrokers(list: string): string[] {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
+import { PassThrough } from 'node:stream';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin } from 'kafkajs';
 import { z } from 'zod';
+import { createKafka } from './kafka.client';
 import { TOPIC_MAX_MESSAGE_BYTES } from './message-size';
 import { ensureTopics } from './topics.admin';
 
@@ -11,6 +13,7 @@ describe('ensureTopics against the real broker', () => {
   const schema = z.object({ n: z.number() });
   const created = { topic: `test.topics-created.${run}`, schema, partitions: 2, compacted: true } as const;
   const existing = { topic: `test.topics-existing.${run}`, schema, partitions: 1, compacted: true } as const;
+  const durable = { topic: `test.topics-durable.${run}`, schema, partitions: 2 } as const;
   let admin: Admin;
 
   const settings = async (topic: string) => {
@@ -24,13 +27,29 @@ describe('ensureTopics against the real broker', () => {
   });
 
   afterAll(async () => {
-    await admin.deleteTopics({ topics: [created.topic, existing.topic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [created.topic, existing.topic, durable.topic] }).catch(() => undefined);
     await admin.disconnect();
   });
 
   it('creates topics with max.message.bytes set explicitly, beside the contract\'s cleanup policy', async () => {
     await ensureTopics(kafka, [created]);
     expect(await settings(created.topic)).toMatchObject({ 'max.message.bytes': String(TOPIC_MAX_MESSAGE_BYTES), 'cleanup.policy': 'compact' });
+  });
+
+  it('creates topics with the client\'s replication factor and min.insync.replicas, set on the topic itself', async () => {
+    // The local stack is one broker: a replication factor above 1 cannot be placed, but the broker
+    // takes any min.insync.replicas, so 2 shows the setting is the client's and not a default.
+    const client = createKafka({ clientId: `topics-it-${run}`, brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logStream: new PassThrough(), topics: { replicationFactor: 1, minInsyncReplicas: 2 } });
+    await ensureTopics(client, [durable]);
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: durable.topic }] });
+    expect(resources[0]!.configEntries.find((entry) => entry.configName === 'min.insync.replicas')).toMatchObject({ configValue: '2', configSource: ConfigSource.TOPIC_CONFIG });
+    const { topics } = await admin.fetchTopicMetadata({ topics: [durable.topic] });
+    expect(topics[0]!.partitions.map((partition) => partition.replicas.length)).toEqual([1, 1]);
+  });
+
+  it('without settings, a topic gets the broker\'s min.insync.replicas (not one of its own)', async () => {
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: created.topic }] });
+    expect(resources[0]!.configEntries.find((entry) => entry.configName === 'min.insync.replicas')!.configSource).not.toBe(ConfigSource.TOPIC_CONFIG);
   });
 
   it('raises max.message.bytes of a topic made with the broker default, keeping its own settings', async () => {

@@ -1,6 +1,6 @@
 import { ConfigSource, KafkaJSProtocolError } from 'kafkajs';
 import { TOPIC_MAX_MESSAGE_BYTES } from './message-size';
-import { messageLimitChanges, waitForLeaders } from './topics.admin';
+import { messageLimitChanges, minInsyncShortfalls, waitForLeaders } from './topics.admin';
 
 // kafkajs builds its protocol errors from its error-code table; its typings only admit a message.
 function protocolError(message: string, type: string, code: number, retriable: boolean): Error {
@@ -77,5 +77,13 @@ describe('messageLimitChanges', () => {
       { resourceName: 'above', configEntries: [entry('max.message.bytes', '10485760', ConfigSource.STATIC_BROKER_CONFIG)] },
     ];
     expect(messageLimitChanges(described)).toEqual([]);
+  });
+});
+
+describe('minInsyncShortfalls', () => {
+  const described = (name: string, value: string) => ({ resourceName: name, configEntries: [{ configName: 'min.insync.replicas', configValue: value, configSource: ConfigSource.TOPIC_CONFIG }] });
+
+  it('names the topics below the configured min.insync.replicas, with what they have', () => {
+    expect(minInsyncShortfalls([described('alerts', '1'), described('config', '2'), described('deliveries', '3')], 2)).toEqual([{ topic: 'alerts', found: 1 }]);
   });
 });

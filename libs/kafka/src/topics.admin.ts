@@ -9,6 +9,29 @@ export interface TopicReadinessOptions {
 }
 
 /**
+ * How durable a new topic is: its replication factor and `min.insync.replicas`. With acks = -1 (every
+ * producer here) a write is acknowledged once that many replicas have it, so 3 and 2 survive one
+ * broker lost without refusing writes; a single local broker needs 1 and 1.
+ */
+export interface TopicSettings {
+  replicationFactor: number;
+  minInsyncReplicas: number;
+}
+
+const MIN_INSYNC_REPLICAS_CONFIG = 'min.insync.replicas';
+
+/**
+ * Held per client rather than passed to each `ensureTopics`: the settings belong to the cluster the
+ * client talks to, and every service creates topics through its one client from several places
+ * (its contracts at start, the router's and console's changelogs).
+ */
+const topicSettings = new WeakMap<Kafka, TopicSettings>();
+
+export function useTopicSettings(kafka: Kafka, settings: TopicSettings): void {
+  topicSettings.set(kafka, settings);
+}
+
+/**
  * Creates the topics a service uses if they are missing, with the partition counts and cleanup
  * policy the contracts declare (auto-creation would give compacted config topics the wrong policy)
  * and `max.message.bytes` set to TOPIC_MAX_MESSAGE_BYTES, raises it on topics found with less, and
@@ -22,19 +45,20 @@ export async function ensureTopics(
   options: TopicReadinessOptions = {},
 ): Promise<void> {
   const admin = kafka.admin();
+  const settings = topicSettings.get(kafka);
   await admin.connect();
   try {
-    await createMissingTopics(admin, contracts);
+    await createMissingTopics(admin, contracts, settings);
     await growPartitions(admin, contracts);
     const topics = contracts.map((contract) => contract.topic);
     await waitForLeaders(admin, topics, options);
-    await raiseMessageLimits(admin, topics);
+    await checkTopicConfigs(admin, topics, settings);
   } finally {
     await admin.disconnect();
   }
 }
 
-async function createMissingTopics(admin: Admin, contracts: readonly EventContract[]): Promise<void> {
+async function createMissingTopics(admin: Admin, contracts: readonly EventContract[], settings: TopicSettings | undefined): Promise<void> {
   try {
     const existing = new Set(await admin.listTopics());
     const missing = contracts.filter((contract) => !existing.has(contract.topic));
@@ -44,7 +68,12 @@ async function createMissingTopics(admin: Admin, contracts: readonly EventContra
       topics: missing.map((contract) => ({
         topic: contract.topic,
         numPartitions: contract.partitions,
-        configEntries: [{ name: MAX_MESSAGE_BYTES_CONFIG, value: String(TOPIC_MAX_MESSAGE_BYTES) }, ...(contract.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [])],
+        ...(settings ? { replicationFactor: settings.replicationFactor } : {}),
+        configEntries: [
+          { name: MAX_MESSAGE_BYTES_CONFIG, value: String(TOPIC_MAX_MESSAGE_BYTES) },
+          ...(settings ? [{ name: MIN_INSYNC_REPLICAS_CONFIG, value: String(settings.minInsyncReplicas) }] : []),
+          ...(contract.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+        ],
       })),
     });
   } catch (error) {
@@ -75,14 +104,35 @@ async function growPartitions(admin: Admin, contracts: readonly EventContract[])
 
 const MAX_MESSAGE_BYTES_CONFIG = 'max.message.bytes';
 
+/** Reads the topics' settings once: for the `min.insync.replicas` check and the `max.message.bytes` raise. */
+async function checkTopicConfigs(admin: Admin, topics: readonly string[], settings: TopicSettings | undefined): Promise<void> {
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+  if (settings) {
+    for (const { topic, found } of minInsyncShortfalls(resources, settings.minInsyncReplicas)) {
+      admin.logger().warn(`${topic} has ${MIN_INSYNC_REPLICAS_CONFIG}=${found}, fewer than the ${settings.minInsyncReplicas} configured: an acknowledged write may be on fewer replicas than intended; raise it on the topic`, { topic, found, configured: settings.minInsyncReplicas });
+    }
+  }
+  await raiseMessageLimits(admin, resources);
+}
+
+/**
+ * Topics made before the setting (or by hand) with a lower `min.insync.replicas`. They are reported,
+ * not changed: raising it on a topic with too few replicas would stop every write to it.
+ */
+export function minInsyncShortfalls(described: readonly TopicConfigs[], configured: number): { topic: string; found: number }[] {
+  return described.flatMap(({ resourceName, configEntries }) => {
+    const found = Number(configEntries.find((entry) => entry.configName === MIN_INSYNC_REPLICAS_CONFIG)?.configValue);
+    return found < configured ? [{ topic: resourceName, found }] : [];
+  });
+}
+
 /**
  * A topic made before its `max.message.bytes` was set (by an older release, by hand, or auto-created
  * with the broker's 1 MiB default) would refuse what the producers send, and keep refusing: it is
  * raised, and the change logged. A larger value, an operator's, is kept. A topic that cannot be
  * raised (no AlterConfigs permission) stops the service at start, naming the setting.
  */
-async function raiseMessageLimits(admin: Admin, topics: readonly string[]): Promise<void> {
-  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+async function raiseMessageLimits(admin: Admin, resources: readonly TopicConfigs[]): Promise<void> {
   const changes = messageLimitChanges(resources);
   if (changes.length === 0) return;
   try {

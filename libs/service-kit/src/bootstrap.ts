@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiExceptionFilter, bodyErrorMiddleware } from './api-exception.filter';
+import { listenInternal, portGate } from './internal-port';
 import { JsonLogger } from './json.logger';
 import { redact } from './redact';
 
@@ -10,6 +11,8 @@ export interface ServiceBootstrap {
   module: Type<unknown> | DynamicModule;
   port: number;
   host: string;
+  /** /metrics, /readyz with its checks, /internal/config: `internalPort(...)`, on INTERNAL_HOST. */
+  internal: { port: number; host: string };
   logger: JsonLogger;
   bodyLimit?: string;
   /** Also takes url-encoded form bodies. */
@@ -43,7 +46,7 @@ function frameDenial(_request: unknown, response: HeaderResponse, next: () => vo
   next();
 }
 
-/** One way every service starts: JSON logs, one error shape, graceful shutdown, HTTP. */
+/** One way every service starts: JSON logs, one error shape, graceful shutdown, HTTP on a public and an internal port. */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
   const { logger } = options;
   logProcessWarnings(logger);
@@ -53,6 +56,7 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   // First, so every answer has them, errors of the body parsers included.
   app.disable('x-powered-by');
   app.use(frameDenial);
+  app.use(portGate);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '256kb' });
   // HTML forms (the console's action-link pages) post url-encoded bodies.
   if (options.forms) app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
@@ -64,7 +68,9 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   // bootstrap hooks, which finish before the HTTP port opens.
   await app.init();
   await app.listen(options.port, options.host);
-  logger.event('info', 'listening', { url: `http://${options.host}:${options.port}` });
+  const { port, host } = options.internal;
+  await listenInternal(app.getHttpAdapter().getInstance(), port, host);
+  logger.event('info', 'listening', { url: `http://${options.host}:${options.port}`, internalUrl: `http://${host}:${port}` });
   return app;
 }
 

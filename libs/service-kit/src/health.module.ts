@@ -1,5 +1,7 @@
-import { Controller, Get, Global, Header, HttpCode, Module, Res, type DynamicModule } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Controller, Get, Global, Header, HttpCode, Module, Req, Res, type DynamicModule } from '@nestjs/common';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { arrivedInternally } from './internal-port';
 import { Readiness } from './readiness';
 
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
@@ -21,10 +23,11 @@ class HealthController {
     return { status: 'ok' };
   }
 
+  /** The status code says it on both ports; which dependency is missing, only on the internal one. */
   @Get('readyz')
-  readyz(@Res() response: StatusResponse): void {
+  readyz(@Req() request: IncomingMessage, @Res() response: StatusResponse): void {
     const report = this.readiness.report();
-    response.status(report.ready ? 200 : 503).json(report);
+    response.status(report.ready ? 200 : 503).json(arrivedInternally(request) ? report : { ready: report.ready });
   }
 
   @Get('metrics')
@@ -36,7 +39,8 @@ class HealthController {
 
 /**
  * /healthz (the process is alive), /readyz (its dependencies are), /metrics (Prometheus text
- * format, with process metrics and whatever the service registers on the shared Registry).
+ * format, with process metrics and whatever the service registers on the shared Registry; on the
+ * internal port only, `portGate`).
  */
 @Global()
 @Module({})

@@ -1,4 +1,5 @@
 export * from './env';
+export * from './kafka.env';
 export * from './redact';
 export * from './json.logger';
 export * from './readiness';
@@ -6,5 +7,6 @@ export * from './health.module';
 export * from './api-exception.filter';
 export * from './zod.pipe';
 export * from './bootstrap';
+export * from './internal-port';
 export * from './messaging.module';
 export * from './shutdown.signal';

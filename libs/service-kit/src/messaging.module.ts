@@ -1,6 +1,7 @@
 import { Controller, Get, Global, Inject, Module, Query, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { ConfigFeed, EventPublisher, createKafka, ensureTopics } from '@alertlark/kafka';
+import type { KafkaSettings } from './kafka.env';
 import { JsonLogger } from './json.logger';
 import { redact } from './redact';
 import { Readiness } from './readiness';
@@ -10,7 +11,8 @@ export const KAFKA = Symbol('KAFKA');
 
 export interface MessagingOptions {
   service: string;
-  brokers: string[];
+  /** `kafkaSettings(env)`: brokers, TLS and SASL, and the settings of the topics it creates. */
+  kafka: KafkaSettings;
   /** Follow the config topic (teams, chatbots, policies) into memory. */
   configFeed: boolean;
 }
@@ -44,7 +46,7 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 /**
  * What configuration this replica has applied: lets an operator (and the end-to-end tests) see
- * that a change made in the console has reached the service.
+ * that a change made in the console has reached the service. On the internal port only (`portGate`).
  */
 @Controller('internal/config')
 class ConfigStatusController {
@@ -61,7 +63,7 @@ class ConfigStatusController {
 @Module({})
 export class MessagingModule {
   static forService(options: MessagingOptions, logger: JsonLogger): DynamicModule {
-    const kafka = createKafka({ clientId: options.service, brokers: options.brokers, redactLine: redact });
+    const kafka = createKafka({ clientId: options.service, ...options.kafka, redactLine: redact });
     const feed = options.configFeed
       ? new ConfigFeed(kafka, options.service, (level, message, fields) => logger.event(level, message, fields))
       : undefined;

@@ -93,7 +93,7 @@ async function setUpTeam(fleet: StormFleet, options: AlertlarkLatencyOptions): P
   const deleteTeam = async () => {
     await requestJson('DELETE', `${fleet.url.console}/api/v1/teams/${team.id}`, { token: fleet.adminToken });
   };
-  await waitConfig(fleet.url.ingest, `team/${team.id}`);
+  await waitConfig(fleet.internal.ingest, `team/${team.id}`);
   const objectIds: string[] = [];
   for (const [bot, token] of botTokens.entries()) {
     const object = await created(`chatbot ${botName(bot)}`, requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-objects`, {
@@ -117,8 +117,8 @@ async function setUpTeam(fleet: StormFleet, options: AlertlarkLatencyOptions): P
     policyIds.push(policy.id);
   }
   await Promise.all([
-    ...objectIds.flatMap((id) => fleet.url.senders.map((url) => waitConfig(url, `object/${id}`))),
-    ...policyIds.map((id) => waitConfig(fleet.url.router, `policy/${id}`)),
+    ...objectIds.flatMap((id) => fleet.internal.senders.map((url) => waitConfig(url, `object/${id}`))),
+    ...policyIds.map((id) => waitConfig(fleet.internal.router, `policy/${id}`)),
   ]);
   return { teamId: team.id, ingestToken: team.ingestToken, objectIds, botTokens, deleteTeam };
 }
@@ -270,7 +270,7 @@ export async function runAlertlarkLatency(kafka: Kafka, admin: Admin, options: A
       senderHops.push(...hopDurations(load.sentAt[bot]!.length, notificationEvents[bot]!, events, deadline));
     }
     writeFileSync(path.join(options.logDir, 'cards.jsonl'), `${cardLog.join('\n')}\n`);
-    for (const [name, url] of [['policy-router', fleet.url.router], ...fleet.url.senders.map((url, i) => [`lark-sender-${i + 1}`, url])] as Array<[string, string]>) {
+    for (const [name, url] of [['policy-router', fleet.internal.router], ...fleet.internal.senders.map((url, i) => [`lark-sender-${i + 1}`, url])] as Array<[string, string]>) {
       const metrics = await fetch(`${url}/metrics`).then((answer) => answer.text()).catch((error: unknown) => `# ${String(error)}`);
       writeFileSync(path.join(options.logDir, `${name}.metrics.txt`), metrics);
     }

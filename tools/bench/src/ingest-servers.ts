@@ -11,7 +11,7 @@ import type { Kafka } from 'kafkajs';
 import { EVENTS, configEventKey, type ConfigEvent } from '@alertlark/contracts';
 import { EventPublisher } from '@alertlark/kafka';
 import { hashToken } from '@alertlark/secrets';
-import { WORKSPACE_ROOT, waitFor, type ServiceProcess } from './processes';
+import { WORKSPACE_ROOT, internalUrl, waitFor, type ServiceProcess } from './processes';
 import { ALERTMANAGER_BIN, alertmanagerVersion } from './storm-alertmanager';
 import { projectNode, requestJson, startCommand } from './storm-processes';
 
@@ -104,7 +104,7 @@ export async function startPinnedIngest(port: number, cpu: number, env: Record<s
   const server = pinned('ingest', cpu, projectNode(), [entry], { ...env, HOST: '127.0.0.1', INGEST_PORT: String(port) }, logDir, url);
   try {
     await waitUp(server, '/readyz');
-    await waitFor(`ingest to know team/${teamId}`, async () => (await requestJson<{ present?: boolean }>('GET', `${url}/internal/config?key=team/${teamId}`)).body.present || undefined, 60_000);
+    await waitFor(`ingest to know team/${teamId}`, async () => (await requestJson<{ present?: boolean }>('GET', `${internalUrl(port)}/internal/config?key=team/${teamId}`)).body.present || undefined, 60_000);
   } catch (error) {
     await server.stop();
     throw error;

@@ -11,6 +11,14 @@ function nodeBinary(): string {
   return existsSync(local) ? local : process.execPath;
 }
 
+/**
+ * The internal port's URL (/metrics, /readyz details, /internal/config) of an app listening on
+ * `port`: apps started here keep the default internal port, their port + 1000.
+ */
+export function internalUrl(port: number): string {
+  return `http://127.0.0.1:${port + 1000}`;
+}
+
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EVENTS, configEventKey } from '@alertlark/contracts';
 import { EventPublisher, ensureTopics, parseBrokers } from '@alertlark/kafka';
-import { WORKSPACE_ROOT, sleep, startApp, waitFor, type ServiceProcess } from './processes';
+import { WORKSPACE_ROOT, internalUrl, sleep, startApp, waitFor, type ServiceProcess } from './processes';
 import { caughtUp, committedOffsets, createRouterBenchKafka, endOffsets, log, metricSum, presetGroup } from './router-bench-kit';
 import { buildAlertLoad, configEvents, lastPolicyKey, teardownEvents, type LoadShape } from './router-load';
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     started.push(a);
     const peakA = rssPeak(a);
     await ready(a, 'http://127.0.0.1:21100');
-    await waitFor('router A to know the last policy', async () => ((await (await fetch(`http://127.0.0.1:21100/internal/config?key=${encodeURIComponent(lastPolicyKey(shape))}`)).json()) as { present?: boolean }).present || undefined);
+    await waitFor('router A to know the last policy', async () => ((await (await fetch(`${internalUrl(21_100)}/internal/config?key=${encodeURIComponent(lastPolicyKey(shape))}`)).json()) as { present?: boolean }).present || undefined);
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < load.messages.length; i += 1_000) await producer.send({ topic: EVENTS.alerts.topic, acks: -1, messages: load.messages.slice(i, i + 1_000) });
@@ -89,14 +89,14 @@ async function main(): Promise<void> {
     const target = await endOffsets(admin, EVENTS.alerts.topic);
     await waitFor('router A to route every alert', async () => caughtUp(await committedOffsets(admin, `${prefix}.policy-router`, EVENTS.alerts.topic), target) || undefined, 600_000, 250);
     await sleep(2_000);
-    const metricsA = await (await fetch('http://127.0.0.1:21100/metrics')).text();
+    const metricsA = await (await fetch(`${internalUrl(21_100)}/metrics`)).text();
     const heldByA = metricSum(metricsA, 'alertlark_router_alerts');
     const groupsA = metricSum(metricsA, 'alertlark_router_groups');
     const rssA = rssMb(a);
     const heapA = heapUsedMb(metricsA);
     log('router A caught up', { alerts: heldByA, groups: groupsA, rssMb: rssA, heapUsedMb: heapA, heapTotalMb: metricMb(metricsA, 'nodejs_heap_size_total_bytes'), externalMb: metricMb(metricsA, 'nodejs_external_memory_bytes') });
     await sleep(SETTLE_MS);
-    const settledA = settled(a, await (await fetch('http://127.0.0.1:21100/metrics')).text());
+    const settledA = settled(a, await (await fetch(`${internalUrl(21_100)}/metrics`)).text());
     log('router A settled', settledA);
     const peakRssA = peakA.stop();
     await a.stop();
@@ -111,9 +111,9 @@ async function main(): Promise<void> {
       .find((line) => line.message === 'partitions restored');
     await sleep(2_000);
     const rssB = rssMb(b);
-    const heapB = heapUsedMb(await (await fetch('http://127.0.0.1:21101/metrics')).text());
+    const heapB = heapUsedMb(await (await fetch(`${internalUrl(21_101)}/metrics`)).text());
     await sleep(SETTLE_MS);
-    const settledB = settled(b, await (await fetch('http://127.0.0.1:21101/metrics')).text());
+    const settledB = settled(b, await (await fetch(`${internalUrl(21_101)}/metrics`)).text());
     const peakRssB = peakB.stop();
     const result = {
       bench: 'router-restore',

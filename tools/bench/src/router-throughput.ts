@@ -12,7 +12,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { EVENTS, configEventKey } from '@alertlark/contracts';
 import { EventPublisher, ensureTopics, parseBrokers } from '@alertlark/kafka';
 import { CpuQuota } from './cpu-quota';
-import { WORKSPACE_ROOT, sleep, startApp, throwIfStopping, waitFor, type ServiceProcess } from './processes';
+import { WORKSPACE_ROOT, internalUrl, sleep, startApp, throwIfStopping, waitFor, type ServiceProcess } from './processes';
 import { logProcessWarnings, runBench } from './bench-kit';
 import { caughtUp, committedOffsets, createRouterBenchKafka, endOffsets, log, metricSum, presetGroup, total } from './router-bench-kit';
 import { buildAlertLoad, configEvents, lastPolicyKey, teamId, teardownEvents, type AlertLoad, type LoadShape } from './router-load';
@@ -213,9 +213,11 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
     if (preloaded !== undefined) log('load preloaded', { events: load.messages.length, seconds: round((preloaded - preloadStarted) / 1000) });
 
     const urls: string[] = [];
+    const internalUrls: string[] = [];
     for (let i = 0; i < routers; i++) {
       const port = options.basePort + i;
       urls.push(`http://127.0.0.1:${port}`);
+      internalUrls.push(internalUrl(port));
       const router = startApp(`policy-router-${i + 1}`, 'policy-router', {
         KAFKA_BROKERS: options.brokers.join(','),
         MONGO_URL: mongoUrl,
@@ -250,7 +252,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
     for (const [i, url] of urls.entries()) {
       await waitFor(`${url}/readyz (log: ${processes[i]!.logFile})`, async () => (await fetch(`${url}/readyz`)).status === 200 || undefined, 180_000, 250);
       await waitFor(`${url} to know ${lastPolicyKey(shape)}`, async () => {
-        const answer = (await (await fetch(`${url}/internal/config?key=${encodeURIComponent(lastPolicyKey(shape))}`)).json()) as { present?: boolean };
+        const answer = (await (await fetch(`${internalUrls[i]}/internal/config?key=${encodeURIComponent(lastPolicyKey(shape))}`)).json()) as { present?: boolean };
         return answer.present || undefined;
       });
     }
@@ -297,7 +299,7 @@ async function runOnce(kafka: Kafka, admin: Admin, options: Options, routers: nu
     let eventsChanged = 0;
     let eventsUnchanged = 0;
     let flushes = 0;
-    for (const [i, url] of urls.entries()) {
+    for (const [i, url] of internalUrls.entries()) {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       writeFileSync(path.join(logDir, `policy-router-${i + 1}.metrics.txt`), metrics);
       eventsChanged += metricSum(metrics, 'alertlark_router_alert_events_total', 'outcome="changed"');

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Admin } from 'kafkajs';
 import { EVENTS } from '@alertlark/contracts';
-import { WORKSPACE_ROOT, startApp, waitFor, type ServiceProcess } from './processes';
+import { WORKSPACE_ROOT, internalUrl, startApp, waitFor, type ServiceProcess } from './processes';
 import { projectNode, requestJson, startCommand } from './storm-processes';
 import { STORM_KEYWORD } from './storm-bridge-card';
 
@@ -23,6 +23,8 @@ export interface StormFleetOptions {
 
 export interface StormFleet {
   url: { console: string; ingest: string; router: string; emulator: string; senders: string[] };
+  /** The services' internal ports: /metrics, /internal/config. */
+  internal: { ingest: string; router: string; senders: string[] };
   processes: ServiceProcess[];
   adminToken: string;
   /** The emulator's webhook URL of a bot token. */
@@ -79,6 +81,7 @@ export async function startStormFleet(options: StormFleetOptions, admin: Admin):
   ];
   const fleet: StormFleet = {
     url: { console: local(ports.console), ingest: local(ports.ingest), router: local(ports.router), emulator: local(ports.emulator), senders: ports.senders.map(local) },
+    internal: { ingest: internalUrl(ports.ingest), router: internalUrl(ports.router), senders: ports.senders.map(internalUrl) },
     processes,
     adminToken,
     hookUrl: (token) => `${local(ports.emulator)}/open-apis/bot/v2/hook/${token}`,
@@ -129,19 +132,19 @@ export async function setUpStormTeam(fleet: StormFleet, botToken: string, timers
   const team = await requestJson<{ id: string; apiToken: string; ingestToken: string }>('POST', `${fleet.url.console}/api/v1/teams`, { token: fleet.adminToken, body: { name: `storm ${runId}` } });
   if (team.status !== 201) throw new Error(`team creation answered ${team.status}: ${JSON.stringify(team.body)}`);
   const { id: teamId, apiToken, ingestToken } = team.body;
-  await waitConfig(fleet.url.ingest, `team/${teamId}`);
+  await waitConfig(fleet.internal.ingest, `team/${teamId}`);
   const object = await requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-objects`, {
     token: apiToken,
     body: { name: 'storm bot', webhookUrl: fleet.hookUrl(botToken), keywords: [STORM_KEYWORD] },
   });
   if (object.status !== 201) throw new Error(`notification object answered ${object.status}: ${JSON.stringify(object.body)}`);
-  for (const url of fleet.url.senders) await waitConfig(url, `object/${object.body.id}`);
+  for (const url of fleet.internal.senders) await waitConfig(url, `object/${object.body.id}`);
   const policy = await requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-policies`, {
     token: apiToken,
     body: { name: 'storm', matchers: ['alertname=~"StormAlert.*"'], objectIds: [object.body.id], groupBy: ['alertname'], ...timers },
   });
   if (policy.status !== 201) throw new Error(`policy answered ${policy.status}: ${JSON.stringify(policy.body)}`);
-  await waitConfig(fleet.url.router, `policy/${policy.body.id}`);
+  await waitConfig(fleet.internal.router, `policy/${policy.body.id}`);
   return {
     teamId,
     ingestToken,

@@ -172,9 +172,9 @@ export async function runAlertlarkSide(kafka: Kafka, admin: Admin, fleet: StormF
       path.join(options.logDir, 'alertlark-messages.jsonl'),
       messages.map(({ body: _body, ...rest }) => JSON.stringify(rest)).join('\n') + '\n',
     );
-    const routerMetrics = await fetch(`${fleet.url.router}/metrics`).then((answer) => answer.text()).catch((error: unknown) => `# ${String(error)}`);
+    const routerMetrics = await fetch(`${fleet.internal.router}/metrics`).then((answer) => answer.text()).catch((error: unknown) => `# ${String(error)}`);
     writeFileSync(path.join(options.logDir, 'policy-router.metrics.txt'), routerMetrics);
-    for (const [i, url] of fleet.url.senders.entries()) {
+    for (const [i, url] of fleet.internal.senders.entries()) {
       const metrics = await fetch(`${url}/metrics`).then((answer) => answer.text()).catch((error: unknown) => `# ${String(error)}`);
       writeFileSync(path.join(options.logDir, `lark-sender-${i + 1}.metrics.txt`), metrics);
     }

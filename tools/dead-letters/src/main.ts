@@ -3,17 +3,12 @@
  * [--dry-run] [--from-beginning]`: republishes dead-lettered messages to their source topics, each
  * once. See tools/dead-letters/README.md.
  */
-import { Kafka, logLevel } from 'kafkajs';
-import { z } from 'zod';
-import { jsonKafkaLogCreator, parseBrokers } from '@alertlark/kafka';
-import { redact } from '@alertlark/service-kit';
+import { createKafka } from '@alertlark/kafka';
+import { commonEnvSchema, kafkaEnvSchema, kafkaSettings, redact } from '@alertlark/service-kit';
 import { USAGE, parseReplayArgs } from './replay-options';
 import { replayDeadLetters } from './replay';
 
-const envSchema = z.object({
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
-  ALERTLARK_CONSUMER_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only').default('alertlark'),
-});
+const envSchema = commonEnvSchema.pick({ ALERTLARK_CONSUMER_GROUP_PREFIX: true }).extend(kafkaEnvSchema.shape);
 
 const stderr = (message: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(`${redact(JSON.stringify({ time: new Date().toISOString(), message, ...fields }))}\n`);
@@ -34,20 +29,13 @@ async function main(): Promise<number> {
     process.stderr.write(`invalid configuration: ${env.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}\n`);
     return 2;
   }
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   // kafkajs 2.2.4 arms a timer with a negative delay on Node >= 23 (clamped to 1 ms): harmless.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
     if (warning.name !== 'TimeoutNegativeWarning') stderr(warning.message, { level: 'warn', warning: warning.name });
   });
-  const kafka = new Kafka({
-    clientId: 'dead-letter-replay',
-    brokers: parseBrokers(env.data.KAFKA_BROKERS),
-    logLevel: logLevel.WARN,
-    // kafkajs warnings go to stderr, so stdout holds only this command's own lines.
-    logCreator: jsonKafkaLogCreator(process.stderr, redact),
-    retry: { initialRetryTime: 200, retries: 8 },
-  });
+  // kafkajs warnings go to stderr, so stdout holds only this command's own lines.
+  const kafka = createKafka({ clientId: 'dead-letter-replay', ...kafkaSettings(env.data), redactLine: redact, logStream: process.stderr });
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (stopping = true));
   const summary = await replayDeadLetters(kafka, {

@@ -56,7 +56,8 @@ export async function replayDeadLetters(kafka: Kafka, run: ReplayRun): Promise<R
   run.log('reading the dead-letter topic', { groupId, ranges, ...options, filter: { ...options.filter, since: options.filter.since?.toISOString() } });
   if (ranges.length === 0) return summary;
 
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent, like the services' producers: a send kafkajs retries after a timeout is not written twice.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200 });
   const ends = new Map(ranges.map((range) => [range.partition, BigInt(range.end)]));
   const next = new Map(ranges.map((range) => [range.partition, BigInt(range.start)]));
