@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPICS, type AlertEvent } from '@alertlark/contracts';
+import { TOPICS, type AlertEvent, type NotificationEvent } from '@alertlark/contracts';
 import { ensureTopics } from '@alertlark/kafka';
 import { WORKSPACE_ROOT, requestJson } from '@alertlark/testing';
 import { startFleet, waitForConfig, type Fleet } from './support/fleet';
@@ -30,7 +30,7 @@ describe('ingest answers whatever a client sends with 2xx or a 4xx naming the pr
 
   beforeAll(async () => {
     // Large enough for the 10,000-alert request below; the default (5mb) stays what operators get.
-    fleet = await startFleet(32100, { INGEST_MAX_BODY: '64mb' }, { services: ['console', 'ingest'] });
+    fleet = await startFleet(32100, { INGEST_MAX_BODY: '64mb' });
     team = await fleet.createTeam(`ingest-input-${run}`);
     await waitForConfig(fleet, 'ingest', `team/${team.id}`);
     alerts = await recordTopic<AlertEvent>(fleet, TOPICS.alerts, (event) => event.teamId === team.id);
@@ -86,6 +86,51 @@ describe('ingest answers whatever a client sends with 2xx or a 4xx naming the pr
     // None of the refused requests above published anything.
     expect(events.every((event) => label(event, 'alertname') === `Big_${run}`)).toBe(true);
   });
+
+  it("a retry of a request written in part before its 503 doubles no alert's effect: each alert notified once, no further card", async () => {
+    const retryTeam = await fleet.createTeam(`ingest-retry-${run}`);
+    const botToken = `bot-${run}`;
+    await requestJson('POST', `${fleet.url.emulator}/_emulator/bots`, { body: { token: botToken } });
+    const object = await requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-objects`, {
+      token: retryTeam.apiToken,
+      body: { name: 'oncall', webhookUrl: `${fleet.url.emulator}/open-apis/bot/v2/hook/${botToken}` },
+    });
+    const policy = await requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-policies`, {
+      token: retryTeam.apiToken,
+      body: { name: 'retried', matchers: [`alertname="Retry_${run}"`], objectIds: [object.body.id], groupWait: '1s', groupInterval: '2s' },
+    });
+    expect([object.status, policy.status]).toEqual([201, 201]);
+    await waitForConfig(fleet, 'ingest', `team/${retryTeam.id}`);
+    await waitForConfig(fleet, 'policy-router', `policy/${policy.body.id}`);
+    await waitForConfig(fleet, 'lark-sender', `object/${object.body.id}`);
+    const notifications = await recordTopic<NotificationEvent>(fleet, TOPICS.notifications, (notification) => notification.teamId === retryTeam.id);
+
+    const startsAt = new Date(Date.now() - 60_000).toISOString();
+    const webhook = {
+      version: '4',
+      status: 'firing',
+      alerts: ['a', 'b'].map((instance) => ({ status: 'firing', labels: { alertname: `Retry_${run}`, instance }, annotations: {}, startsAt })),
+    };
+    // What a first attempt wrote before its 503: its first produce request, alert a alone.
+    expect((await post('webhook', { ...webhook, alerts: [webhook.alerts[0]] }, retryTeam.ingestToken)).status).toBe(202);
+    // The client retries the whole request, and once more as if that answer were lost too.
+    expect((await post('webhook', webhook, retryTeam.ingestToken)).status).toBe(202);
+    expect((await post('webhook', webhook, retryTeam.ingestToken)).status).toBe(202);
+
+    const firingBoth = (notification: NotificationEvent) => notification.totals?.firing === 2;
+    await notifications.until('a notification of both alerts', (values) => values.some(firingBoth), 60_000);
+    // Three group intervals: a doubled alert would show as a changed group and a further notification.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const seen = notifications.values();
+    await notifications.stop();
+    for (const notification of seen) {
+      const fingerprints = notification.alerts.map((alert) => alert.fingerprint);
+      expect(new Set(fingerprints).size).toBe(fingerprints.length);
+      expect((notification.totals?.firing ?? 0) + (notification.totals?.resolved ?? 0)).toBeLessThanOrEqual(2);
+    }
+    expect(firingBoth(seen[seen.length - 1]!)).toBe(true);
+    expect(seen.filter(firingBoth)).toHaveLength(1);
+  }, 120_000);
 
   it('answers 10,000 random and mutated bodies with 2xx or 4xx, and keeps running', async () => {
     const fuzzTeam = await fleet.createTeam(`ingest-fuzz-${run}`);
