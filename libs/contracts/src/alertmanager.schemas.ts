@@ -53,8 +53,12 @@ function bytesOver(text: string, limit: number): number | undefined {
   return bytes > limit ? bytes : undefined;
 }
 
-/** A surrogate not in a pair: in Unicode mode a pair is one code point, so only a lone one matches. */
-const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * Whether `text` holds no lone surrogate, so is valid UTF-8 once encoded: ES2024's native
+ * `isWellFormed` (Node 20+; the workspace's TypeScript lib predates it), cheaper on the hot path
+ * than a regular expression per label.
+ */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 const shown = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
 
@@ -65,10 +69,10 @@ const shown = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(
  */
 function labelProblem(name: string, value: string, limits: AlertRequestLimits): { at?: string; message: string } | undefined {
   if (name === '') return { message: 'a label name must not be empty' };
-  if (LONE_SURROGATE.test(name)) return { message: `label name ${shown(name)} is not valid UTF-8 (it holds a lone surrogate)` };
+  if (!isWellFormed(name)) return { message: `label name ${shown(name)} is not valid UTF-8 (it holds a lone surrogate)` };
   const nameBytes = bytesOver(name, limits.maxLabelBytes);
   if (nameBytes !== undefined) return { message: `label name ${shown(name)} takes ${nameBytes} bytes, over the limit of ${limits.maxLabelBytes}` };
-  if (LONE_SURROGATE.test(value)) return { at: name, message: 'label value is not valid UTF-8 (it holds a lone surrogate)' };
+  if (!isWellFormed(value)) return { at: name, message: 'label value is not valid UTF-8 (it holds a lone surrogate)' };
   const valueBytes = bytesOver(value, limits.maxLabelBytes);
   if (valueBytes !== undefined) return { at: name, message: `label value takes ${valueBytes} bytes, over the limit of ${limits.maxLabelBytes}` };
   return undefined;
