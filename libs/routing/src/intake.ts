@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AlertEvent, type AlertmanagerWebhook, type LabelPair, type PrometheusAlerts } from '@alertlark/contracts';
+import type { AlertEvent, AlertmanagerWebhook, LabelPair, PrometheusAlerts } from '@alertlark/contracts';
 import { alertFingerprint } from './fingerprint';
 
 /** Alertmanager writes this for "not ended yet". */
