@@ -1,17 +1,17 @@
-import { ServiceUnavailableException } from '@nestjs/common';
+import { PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { EVENTS, alertEventSchema } from '@alertlark/contracts';
-import { ProduceBacklogFullError, alertPartition, type ProduceBatcher, type PublishSend } from '@alertlark/kafka';
+import { MAX_MESSAGE_BYTES, MessageTooLargeError, ProduceBacklogFullError, ProduceBatcher, alertPartition, type PublishSend, type TopicMessages } from '@alertlark/kafka';
 import { alertEventsFromPrometheus, alertEventsFromWebhook } from '@alertlark/routing';
 import { AcceptAlerts } from './accept-alerts.usecase';
 
 const now = new Date('2026-11-24T10:00:00Z');
 
-function setup(add: (sends: readonly PublishSend[]) => Promise<void> = async () => undefined) {
+function setup(add: (sends: readonly PublishSend[]) => Promise<void> = async () => undefined, timeoutMs = 4_000) {
   const added: (readonly PublishSend[])[] = [];
   const batcher = { add: (sends: readonly PublishSend[]) => (added.push(sends), add(sends)) } as unknown as ProduceBatcher;
   const registry = new Registry();
-  return { accept: new AcceptAlerts(batcher, registry), added, registry };
+  return { accept: new AcceptAlerts(batcher, registry, timeoutMs), added, registry };
 }
 
 describe('AcceptAlerts', () => {
@@ -57,5 +57,34 @@ describe('AcceptAlerts', () => {
     await expect(setup(() => Promise.reject(new ProduceBacklogFullError('60000 messages are waiting'))).accept.accept('team_a', events)).rejects.toBeInstanceOf(ServiceUnavailableException);
     const kafkaError = Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' });
     await expect(setup(() => Promise.reject(kafkaError)).accept.accept('team_a', events)).rejects.toBe(kafkaError);
+  });
+
+  it('answers 503 once the timeout passes without an acknowledgement (Kafka unreachable), and counts it', async () => {
+    const events = alertEventsFromPrometheus({ teamId: 'team_a', now }, [{ labels: { a: '1' }, annotations: {} }]);
+    const { accept, registry } = setup(() => new Promise(() => undefined), 50);
+    const started = Date.now();
+    const error = await accept.accept('team_a', events).catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error).toBeInstanceOf(ServiceUnavailableException);
+    expect((error as ServiceUnavailableException).getResponse()).toMatchObject({ error: 'unavailable', message: expect.stringContaining('within 50 ms') });
+    expect((await registry.getSingleMetric('alertlark_ingest_publish_timeouts_total')!.get()).values[0]?.value).toBe(1);
+  });
+
+  it('answers 413 naming the alert that no Kafka message can hold, before anything of the request is sent', async () => {
+    const sent: TopicMessages[][] = [];
+    const batcher = new ProduceBatcher({ publishEncoded: async (topics) => void sent.push([...topics]) }, { lingerMs: 0, maxPendingMessages: 100_000 });
+    const accept = new AcceptAlerts(batcher, new Registry(), 4_000);
+    const huge = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`a${index}`, 'x'.repeat(16_000)]));
+    const events = alertEventsFromPrometheus({ teamId: 'team_a', now }, [
+      { labels: { alertname: 'small' }, annotations: {} },
+      { labels: { alertname: 'big' }, annotations: { summary: 'small' } },
+      { labels: { alertname: 'big' }, annotations: huge },
+    ]);
+    const error = await accept.accept('team_a', events).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PayloadTooLargeException);
+    expect((error as PayloadTooLargeException).getResponse()).toMatchObject({ error: 'payload_too_large', message: expect.stringMatching(new RegExp(`^alerts\\.2: .* over the ${MAX_MESSAGE_BYTES} bytes one Kafka message holds`)) });
+    expect(sent).toEqual([]);
+    // The kind the batcher refuses with, so the answer above is not a guess.
+    await expect(batcher.add([{ contract: EVENTS.alerts, events: [{ key: 'k', value: events[2]! }], valid: true }])).rejects.toBeInstanceOf(MessageTooLargeError);
   });
 });

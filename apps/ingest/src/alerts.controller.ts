@@ -1,16 +1,9 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import {
-  alertmanagerWebhookSchema,
-  fastAlertmanagerWebhook,
-  fastPrometheusAlerts,
-  prometheusAlertsSchema,
-  type AlertmanagerWebhook,
-  type PrometheusAlerts,
-} from '@alertlark/contracts';
+import type { AlertmanagerWebhook, PrometheusAlerts } from '@alertlark/contracts';
 import { alertEventsFromPrometheus, alertEventsFromWebhook } from '@alertlark/routing';
 import { AcceptAlerts } from './accept-alerts.usecase';
 import { IngestTokenGuard, type IngestRequest } from './ingest-token.guard';
-import { RequestBodyPipe } from './request-body.pipe';
+import { PrometheusBodyPipe, WebhookBodyPipe } from './request-body.pipe';
 
 /**
  * Accepts alerts and answers 2xx only after Kafka acknowledged every event (acks=all), so an
@@ -27,7 +20,7 @@ export class AlertsController {
   @HttpCode(202)
   async alertmanager(
     @Req() request: IngestRequest,
-    @Body(new RequestBodyPipe(fastAlertmanagerWebhook, alertmanagerWebhookSchema)) webhook: AlertmanagerWebhook,
+    @Body(WebhookBodyPipe) webhook: AlertmanagerWebhook,
   ): Promise<{ accepted: number }> {
     const teamId = request.teamId!;
     return this.alerts.accept(teamId, alertEventsFromWebhook({ teamId, now: new Date() }, webhook));
@@ -38,7 +31,7 @@ export class AlertsController {
   @HttpCode(200)
   async prometheus(
     @Req() request: IngestRequest,
-    @Body(new RequestBodyPipe(fastPrometheusAlerts, prometheusAlertsSchema)) alerts: PrometheusAlerts,
+    @Body(PrometheusBodyPipe) alerts: PrometheusAlerts,
   ): Promise<{ accepted: number }> {
     const teamId = request.teamId!;
     return this.alerts.accept(teamId, alertEventsFromPrometheus({ teamId, now: new Date() }, alerts));

@@ -1,10 +1,11 @@
 import { Injectable, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import { EventPublisher, ProduceBatcher } from '@alertlark/kafka';
 import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
-import { AcceptAlerts } from './accept-alerts.usecase';
+import { AcceptAlerts, PUBLISH_TIMEOUT_MS } from './accept-alerts.usecase';
 import { AlertsController } from './alerts.controller';
-import type { IngestEnv } from './ingest.env';
+import { alertRequestLimits, type IngestEnv } from './ingest.env';
 import { IngestTokenGuard } from './ingest-token.guard';
+import { ALERT_REQUEST_LIMITS } from './request-body.pipe';
 
 /** On shutdown, what requests are waiting for is sent at once (no linger) before the producer disconnects. */
 @Injectable()
@@ -30,6 +31,8 @@ export class IngestModule {
         IngestTokenGuard,
         AcceptAlerts,
         BatcherShutdown,
+        { provide: ALERT_REQUEST_LIMITS, useValue: alertRequestLimits(env) },
+        { provide: PUBLISH_TIMEOUT_MS, useValue: env.INGEST_PUBLISH_TIMEOUT_MS },
         {
           provide: ProduceBatcher,
           inject: [EventPublisher],

@@ -51,10 +51,11 @@ export interface Fleet {
 }
 
 /**
- * The whole product as separate real processes on their own ports, database and consumer groups,
+ * The whole product (or the `services` asked for) as separate real processes on their own ports, database and consumer groups,
  * so a test run never shares state with `npm start` or an earlier run.
  */
-export async function startFleet(basePort: number, extraEnv: Record<string, string> = {}): Promise<Fleet> {
+export async function startFleet(basePort: number, extraEnv: Record<string, string> = {}, options: { services?: readonly ServiceName[] } = {}): Promise<Fleet> {
+  const services = options.services ?? SERVICES;
   const runId = `e2e${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const emulatorPort = basePort + 100;
   const adminToken = `admin-${randomBytes(16).toString('hex')}`;
@@ -78,7 +79,7 @@ export async function startFleet(basePort: number, extraEnv: Record<string, stri
   // Internal ports go to each process, not into `env`: specs start extra replicas from `env`.
   const processes = [
     startProcess('lark-emulator', 'lark-emulator', env, logDir),
-    ...SERVICES.map((service, index) => startProcess(service, service, { ...env, ...portEnv(service, basePort + index) }, logDir)),
+    ...services.map((service) => startProcess(service, service, { ...env, ...portEnv(service, basePort + SERVICES.indexOf(service)) }, logDir)),
   ];
   const url = {
     emulator: `http://127.0.0.1:${emulatorPort}`,
@@ -110,7 +111,7 @@ export async function startFleet(basePort: number, extraEnv: Record<string, stri
   };
   try {
     await waitReady(`${url.emulator}/_emulator/healthz`);
-    await Promise.all(SERVICES.map((service) => waitReady(`${url[service]}/readyz`, 90_000)));
+    await Promise.all(services.map((service) => waitReady(`${url[service]}/readyz`, 90_000)));
   } catch (error) {
     await fleet.stop();
     throw new Error(`${String(error)}; logs in ${logDir}`);

@@ -1,9 +1,14 @@
 import {
   alertEventSchema,
+  DEFAULT_ALERT_REQUEST_LIMITS,
   alertmanagerWebhookSchema,
+  alertmanagerWebhookSchemaWith,
   fastAlertmanagerWebhook,
+  fastAlertmanagerWebhookWith,
   fastPrometheusAlerts,
+  fastPrometheusAlertsWith,
   prometheusAlertsSchema,
+  prometheusAlertsSchemaWith,
   toLabelPairs,
   type AlertEvent,
 } from '@alertlark/contracts';
@@ -101,32 +106,39 @@ describe('the request schemas imply the event contract', () => {
   };
   const webhookOf = (alert: Record<string, unknown>) => ({ version: '4', status: 'firing', alerts: [{ status: 'firing', labels: { a: '1' }, startsAt: '2026-11-24T09:00:00Z', ...alert }] });
 
+  const issuePaths = (outcome: { error?: { issues: { path: PropertyKey[] }[] } }) => outcome.error?.issues.map((issue) => issue.path.join('.'));
+
   it.each([
-    ['year 0000 at +01:00 (year -1 in UTC)', '0000-01-01T00:30:00+01:00'],
+    ['year 0001 at +01:00 (year 0 in UTC)', '0001-01-01T00:30:00+01:00'],
+    ['year 0000', '0000-06-01T00:00:00Z'],
     ['year 9999 at -01:00 (year 10000 in UTC)', '9999-12-31T23:30:00-01:00'],
-  ])('refuses a startsAt in %s with a 400 naming it', (_case, startsAt) => {
-    const webhook = alertmanagerWebhookSchema.safeParse(webhookOf({ startsAt }));
-    expect(webhook.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['alerts.0.startsAt']);
-    const prometheus = prometheusAlertsSchema.safeParse([{ labels: { a: '1' }, startsAt, endsAt: startsAt }]);
-    expect(prometheus.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['0.startsAt', '0.endsAt']);
+    ['a year of six digits', '+275760-09-13T00:00:00Z'],
+    ['a negative year', '-000001-01-01T00:00:00Z'],
+    ['no time at all', 'soon'],
+    ['an empty string', ''],
+  ])('refuses a startsAt or endsAt in %s, naming the field', (_case, at) => {
+    expect(issuePaths(alertmanagerWebhookSchema.safeParse(webhookOf({ startsAt: at, endsAt: at })))).toEqual(['alerts.0.startsAt', 'alerts.0.endsAt']);
+    expect(issuePaths(prometheusAlertsSchema.safeParse([{ labels: { a: '1' }, startsAt: at, endsAt: at }]))).toEqual(['0.startsAt', '0.endsAt']);
   });
 
   it('accepts the first and last instants an event can carry', () => {
-    const webhook = alertmanagerWebhookSchema.parse(webhookOf({ startsAt: '0000-01-01T00:00:00Z', endsAt: '9999-12-31T23:59:59.999Z' }));
+    const webhook = alertmanagerWebhookSchema.parse(webhookOf({ startsAt: '0001-01-01T00:00:00.001Z', endsAt: '9999-12-31T23:59:59.999Z' }));
     const [event] = alertEventsFromWebhook(context, webhook);
-    expect(event).toMatchObject({ startsAt: '0000-01-01T00:00:00.000Z', endsAt: '9999-12-31T23:59:59.999Z' });
-    contractHolds([event!]);
-  });
-
-  it.each(['+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z', 'soon', '0001-01-01T00:00:00Z'])('drops a webhook endsAt no event can carry: %s', (endsAt) => {
-    const [event] = alertEventsFromWebhook(context, alertmanagerWebhookSchema.parse(webhookOf({ endsAt })));
-    expect(event?.endsAt).toBeUndefined();
+    expect(event).toMatchObject({ startsAt: '0001-01-01T00:00:00.001Z', endsAt: '9999-12-31T23:59:59.999Z' });
     contractHolds([event!]);
   });
 
   it('refuses empty label and annotation names, which the contract refuses', () => {
-    expect(alertmanagerWebhookSchema.safeParse(webhookOf({ labels: { '': 'x' } })).success).toBe(false);
-    expect(prometheusAlertsSchema.safeParse([{ labels: { a: '1' }, annotations: { '': 'x' } }]).success).toBe(false);
+    expect(issuePaths(alertmanagerWebhookSchema.safeParse(webhookOf({ labels: { '': 'x' } })))).toEqual(['alerts.0.labels']);
+    expect(issuePaths(prometheusAlertsSchema.safeParse([{ labels: { a: '1' }, annotations: { '': 'x' } }]))).toEqual(['0.annotations']);
+  });
+
+  it('refuses a label name or value that is not valid UTF-8 (a lone surrogate)', () => {
+    const outcome = prometheusAlertsSchema.safeParse([{ labels: { a: '1', 'b\uD83D': '2' } }, { labels: { a: '\uDE00' } }]);
+    expect(issuePaths(outcome)).toEqual(['0.labels', '1.labels.a']);
+    expect(outcome.error?.issues[0]?.message).toMatch(/label name "b.*" is not valid UTF-8/);
+    // A surrogate pair is one character, and valid.
+    expect(prometheusAlertsSchema.safeParse([{ labels: { '😀': '😀' } }]).success).toBe(true);
   });
 
   it('holds for generated requests built from edge values', () => {
@@ -148,6 +160,42 @@ describe('the request schemas imply the event contract', () => {
     }
     expect(accepted).toBeGreaterThan(500);
     expect(refused).toBeGreaterThan(500);
+  });
+});
+
+describe('the request limits', () => {
+  const limits = { maxAlerts: 3, maxLabels: 2, maxLabelBytes: 8, maxAnnotationBytes: 12 };
+  const webhookSchema = alertmanagerWebhookSchemaWith(limits);
+  const prometheusSchema = prometheusAlertsSchemaWith(limits);
+  const messages = (outcome: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) => outcome.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+
+  it('takes a request at every limit', () => {
+    const alerts = Array.from({ length: 3 }, () => ({ labels: { a: '123456é', '123456é': 'b' }, annotations: { summary: '12345', d: '12345678901' } }));
+    expect(prometheusSchema.safeParse(alerts).success).toBe(true);
+    expect(fastPrometheusAlertsWith(limits)(JSON.parse(JSON.stringify(alerts)))).toBeDefined();
+  });
+
+  it.each([
+    ['too many alerts', Array.from({ length: 4 }, () => ({ labels: { a: '1' } })), ': more than 3 alerts in one request'],
+    ['too many labels', [{ labels: { a: '1', b: '2', c: '3' } }], '0.labels: 3 labels, over the limit of 2'],
+    ['a label name of too many bytes', [{ labels: { '12345678é': '1' } }], '0.labels: label name "12345678é" takes 10 bytes, over the limit of 8'],
+    ['a label value of too many bytes', [{ labels: { a: '1234567éé' } }], '0.labels.a: label value takes 11 bytes, over the limit of 8'],
+    ['an annotation of too many bytes', [{ labels: { a: '1' }, annotations: { summary: 'éééé' } }], '0.annotations.summary: annotation takes 15 bytes (name and value), over the limit of 12'],
+  ])('refuses %s, naming it and the limit; the quick check leaves it to the schema', (_case, body, message) => {
+    expect(messages(prometheusSchema.safeParse(body))).toEqual([message]);
+    expect(fastPrometheusAlertsWith(limits)(body)).toBeUndefined();
+    const webhook = { version: '4', status: 'firing', alerts: body.map((alert) => ({ status: 'firing', startsAt: '2026-11-24T09:00:00Z', ...alert })) };
+    expect(messages(webhookSchema.safeParse(webhook))).toEqual([message.startsWith(':') ? `alerts${message}` : `alerts.${message}`]);
+    expect(fastAlertmanagerWebhookWith(limits)(webhook)).toBeUndefined();
+  });
+
+  it('defaults to 10,000 alerts, 128 labels, 2 KB per label name or value and 16 KB per annotation', () => {
+    expect(DEFAULT_ALERT_REQUEST_LIMITS).toEqual({ maxAlerts: 10_000, maxLabels: 128, maxLabelBytes: 2048, maxAnnotationBytes: 16_384 });
+    const labels = Object.fromEntries(Array.from({ length: 128 }, (_, index) => [`l${index}`, 'v'.repeat(2048)]));
+    expect(prometheusAlertsSchema.safeParse([{ labels, annotations: { d: 'x'.repeat(16_383) } }]).success).toBe(true);
+    expect(prometheusAlertsSchema.safeParse([{ labels: { ...labels, one: 'more' } }]).success).toBe(false);
+    expect(prometheusAlertsSchema.safeParse([{ labels: { a: 'v'.repeat(2049) } }]).success).toBe(false);
+    expect(prometheusAlertsSchema.safeParse([{ labels: { a: '1' }, annotations: { d: 'x'.repeat(16_384) } }]).success).toBe(false);
   });
 });
 
@@ -212,14 +260,14 @@ function generatedBodies(seed: number, count: number, wrongTypes: boolean): { we
   const often = <T>(usual: readonly T[], edge: readonly T[]): T => (random() < 0.85 ? pick(usual) : pick(edge));
   const odd = (): unknown => pick([1, null, true, {}, [], 'x']);
   const wrong = () => wrongTypes && random() < 0.03;
-  const name = () => often(['alertname', 'instance', 'job', 'k8s.pod', '日本'], ['', 'with space', '__name__', '__proto__', 'constructor', 'toString', '\u0000', '\uD83D', 'x'.repeat(300)]);
-  const value = (): unknown => (wrong() ? odd() : often(['web-1', 'critical', 'é', ''], ['e\u0301', '\uD83D', '\n', '"quoted"', 'y'.repeat(2000)]));
+  const name = () => often(['alertname', 'instance', 'job', 'k8s.pod', '日本'], ['', 'with space', '__name__', '__proto__', 'constructor', 'toString', '\u0000', '\uD83D', 'x'.repeat(300), 'n'.repeat(2049)]);
+  const value = (): unknown => (wrong() ? odd() : often(['web-1', 'critical', 'é', ''], ['e\u0301', '\uD83D', '\n', '"quoted"', 'y'.repeat(2000), 'é'.repeat(1025)]));
   const instant = (): unknown =>
     wrong()
       ? odd()
       : often(
-          ['2026-11-24T10:00:00Z', '2026-11-24T10:00:00.123456789Z', '2026-11-24T10:00:00-00:00', '2024-02-29T00:00:00+14:00', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', undefined],
-          ['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00', '2026-02-29T00:00:00Z', '2026-11-24T10:00:00', '2026-11-24', 'Tue, 24 Nov 2026 10:00:00 GMT', '+275760-09-13T00:00:00Z', '0001-01-01T00:00:00Z', 'not a time', ''],
+          ['2026-11-24T10:00:00Z', '2026-11-24T10:00:00.123456789Z', '2026-11-24T10:00:00-00:00', '2024-02-29T00:00:00+14:00', '0001-01-01T00:00:00.001Z', '9999-12-31T23:59:59.999Z', undefined],
+          ['0000-01-01T00:00:00Z', '0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00', '2026-02-29T00:00:00Z', '2026-11-24T10:00:00', '2026-11-24', 'Tue, 24 Nov 2026 10:00:00 GMT', '+275760-09-13T00:00:00Z', '0001-01-01T00:00:00Z', 'not a time', ''],
         );
   const map = (least: number): unknown => (wrong() ? odd() : Object.fromEntries(Array.from({ length: least + Math.floor(random() * 4) }, () => [name(), value()])));
   const alert = () => {

@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { isEventInstant, type AlertEvent, type AlertmanagerWebhook, type LabelPair, type PrometheusAlerts } from '@alertlark/contracts';
+import type { AlertEvent, AlertmanagerWebhook, LabelPair, PrometheusAlerts } from '@alertlark/contracts';
 import { alertFingerprint } from './fingerprint';
 
 /** Alertmanager writes this for "not ended yet". */
 const ZERO_TIME = /^0001-01-01T00:00:00/;
 
-/** An instant as the event contract writes it, or undefined when it is not one (or beyond year 9999). */
-function isoInstant(value: string): string | undefined {
-  const ms = Date.parse(value);
-  return isEventInstant(ms) ? new Date(ms).toISOString() : undefined;
+/**
+ * The epoch ms of an `endsAt`, NaN for none or Alertmanager's zero time. The request schemas took
+ * it as an instant within years 0001–9999, so it prints as the event contract wants.
+ */
+function endsAtMs(value: string | undefined): number {
+  return !value || ZERO_TIME.test(value) ? Number.NaN : Date.parse(value);
 }
 
-function endsAtOf(value: string | undefined): string | undefined {
-  if (!value || ZERO_TIME.test(value)) return undefined;
-  return isoInstant(value);
+function isoOrUndefined(ms: number): string | undefined {
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 export interface IntakeContext {
@@ -64,7 +65,7 @@ function toEvent(
     status,
     labels,
     annotations: labelPairs(alert.annotations),
-    // The schemas' `startsAt` is an instant within years 0000–9999 (so this is one too); none means now.
+    // The schemas' `startsAt` is an instant within years 0001–9999 (so this is one too); none means now.
     startsAt: alert.startsAt === undefined ? scope.receivedAt : new Date(alert.startsAt).toISOString(),
     endsAt,
     generatorURL: alert.generatorURL || undefined,
@@ -82,7 +83,7 @@ function scopeOf(context: IntakeContext): RequestScope {
 /** One event per alert of an Alertmanager webhook; each alert carries its own status. */
 export function alertEventsFromWebhook(context: IntakeContext, webhook: AlertmanagerWebhook): AlertEvent[] {
   const scope = scopeOf(context);
-  return webhook.alerts.map((alert) => toEvent(scope, 'alertmanager', alert, alert.status, endsAtOf(alert.endsAt)));
+  return webhook.alerts.map((alert) => toEvent(scope, 'alertmanager', alert, alert.status, isoOrUndefined(endsAtMs(alert.endsAt))));
 }
 
 /**
@@ -93,8 +94,7 @@ export function alertEventsFromPrometheus(context: IntakeContext, alerts: Promet
   const scope = scopeOf(context);
   const now = context.now.getTime();
   return alerts.map((alert) => {
-    const endsAtMs = !alert.endsAt || ZERO_TIME.test(alert.endsAt) ? Number.NaN : Date.parse(alert.endsAt);
-    const endsAt = isEventInstant(endsAtMs) ? new Date(endsAtMs).toISOString() : undefined;
-    return toEvent(scope, 'prometheus', alert, endsAtMs <= now ? 'resolved' : 'firing', endsAt);
+    const ends = endsAtMs(alert.endsAt);
+    return toEvent(scope, 'prometheus', alert, ends <= now ? 'resolved' : 'firing', isoOrUndefined(ends));
   });
 }
