@@ -116,7 +116,7 @@ describe('claim, resolve and silence from a Lark app bot\'s card (callback butto
     expect(clicked).toMatchObject({ status: 200, applied: true, answer: { toast: { type: 'success', content: 'Claimed' } } });
     const now = (await messages()).find((message) => message.messageId === card.messageId)!;
     expect(shownCard(now)).toContain('Claimed by ou_alice');
-    expect(Object.keys(callbackButtons(shownCard(now)))).toEqual(['Resolve', 'Silence 1h', 'Silence 4h', 'Silence 24h']);
+    expect(Object.keys(callbackButtons(shownCard(now)))).toEqual(['Unclaim', 'Resolve', 'Silence 1h', 'Silence 4h', 'Silence 24h']);
     const claimed = await waitFor('the claim in the read model', async () => {
       const current = await detail(group.id);
       return current.state === 'claimed' && current.actions.length > 0 ? current : undefined;
@@ -131,6 +131,13 @@ describe('claim, resolve and silence from a Lark app bot\'s card (callback butto
     expect(replayed).toMatchObject({ status: 200, answer: { toast: { type: 'info' } } });
     await sleep(1_500);
     expect((await detail(group.id)).actions).toHaveLength(1);
+
+    // Giving it back from the card: open again, and the card offers Claim again.
+    const unclaimed = await click({ messageId: card.messageId, operator: { open_id: 'ou_alice' }, buttonText: 'Unclaim' });
+    expect(unclaimed).toMatchObject({ status: 200, applied: true, answer: { toast: { type: 'success', content: 'Unclaimed' } } });
+    const reopened = (await messages()).find((message) => message.messageId === card.messageId)!;
+    expect(Object.keys(callbackButtons(shownCard(reopened)))[0]).toBe('Claim');
+    await waitFor('the unclaim in the read model', async () => ((await detail(group.id)).state === 'open' ? true : undefined));
   }, 120_000);
 
   it('refuses a tampered signature, a stale timestamp and a wrong verification token, and records nothing', async () => {

@@ -1,5 +1,5 @@
 import type { NotificationEvent } from '@alertlark/contracts';
-import type { CardActionKind, CardLinks } from '@alertlark/lark';
+import type { CardLinks, LinkActionKind } from '@alertlark/lark';
 import { derivedActionTokenKeys, parseSecretKey, signActionToken, type ActionTokenKeys } from '@alertlark/secrets';
 import type { LarkSenderEnv } from './lark-sender.env';
 
@@ -35,7 +35,7 @@ export function notificationCardLinks(notification: NotificationEvent, settings:
   const { groupId, incident } = notification;
   const consoleUrl = groupId ? groupPageUrl(settings, groupId) : `${settings.consoleUrl}/alerts?group=${encodeURIComponent(notification.groupKey)}`;
   if (!groupId || !incident) return { consoleUrl };
-  const actionUrl = (action: CardActionKind, durationMs?: number): string => {
+  const actionUrl = (action: LinkActionKind, durationMs?: number): string => {
     try {
       const claims = { teamId: notification.teamId, groupId, incidentId: incident.id, action, ...(durationMs !== undefined ? { durationMs } : {}) };
       return `${settings.consoleUrl}/act/${signActionToken(settings.actionKeys, claims, { now, ttlMs: settings.actionTtlMs })}`;

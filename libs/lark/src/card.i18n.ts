@@ -32,6 +32,8 @@ export interface CardStrings {
   sampleDescription: string;
   /** Buttons of action links (card.incident.ts). */
   claim: string;
+  /** An app bot's claimed card: give the incident back (escalation starts again). */
+  unclaim: string;
   resolve: string;
   silenceFor: (hours: number) => string;
   /** A name typed on an action link's page: nobody vouched for it. */
@@ -85,6 +87,7 @@ const en: CardStrings = {
   sampleSummary: (instance) => `Sample alert from Alertlark for ${instance}: no action needed`,
   sampleDescription: 'Sent to show how this chatbot’s cards look; not a real alert.',
   claim: 'Claim',
+  unclaim: 'Unclaim',
   resolve: 'Resolve',
   silenceFor: (hours) => `Silence ${hours}h`,
   unverified: (name) => `${name} (unverified)`,
@@ -134,6 +137,7 @@ const zh: CardStrings = {
   sampleSummary: (instance) => `Alertlark 示例告警（${instance}），无需处理`,
   sampleDescription: '用于展示此机器人的卡片样式，并非真实告警。',
   claim: '认领',
+  unclaim: '取消认领',
   resolve: '解决',
   silenceFor: (hours) => `静默 ${hours} 小时`,
   unverified: (name) => `${name}（未验证）`,

@@ -100,6 +100,13 @@ describe('action buttons on firing cards', () => {
     });
   });
 
+  it("an app bot's claimed card offers Unclaim instead of Claim; a link card never does", () => {
+    const { links } = linkMaker();
+    const claimed = notification(hosts(1), { incident: incident({ state: 'claimed', claimedBy: { name: 'ou_alice', verified: true, openId: 'ou_alice' }, claimedAt: 1 }) });
+    expect(Object.keys(buttons(renderAlertCard(claimed, target, { ...links, callbacks: true }, { now: NOW })))).toEqual(['Unclaim', 'Resolve', 'Silence 1h', 'Silence 4h', 'Silence 24h', 'Open in console']);
+    expect(Object.keys(buttons(renderAlertCard(claimed, target, links, { now: NOW })))).toEqual(['Resolve', 'Silence 1h', 'Silence 4h', 'Silence 24h', 'Open in console']);
+  });
+
   it('links are made once per button, however many layouts fitting the card tries', () => {
     const { links, calls } = linkMaker();
     const rendered = renderAlertCardDetailed(notification(hosts(300)), target, links, { now: NOW });

@@ -10,14 +10,17 @@ import type { CardStrings } from './card.i18n';
 import { oneLine, parseInstant, safeLinkUrl, truncateText } from './card.text';
 import type { CardActionValue, LarkActionElement } from './card.types';
 
-/** What a card's buttons may ask for (an action link cannot unclaim). */
-export type CardActionKind = 'claim' | 'resolve' | 'silence';
+/** What a card's buttons may ask for (an action link cannot unclaim; an app bot's callback can). */
+export type CardActionKind = 'claim' | 'unclaim' | 'resolve' | 'silence';
 
 /** The silences a firing card offers, in hours. */
 export const SILENCE_BUTTON_HOURS = [1, 4, 24] as const;
 
 /** Makes the URL a button opens; called once per button and card, never per layout. */
-export type ActionUrlMaker = (action: CardActionKind, durationMs?: number) => string;
+export type ActionUrlMaker = (action: LinkActionKind, durationMs?: number) => string;
+
+/** What an action link may ask for. */
+export type LinkActionKind = Exclude<CardActionKind, 'unclaim'>;
 
 export interface CardActionButton {
   action: CardActionKind;
@@ -77,8 +80,9 @@ export function incidentStateText(incident: IncidentView | undefined, strings: C
 export function cardActionButtons(notification: NotificationEvent, mode: CardActionMode | undefined, strings: CardStrings): CardActionButton[] {
   const { incident, groupId } = notification;
   if (!mode || notification.followUp || notification.status !== 'firing' || !groupId || !incident || incident.state === 'resolved') return [];
+  const claimed = incident.state === 'claimed';
   const wanted: Array<Omit<CardActionButton, 'url'>> = [
-    ...(incident.state === 'claimed' ? [] : [{ action: 'claim' as const, label: strings.claim }]),
+    ...(!claimed ? [{ action: 'claim' as const, label: strings.claim }] : 'callbacks' in mode ? [{ action: 'unclaim' as const, label: strings.unclaim }] : []),
     { action: 'resolve', label: strings.resolve },
     ...SILENCE_BUTTON_HOURS.map((hours) => ({ action: 'silence' as const, durationMs: hours * 3_600_000, label: strings.silenceFor(hours) })),
   ];
@@ -86,6 +90,7 @@ export function cardActionButtons(notification: NotificationEvent, mode: CardAct
     return wanted.map((button) => ({ ...button, value: { action: button.action, groupId, incidentId: incident.id, ...(button.durationMs !== undefined ? { durationMs: button.durationMs } : {}) } }));
   }
   return wanted.flatMap((button) => {
+    if (button.action === 'unclaim') return [];
     const url = safeLinkUrl(mode.actionUrl(button.action, button.durationMs));
     return url ? [{ ...button, url }] : [];
   });

@@ -58,7 +58,7 @@ export type LarkButton = {
 
 /** What a callback button sends back to the console when clicked (`card.action.trigger`). */
 export interface CardActionValue {
-  action: 'claim' | 'resolve' | 'silence';
+  action: 'claim' | 'unclaim' | 'resolve' | 'silence';
   groupId: string;
   incidentId: string;
   durationMs?: number;
