@@ -205,6 +205,31 @@ describe('console web UI', () => {
     await shot('chatbot-deleted');
   });
 
+  it('creates a Lark app bot: the app fields instead of the webhook, its secrets masked, and the callback URL to set in Lark', async () => {
+    const name = `ui-app-${randomBytes(3).toString('hex')}`;
+    await page.goto(`${fleet.url.console}/#/chatbot/new`);
+    await page.selectOption('#chatbot-form select[name=kind]', 'app');
+    expect(await page.isVisible('#chatbot-form input[name=webhookUrl]')).toBe(false);
+    await page.fill('#chatbot-form input[name=name]', name);
+    await page.fill('#chatbot-form input[name=appId]', 'cli_uiapp1');
+    await page.fill('#chatbot-form input[name=appSecret]', 'app-secret-ui');
+    await page.fill('#chatbot-form input[name=encryptKey]', 'encrypt-key-ui');
+    await page.fill('#chatbot-form input[name=verificationToken]', 'verify-ui');
+    await page.fill('#chatbot-form input[name=chatId]', 'oc_uichat');
+    await page.fill('#chatbot-form input[name=host]', fleet.url.emulator);
+    await page.click('#chatbot-form button[type=submit]');
+    await page.getByRole('heading', { name: `Chatbot ${name}` }).waitFor();
+    const objectId = decodeURIComponent(new URL(page.url()).hash.replace('#/chatbot/', ''));
+    expect(await page.textContent('#callback-url')).toBe(`${fleet.url.console}/api/v1/lark/callback/${objectId}`);
+    expect(await page.isVisible('#chatbot-form input[name=appId]')).toBe(true);
+    expect(await page.getAttribute('#chatbot-form input[name=appId]', 'placeholder')).toContain('cli_****app1');
+    await shot('chatbot-app-bot');
+    const saved = await requestJson<{ kind: string; app: { chatId: string; appSecret: string } }>('GET', `${fleet.url.console}/api/v1/notification-objects/${objectId}`, { token: apiToken });
+    expect(saved.body).toMatchObject({ kind: 'app', app: { chatId: 'oc_uichat', appSecret: '****' } });
+    await page.goto(`${fleet.url.console}/#/chatbots`);
+    await page.locator(`tr:has-text("${name}")`).filter({ hasText: 'app cli_****app1 → oc_uichat' }).waitFor();
+  });
+
   it('creates and expires a silence', async () => {
     await page.goto(`${fleet.url.console}/#/silences`);
     await page.fill('#silence-form textarea[name=matchers]', 'alertname="HighCPU"');
