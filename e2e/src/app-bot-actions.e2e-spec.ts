@@ -169,6 +169,26 @@ describe('claim, resolve and silence from a Lark app bot\'s card (callback butto
       return current.actions.filter((action) => action.outcome !== 'pending').length === 2 && current.handler ? current : undefined;
     });
     expect(lost!.content).toBe(`already claimed by ${final.handler!.name}`);
+    // Both answers' cards show the winner: whichever Lark applies last is what the chat sees.
+    for (const answer of answers) expect(JSON.stringify(answer.answer?.card)).toContain(`Claimed by ${final.handler!.name}`);
+    const now = (await messages()).find((message) => message.messageId === card.messageId)!;
+    expect(shownCard(now)).toContain(`Claimed by ${final.handler!.name}`);
+  }, 120_000);
+
+  it("one app in two chats: Lark calls the first chatbot's URL, and a click in the second chat acts for the second chat's chatbot", async () => {
+    const secondChat = `oc_second${run}`;
+    const second = await api<NotificationObjectView>('POST', '/api/v1/notification-objects', { name: 'second-chat', app: { appId, ...secrets, chatId: secondChat, host: fleet.url.emulator } });
+    expect(second.status).toBe(201);
+    const alertname = `second_${run}`;
+    await createPolicy(fleet, team.apiToken, { name: 'second-chat', matchers: [`alertname="${alertname}"`], objectIds: [second.body.id], groupWait: '1s', groupInterval: '2s', repeatInterval: '4h' });
+    await postWebhook(fleet, team.ingestToken, [{ labels: { alertname, instance: 'web-1', severity: 'critical' } }]);
+    const inSecond = async () => (await requestJson<{ messages: AppMessage[] }>('GET', `${fleet.url.emulator}/_emulator/app-messages?chatId=${secondChat}`)).body.messages;
+    const card = await waitFor('the card in the second chat', async () => (await inSecond()).find((message) => shownCard(message).includes(alertname)), 30_000);
+    const group = await waitFor(`${alertname}'s group`, async () => (await api<{ items: AlertGroupView[] }>('GET', '/api/v1/alert-groups?state=open&limit=100')).body.items.find((candidate) => candidate.groupLabels.some((label) => label.value === alertname)));
+    const clicked = await click({ messageId: card.messageId, operator: { open_id: 'ou_gina' }, buttonText: 'Claim' });
+    expect(clicked).toMatchObject({ status: 200, answer: { toast: { type: 'success' } } });
+    expect(JSON.stringify(clicked.answer?.card)).toContain('second-chat');
+    await waitFor('the claim', async () => ((await detail(group.id)).handler?.name === 'ou_gina' ? true : undefined));
   }, 120_000);
 
   it('silence: a real silence by the open_id, listed in the API, and later alerts of the group send no card', async () => {

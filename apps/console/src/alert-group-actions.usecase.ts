@@ -80,12 +80,14 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
    * Throws only before the request is published (nothing asked: the caller may try again); once it
    * is, a failure to read the decision answers `pending`.
    */
-  async act(teamId: string, groupId: string, asked: ActionAsked, waitMs = this.env.CONSOLE_ACTION_WAIT_MS): Promise<ActionResult> {
+  async act(teamId: string, groupId: string, asked: ActionAsked, waitMs: number | (() => number) = this.env.CONSOLE_ACTION_WAIT_MS): Promise<ActionResult> {
     const group = await this.group(teamId, groupId);
-    const incidentId = asked.incidentId ?? group.incident?.id;
-    // Refused here what the router would refuse, before a silence is made for nothing.
+    // Refused here what the router would refuse, before a silence is made for nothing. A Lark
+    // callback is exempt from the incident check: its card may be newer than this read model
+    // (about a second behind the router), and the router refuses a stale incident itself.
     if (group.endedAt || !group.incident) throw new ConflictException({ error: 'no_incident', message: 'nothing fires in this alert group any more' });
-    if (incidentId !== group.incident.id) throw new ConflictException({ error: 'incident_over', message: 'this incident is over; a newer one is under way' });
+    const incidentId = asked.incidentId ?? group.incident.id;
+    if (incidentId !== group.incident.id && asked.source !== 'callback') throw new ConflictException({ error: 'incident_over', message: 'this incident is over; a newer one is under way' });
     const now = new Date();
     const key = asked.idempotencyKey ? createHash('sha256').update(asked.idempotencyKey).digest('hex').slice(0, 24) : randomBytes(12).toString('hex');
     const silence = asked.action === 'silence' ? await this.silence(group, asked, now, `sil_${key.slice(0, 16)}`) : undefined;
@@ -103,7 +105,8 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
       requestedAt: now.toISOString(),
     };
     await this.publisher.publish(EVENTS.actions, [{ key: groupId, value: request, partition: alertPartition(teamId) }]);
-    const decided = await this.decision(teamId, actionId, waitMs).catch(() => undefined);
+    // A deadline (a callback's 3 s) is what is left of it once the request is out.
+    const decided = await this.decision(teamId, actionId, typeof waitMs === 'function' ? waitMs() : waitMs).catch(() => undefined);
     // A silence for an action the router refused (the incident ended meanwhile) is taken back.
     if (silence && decided?.outcome === 'refused') await this.expire(group.teamId, silence.id).catch(() => undefined);
     return {

@@ -19,8 +19,7 @@ function webhookKeyOf(record: NotificationObjectRecord, secrets: Pick<SecretBox,
 }
 
 function appConfigOf(app: LarkAppDocument) {
-  const { appIdTail: _tail, ...config } = app;
-  return config;
+  return { appIdEncrypted: app.appIdEncrypted, appSecretEncrypted: app.appSecretEncrypted, chatId: app.chatId, baseUrl: app.baseUrl };
 }
 
 /**

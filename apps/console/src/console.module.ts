@@ -4,6 +4,7 @@ import { AlertStateModule, ConsoleDataModule, DailyStatsDataModule, MongoReadine
 import { SecretBox, derivedActionTokenKeys, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { LarkCallbackController } from './lark-callback.controller';
+import { LarkCardActionUseCase } from './lark-card-action.usecase';
 import { ACTION_LINK_KEYS, ActionLinksController } from './action-links.controller';
 import { AlertGroupActionsUseCase } from './alert-group-actions.usecase';
 import { AlertGroupsController } from './alert-groups.controller';
@@ -64,6 +65,7 @@ export class ConsoleModule {
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
         { provide: ACTION_LINK_KEYS, useValue: env.ALERTLARK_ACTION_LINK_KEYS ?? derivedActionTokenKeys(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
         AlertGroupActionsUseCase,
+        LarkCardActionUseCase,
         AdminGuard,
         TeamGuard,
         MongoReadiness,

@@ -7,7 +7,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { appChatKey, webhookKey, type CardConfig, type CardPreview, type CardPreviewBody, type CardSampleBody, type NotifiedAlert, type TestSendAnswer } from '@alertlark/contracts';
-import { LarkAppTokens, cardConfigIssues, formatUtc, parseLarkWebhookUrl, postToLark, sendAppCard, sharedCard, renderAlertCardDetailed, sampleNotification, signedBody, type CardTarget, type RenderedCard } from '@alertlark/lark';
+import { LarkAppTokens, cardConfigIssues, parseLarkAppBaseUrl, formatUtc, parseLarkWebhookUrl, postToLark, sendAppCard, sharedCard, renderAlertCardDetailed, sampleNotification, signedBody, type CardTarget, type RenderedCard } from '@alertlark/lark';
 import type { LarkAppDocument, NotificationObjectRecord } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
 import type { ConsoleEnv } from './console.env';
@@ -108,6 +108,8 @@ export async function sendTestCard(record: NotificationObjectRecord, body: CardS
 
 /** An app bot's test card: sent as the app to its chat, a shared card like every card of an app bot. */
 async function sendAppTestCard(record: NotificationObjectRecord, app: LarkAppDocument, body: CardSampleBody, deps: TestSendDeps): Promise<TestSendAnswer> {
+  const base = parseLarkAppBaseUrl(app.baseUrl, deps.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
+  if (!base.ok) throw new HttpException({ error: 'conflict', message: `the app bot's host is no longer allowed: ${base.reason}` }, HttpStatus.CONFLICT);
   const appId = deps.secrets.decrypt(app.appIdEncrypted);
   deps.limiter.take(appChatKey(appId, app.chatId));
   const options = { timeoutMs: deps.timeoutMs ?? TEST_SEND_TIMEOUT_MS, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) };

@@ -3,11 +3,12 @@ import { Registry } from 'prom-client';
 import { incidentViewSchema, type DeadLetterEvent, type DeliveryEvent, type NotificationEvent, type NotificationObjectConfig } from '@alertlark/contracts';
 import { MAX_MESSAGE_BYTES, MessageTooLargeError, type ConfigFeed, type EventPublisher, type TopicMessages } from '@alertlark/kafka';
 import { postToLark, type LarkPostResult } from '@alertlark/lark';
-import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository, LarkMessageRepository } from '@alertlark/persistence';
+import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
 import { parseActionTokenKeys, verifyActionToken, type SecretBox } from '@alertlark/secrets';
 import type { JsonLogger } from '@alertlark/service-kit';
 import { BotQueues, type InboxEntry } from './bot-queues';
 import type { CardLinkSettings } from './card-links';
+import type { AppBotCards } from './app-bot-cards';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
 import type { LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
@@ -85,7 +86,7 @@ function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; 
     { view: { notificationObject: (_teamId: string, id: string) => objects.get(id), isDeletedObject: (id: string) => options.deleted?.includes(id) ?? false } } as unknown as ConfigFeed,
     publisher as unknown as EventPublisher,
     { recordMany: async (rows: DeliveryLedgerEntry[]) => void ledger.push(...rows) } as unknown as DeliveryLedgerRepository,
-    { record: async () => undefined, recentOfGroup: async () => [] } as unknown as LarkMessageRepository,
+    { send: async () => { throw new Error('no app bot in this spec'); } } as unknown as AppBotCards,
     progress,
     { save: async () => undefined } as unknown as BotRateWindowRepository,
     queues,

@@ -1,16 +1,12 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, appChatKey, isDailySummary, webhookKey, type DeliveryEvent, type NotificationEvent, type DeliveryOutcome, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
+import { EVENTS, appChatKey, isDailySummary, webhookKey, type DeliveryEvent, type DeliveryOutcome, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
 import type { Kafka } from 'kafkajs';
 import { ConfigFeed, EventPublisher, MessageTooLargeError, ProduceBatcher, fitDeadLetter } from '@alertlark/kafka';
 import {
   LARK_CODES,
-  LarkAppTokens,
   backoffDelayMs,
-  patchAppCard,
-  sendAppCard,
-  sharedCard,
   postToLark,
   pruneSentAt,
   rateBudget,
@@ -23,12 +19,12 @@ import {
   parseLarkWebhookUrl,
   signedBody,
   type CardTarget,
-  type AlertCardMessage,
   type LarkCardMessage,
   type LarkPostResult,
   type RateLimits,
 } from '@alertlark/lark';
-import { BotRateWindowRepository, DeliveryLedgerRepository, LarkMessageRepository } from '@alertlark/persistence';
+import { BotRateWindowRepository, DeliveryLedgerRepository } from '@alertlark/persistence';
+import { AppBotCards, type InBudget } from './app-bot-cards';
 import { SecretBox } from '@alertlark/secrets';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { BotQueues, type BotQueue, type InboxEntry } from './bot-queues';
@@ -64,16 +60,13 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
    */
   private readonly attemptsOut: ProduceBatcher;
   readonly rateLimits: RateLimits;
-  /** App bots' tenant tokens, shared by every chat of an app. */
-  private readonly appTokens: LarkAppTokens;
-  private readonly edits: Counter;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     private readonly config: ConfigFeed,
     private readonly publisher: EventPublisher,
     private readonly ledger: DeliveryLedgerRepository,
-    private readonly messages: LarkMessageRepository,
+    private readonly appCards: AppBotCards,
     private readonly progress: PartitionProgress,
     private readonly rateWindows: BotRateWindowRepository,
     private readonly queues: BotQueues,
@@ -90,8 +83,6 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     this.unwritable = counter(registry, 'alertlark_sender_unwritable_messages_total', 'Messages given up because they can never fit in a Kafka message', ['topic']);
     this.digests = counter(registry, 'alertlark_sender_digest_requests_total', 'Requests that carried a digest of several notifications');
     this.rateLimits = { perSecond: env.LARK_RATE_PER_SECOND, perMinute: env.LARK_RATE_PER_MINUTE, marginMs: env.LARK_RATE_MARGIN_MS };
-    this.appTokens = new LarkAppTokens({ timeoutMs: env.LARK_REQUEST_TIMEOUT_MS });
-    this.edits = counter(registry, 'alertlark_sender_card_edits_total', "App bots' cards edited in place after their group's state changed, by outcome", ['outcome']);
   }
 
   /**
@@ -143,7 +134,7 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     for (const entry of carried) bot.attempts.set(entry._id, (bot.attempts.get(entry._id) ?? 0) + 1);
 
     if (digest) this.digests.inc();
-    let result = chatbot.app ? await this.sendAsApp(bot, chatbot, message, carried, digestId) : await this.post(bot, webhookUrl, message, secret);
+    let result = chatbot.app ? await this.appCards.send(chatbot, message, carried, digest, this.inBudgetOf(bot)) : await this.post(bot, webhookUrl, message, secret);
     if (result.kind === 'response' && result.code === LARK_CODES.signatureMismatch && secret && (await this.awaitBudget(bot, 2_000))) {
       // LARK.md: 19021 may be a clock skew of the moment; one re-signed retry, then it is final.
       result = await this.post(bot, webhookUrl, message, secret);
@@ -211,58 +202,21 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
   }
 
   /**
-   * An app bot's card: posted as the app to its chat (counted in the chat's budget like a webhook
-   * request), a shared card whose buttons call back. Its message id is kept, with the notification
-   * of a group's alert card, so that the card can be edited when the group's state changes; a
-   * follow-up (someone acted on the group) edits the group's earlier cards so (`editGroupCards`).
-   * The uuid (the notification's id, or the digest's) makes Lark answer a retried post with the
-   * first message instead of posting it twice.
+   * Requests to the app API in the bot's budget (the chat's): each waits up to a few seconds for
+   * a slot and is counted as `post` counts a webhook's, from its answer once answered. Undefined
+   * when no slot comes soon enough.
    */
-  private async sendAsApp(bot: BotQueue, chatbot: Chatbot, message: LarkCardMessage | AlertCardMessage, carried: InboxEntry[], digestId: string | undefined): Promise<LarkPostResult> {
-    const app = chatbot.app!;
-    const notification = carried[carried.length - 1]!.notification;
-    const uuid = digestId ?? notification.notificationId;
-    const result = await this.withBudget(bot, () => sendAppCard(app.lark, this.appTokens, app.chatId, sharedCard(message.card), uuid, { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS }));
-    if (!result.ok || !result.messageId) return result;
-    const groupCard = !digestId && !isDailySummary(notification) && !notification.followUp && notification.groupId ? notification : undefined;
-    await this.messages.record({
-      _id: result.messageId,
-      teamId: notification.teamId,
-      objectId: chatbot.config.id,
-      notificationId: uuid,
-      ...(groupCard ? { groupId: groupCard.groupId!, notification: JSON.stringify(groupCard) } : {}),
-      sentAt: new Date(),
-    });
-    if (!digestId && !isDailySummary(notification) && notification.followUp && notification.groupId) await this.editGroupCards(bot, chatbot, notification);
-    return result;
-  }
-
-  /**
-   * The group's recent alert cards in this chat, edited in place to show its new state (who claimed
-   * or resolved it, its silence) and the buttons that state leaves. Best effort: an edit Lark
-   * refuses is logged, and the follow-up card already told the chat.
-   */
-  private async editGroupCards(bot: BotQueue, chatbot: Chatbot, followUp: NotificationEvent): Promise<void> {
-    const app = chatbot.app!;
-    const since = new Date(Date.now() - APP_CARD_EDITABLE_MS);
-    for (const sent of await this.messages.recentOfGroup(chatbot.config.id, followUp.groupId!, since, APP_CARDS_EDITED_PER_CHANGE)) {
-      if (!sent.notification) continue;
-      const before = JSON.parse(sent.notification) as NotificationEvent;
-      const card = renderAlertCard({ ...before, ...(followUp.incident ? { incident: followUp.incident } : {}) }, cardTarget(chatbot.config), { consoleUrl: groupPageUrl(this.links, followUp.groupId!), callbacks: true });
-      const result = await this.withBudget(bot, () => patchAppCard(app.lark, this.appTokens, sent._id, sharedCard(card.card), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS }));
-      this.edits.inc({ outcome: result.outcome });
-      if (!result.ok) this.logger.event('warn', 'could not edit an app bot\'s card', { objectId: chatbot.config.id, messageId: sent._id, reason: result.reason, ...describe(result) });
-    }
-  }
-
-  /** One request to Lark in the bot's budget, waiting for its next slot: what `post` does for webhooks, for the app API. */
-  private async withBudget<R extends LarkPostResult>(bot: BotQueue, call: () => Promise<R>): Promise<R> {
-    await this.awaitBudget(bot, 60_000);
-    const now = Date.now();
-    bot.sentAt = pruneSentAt([...(bot.sentAt ?? []), now], now, this.rateLimits);
-    const result = await call();
-    void this.rateWindows.save(bot.botKey, [...bot.sentAt]).catch(() => undefined);
-    return result;
+  private inBudgetOf(bot: BotQueue): InBudget {
+    return async (call) => {
+      if (!(await this.awaitBudget(bot, 5_000))) return undefined;
+      const provisional = Date.now();
+      bot.sentAt = pruneSentAt([...(bot.sentAt ?? []), provisional], provisional, this.rateLimits);
+      const result = await call();
+      const index = bot.sentAt.lastIndexOf(provisional);
+      if (index >= 0) bot.sentAt[index] = Date.now();
+      void this.rateWindows.save(bot.botKey, [...bot.sentAt]).catch((error: unknown) => this.logger.event('warn', "could not save the bot's request instants", { botKey: bot.botKey, error: String(error) }));
+      return result;
+    };
   }
 
   /**
@@ -438,11 +392,6 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
 function cardTarget(object: NotificationObjectConfig): CardTarget {
   return { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) };
 }
-
-/** Lark lets an app edit its card for 14 days (LARK.md). */
-const APP_CARD_EDITABLE_MS = 14 * 24 * 3_600_000;
-/** A group's newest cards edited when its state changes: older ones scrolled away, and each edit costs a request of the chat's budget. */
-const APP_CARDS_EDITED_PER_CHANGE = 3;
 
 /** What Lark (or the network) said, cut short: a delivery event stays small whatever came back. */
 const DETAIL_CHARS = 1_000;

@@ -3,11 +3,12 @@ import { Registry } from 'prom-client';
 import { incidentViewSchema, type NotificationEvent, type NotificationObjectConfig } from '@alertlark/contracts';
 import type { ConfigFeed, EventPublisher, TopicMessages } from '@alertlark/kafka';
 import { postToLark, type LarkPostResult } from '@alertlark/lark';
-import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository, LarkMessageRepository } from '@alertlark/persistence';
+import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
 import { parseActionTokenKeys, type SecretBox } from '@alertlark/secrets';
 import type { JsonLogger } from '@alertlark/service-kit';
 import { busiestWindow } from '@alertlark/testing';
 import { BotQueues, type InboxEntry } from './bot-queues';
+import type { AppBotCards } from './app-bot-cards';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import type { LarkSenderEnv } from './lark-sender.env';
@@ -56,7 +57,7 @@ function sender(objects: NotificationObjectConfig[], options: { failingBotKey?: 
     { view: { notificationObject: (_teamId: string, id: string) => byId.get(id), isDeletedObject: () => false } } as unknown as ConfigFeed,
     publisher as unknown as EventPublisher,
     { recordMany: async (rows: DeliveryLedgerEntry[]) => void ledger.push(...rows) } as unknown as DeliveryLedgerRepository,
-    { record: async () => undefined, recentOfGroup: async () => [] } as unknown as LarkMessageRepository,
+    { send: async () => { throw new Error('no app bot in this spec'); } } as unknown as AppBotCards,
     progress,
     rateWindows,
     queues,

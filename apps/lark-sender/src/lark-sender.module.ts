@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { DeliveryLedgerModule, LarkMessageModule, MongoReadiness, SenderStateModule } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
+import { AppBotCards } from './app-bot-cards';
 import { BotQueues } from './bot-queues';
 import { CARD_LINK_SETTINGS, cardLinkSettings } from './card-links';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
@@ -30,6 +31,7 @@ export class LarkSenderModule {
         { provide: SecretBox, useValue: new SecretBox(parseSecretKey(env.ALERTLARK_SECRET_KEY)) },
         BotQueues,
         PartitionProgress,
+        AppBotCards,
         DeliverBatchUseCase,
         DeliveryDispatcher,
         NotificationInbox,

@@ -19,6 +19,21 @@ export type ActionKind = z.infer<typeof actionKindSchema>;
 
 /** Where an action came from: an action link of a custom bot's card, an app bot's callback button, or the console. */
 export const actionSourceSchema = z.enum(['link', 'callback', 'console']);
+
+/**
+ * What an app bot's callback button carries, and Lark hands back to the console when it is
+ * clicked (`card.action.trigger`): the action, and the group and incident it was made for.
+ */
+export const cardActionValueSchema = z
+  .object({
+    action: actionKindSchema,
+    groupId: z.string().min(1).max(100),
+    incidentId: z.string().min(1).max(100),
+    /** For `silence`. */
+    durationMs: z.number().int().min(60_000).max(7 * 24 * 3_600_000).optional(),
+  })
+  .strict();
+export type CardActionValue = z.infer<typeof cardActionValueSchema>;
 export type ActionSource = z.infer<typeof actionSourceSchema>;
 
 /**

@@ -21,13 +21,14 @@ export const notificationObjectConfigSchema = z.object({
   name: z.string(),
   /** A custom bot's webhook URL, sealed; an app bot has `app` instead. */
   webhookUrlEncrypted: z.string().optional(),
-  /** A Lark app bot: its credentials sealed, its chat, and its API base URL. */
+  /**
+   * A Lark app bot: what sending as it takes (its credentials sealed, its chat, its API base URL).
+   * The keys that check its callbacks stay in the console's database.
+   */
   app: z
     .object({
       appIdEncrypted: z.string(),
       appSecretEncrypted: z.string(),
-      encryptKeyEncrypted: z.string(),
-      verificationTokenEncrypted: z.string(),
       chatId: z.string(),
       baseUrl: z.string(),
     })

@@ -5,10 +5,10 @@
  * (`CardLinks.actionUrl`: lark-sender mints the tokens), so rendering stays pure. An app bot's
  * buttons are callbacks instead (`CardLinks.callbacks`), which Lark signs for us.
  */
-import type { Actor, IncidentView, NotificationEvent } from '@alertlark/contracts';
+import type { Actor, CardActionValue, IncidentView, NotificationEvent } from '@alertlark/contracts';
 import type { CardStrings } from './card.i18n';
 import { oneLine, parseInstant, safeLinkUrl, truncateText } from './card.text';
-import type { CardActionValue, LarkActionElement } from './card.types';
+import type { LarkActionElement } from './card.types';
 
 /** What a card's buttons may ask for (an action link cannot unclaim; an app bot's callback can). */
 export type CardActionKind = 'claim' | 'unclaim' | 'resolve' | 'silence';

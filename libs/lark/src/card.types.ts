@@ -2,6 +2,7 @@
  * The subset of Lark's v1 message card that Alertlark sends (LARK.md, "Cards"). Kept narrow on
  * purpose: v1 cards work on every Feishu/Lark client, and a custom bot's buttons can only open URLs.
  */
+import type { CardActionValue } from '@alertlark/contracts';
 
 export type LarkHeaderTemplate =
   | 'blue'
@@ -56,13 +57,6 @@ export type LarkButton = {
   type: 'default' | 'primary' | 'danger';
 } & ({ url: string } | { value: CardActionValue });
 
-/** What a callback button sends back to the console when clicked (`card.action.trigger`). */
-export interface CardActionValue {
-  action: 'claim' | 'unclaim' | 'resolve' | 'silence';
-  groupId: string;
-  incidentId: string;
-  durationMs?: number;
-}
 
 export interface LarkActionElement {
   tag: 'action';

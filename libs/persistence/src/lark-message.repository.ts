@@ -33,7 +33,7 @@ export const larkMessageSchema = new Schema<LarkMessageDocument>(
   { collection: 'lark_messages', versionKey: false },
 );
 // Serves a group's recent cards of one chatbot, newest first.
-larkMessageSchema.index({ objectId: 1, groupId: 1, sentAt: -1 });
+larkMessageSchema.index({ teamId: 1, objectId: 1, groupId: 1, sentAt: -1 });
 
 @Injectable()
 export class LarkMessageRepository {
@@ -45,8 +45,8 @@ export class LarkMessageRepository {
   }
 
   /** The chatbot's newest alert cards of the group sent since `since`, at most `limit`. */
-  recentOfGroup(objectId: string, groupId: string, since: Date, limit: number): Promise<LarkMessageDocument[]> {
-    return this.messages.find({ objectId, groupId, sentAt: { $gte: since } }).sort({ sentAt: -1 }).limit(limit).lean<LarkMessageDocument[]>().exec();
+  recentOfGroup(teamId: string, objectId: string, groupId: string, since: Date, limit: number): Promise<LarkMessageDocument[]> {
+    return this.messages.find({ teamId, objectId, groupId, sentAt: { $gte: since } }).sort({ sentAt: -1 }).limit(limit).lean<LarkMessageDocument[]>().exec();
   }
 }
 

@@ -62,6 +62,11 @@ export class NotificationObjectRepository {
     return new Set(found.map((record) => record._id));
   }
 
+  /** The team's app bots posting to this chat (a callback from another chat of the same app). */
+  appBotsInChat(teamId: string, chatId: string): Promise<NotificationObjectRecord[]> {
+    return this.objects.find({ teamId, 'app.chatId': chatId }).lean<NotificationObjectRecord[]>().exec();
+  }
+
   /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
   byId(id: string): Promise<NotificationObjectRecord | null> {
     return this.objects.findOne({ _id: id }).lean<NotificationObjectRecord>().exec();
