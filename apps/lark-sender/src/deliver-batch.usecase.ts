@@ -33,7 +33,7 @@ import { SecretBox } from '@alertlark/secrets';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { BotQueues, type BotQueue, type InboxEntry } from './bot-queues';
 import { CARD_LINK_SETTINGS, groupPageUrl, notificationCardLinks, type CardLinkSettings } from './card-links';
-import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
+import { APP_CARD_EDITABLE_DAYS, LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
 import { asChatbotGroup, digestSender, type Chatbot } from './webhook-request';
 
@@ -439,8 +439,7 @@ function cardTarget(object: NotificationObjectConfig): CardTarget {
   return { name: object.name, keywords: object.keywords, ...(object.card ? { card: object.card } : {}) };
 }
 
-/** Lark lets an app edit its card for 14 days (LARK.md). */
-const APP_CARD_EDITABLE_MS = 14 * 24 * 3_600_000;
+const APP_CARD_EDITABLE_MS = APP_CARD_EDITABLE_DAYS * 24 * 3_600_000;
 /** A group's newest cards edited when its state changes: older ones scrolled away, and each edit costs a request of the chat's budget. */
 const APP_CARDS_EDITED_PER_CHANGE = 3;
 

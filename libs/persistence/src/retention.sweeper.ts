@@ -3,6 +3,8 @@ import type { Model } from 'mongoose';
 import type { JsonLogger } from '@alertlark/service-kit';
 
 const DAY_MS = 86_400_000;
+/** Rows per delete: small enough that one batch never holds the server for long. */
+const BATCH_SIZE = 500;
 
 /** Rows older than this are due: `days` whole days before `now`. */
 export function retentionCutoff(now: Date, days: number): Date {
@@ -31,8 +33,9 @@ export interface RetentionTarget {
 }
 
 export interface RetentionOptions {
+  /** 0: never sweep. */
   intervalMs: number;
-  batchSize: number;
+  batchSize?: number;
 }
 
 /**
@@ -45,12 +48,15 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly batchSize: number;
 
   constructor(
     private readonly targets: readonly RetentionTarget[],
     private readonly options: RetentionOptions,
     private readonly logger: JsonLogger,
-  ) {}
+  ) {
+    this.batchSize = options.batchSize ?? BATCH_SIZE;
+  }
 
   onApplicationBootstrap(): void {
     if (this.options.intervalMs === 0) return;
@@ -80,9 +86,9 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
       const cutoff = retentionCutoff(now, target.days);
       let count = 0;
       for (;;) {
-        const batch = await target.deleteBatch(cutoff, this.options.batchSize);
+        const batch = await target.deleteBatch(cutoff, this.batchSize);
         count += batch;
-        if (batch < this.options.batchSize || this.stopped) break;
+        if (batch < this.batchSize || this.stopped) break;
       }
       deleted[target.collection] = count;
       if (count > 0) this.logger.event('info', 'retention: old rows deleted', { collection: target.collection, deleted: count, before: cutoff.toISOString() });
