@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIanaTimeZone } from '@alertlark/contracts';
 import { actionTokenKeysSchema, secretKeySchema } from '@alertlark/secrets';
-import { commonEnvSchema, internalPortSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
+import { commonEnvSchema, internalPortSchema, retentionDaysSchema, retentionSweepMsSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
 
 export const consoleEnvSchema = commonEnvSchema.extend({
   CONSOLE_PORT: servicePorts.console,
@@ -22,6 +22,10 @@ export const consoleEnvSchema = commonEnvSchema.extend({
   /** Pending or active silences; expired ones do not count. */
   CONSOLE_TEAM_MAX_SILENCES: z.coerce.number().int().min(1).default(1_000),
   CONSOLE_TEAM_MAX_INHIBITION_RULES: z.coerce.number().int().min(1).default(200),
+  /** Days the console keeps alert history and delivery attempts (its read models); older rows are swept. */
+  ALERTLARK_RETENTION_HISTORY_DAYS: retentionDaysSchema(30),
+  ALERTLARK_RETENTION_DELIVERIES_DAYS: retentionDaysSchema(30),
+  ALERTLARK_RETENTION_SWEEP_MS: retentionSweepMsSchema,
   ALERTLARK_DEFAULT_TIMEZONE: z.string().refine(isIanaTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone` }).default('UTC'),
 });
 export type ConsoleEnv = z.output<typeof consoleEnvSchema>;

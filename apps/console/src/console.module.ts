@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AlertStateModule, ConsoleDataModule, DailyStatsDataModule, MongoReadiness } from '@alertlark/persistence';
+import { AlertStateModule, AlertStateRepository, ConsoleDataModule, DailyStatsDataModule, DeliveryAuditRepository, MongoReadiness, RetentionSweeper } from '@alertlark/persistence';
 import { SecretBox, derivedActionTokenKeys, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { LarkCallbackController } from './lark-callback.controller';
@@ -74,6 +74,19 @@ export class ConsoleModule {
         AlertReadModelProjector,
         TokenRotationUseCase,
         ConfigResync,
+        {
+          provide: RetentionSweeper,
+          inject: [AlertStateRepository, DeliveryAuditRepository],
+          useFactory: (alerts: AlertStateRepository, deliveries: DeliveryAuditRepository) =>
+            new RetentionSweeper(
+              [
+                { collection: 'alert_history', days: env.ALERTLARK_RETENTION_HISTORY_DAYS, deleteBatch: (cutoff, limit) => alerts.deleteHistoryOlderThan(cutoff, limit) },
+                { collection: 'deliveries', days: env.ALERTLARK_RETENTION_DELIVERIES_DAYS, deleteBatch: (cutoff, limit) => deliveries.deleteOlderThan(cutoff, limit) },
+              ],
+              { intervalMs: env.ALERTLARK_RETENTION_SWEEP_MS },
+              logger,
+            ),
+        },
       ],
     };
   }

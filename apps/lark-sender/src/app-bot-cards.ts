@@ -7,11 +7,10 @@ import { LarkMessageRepository } from '@alertlark/persistence';
 import { JsonLogger, counter } from '@alertlark/service-kit';
 import type { InboxEntry } from './bot-queues';
 import { CARD_LINK_SETTINGS, groupPageUrl, type CardLinkSettings } from './card-links';
-import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
+import { APP_CARD_EDITABLE_DAYS, LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 import type { Chatbot } from './webhook-request';
 
-/** Lark lets an app edit its card for 14 days (LARK.md). */
-export const APP_CARD_EDITABLE_MS = 14 * 24 * 3_600_000;
+const APP_CARD_EDITABLE_MS = APP_CARD_EDITABLE_DAYS * 24 * 3_600_000;
 /** A group's newest cards edited when its state changes: older ones scrolled away, and each edit costs a request of the chat's budget. */
 const APP_CARDS_EDITED_PER_CHANGE = 3;
 

@@ -41,3 +41,18 @@ describe('action links: ALERTLARK_ACTION_LINK_KEYS and ALERTLARK_ACTION_LINK_TTL
     expect(() => parseEnv(larkSenderEnvSchema, { ...base, ...vars })).toThrow(message);
   });
 });
+
+describe('LARK_SENDER_LEDGER_RETENTION_DAYS: the ledger outlives the notifications topic', () => {
+  const base = { ALERTLARK_SECRET_KEY: 'ab'.repeat(32) };
+
+  it('keeps 30 days unless told, and takes any number of days beyond the topic’s 7', () => {
+    expect(parseEnv(larkSenderEnvSchema, base).LARK_SENDER_LEDGER_RETENTION_DAYS).toBe(30);
+    expect(parseEnv(larkSenderEnvSchema, { ...base, LARK_SENDER_LEDGER_RETENTION_DAYS: '8' }).LARK_SENDER_LEDGER_RETENTION_DAYS).toBe(8);
+  });
+
+  it('refuses a retention the topic’s outlasts, naming the variable and why', () => {
+    expect(() => parseEnv(larkSenderEnvSchema, { ...base, LARK_SENDER_LEDGER_RETENTION_DAYS: '7' })).toThrow(
+      /LARK_SENDER_LEDGER_RETENTION_DAYS: must be more than 7 days, the notifications topic's retention/,
+    );
+  });
+});

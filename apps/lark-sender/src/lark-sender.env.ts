@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '@alertlark/routing';
 import { actionTokenKeysSchema, secretKeySchema } from '@alertlark/secrets';
-import { commonEnvSchema, internalPortSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
+import { commonEnvSchema, internalPortSchema, retentionSweepMsSchema, servicePorts, webhookHostsAllowSchema } from '@alertlark/service-kit';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -20,6 +20,16 @@ const durationMs = (fallback: string, minMs: number) =>
       }
       return z.NEVER;
     });
+
+/**
+ * How long Kafka keeps `alertlark.notifications.v1`: the broker's default `retention.ms`, which
+ * the topic does not override. A consumer rewound (a lost offset, a replay) may be handed any
+ * notification the topic still holds, and only its ledger row stops a second card.
+ */
+export const NOTIFICATIONS_TOPIC_RETENTION_DAYS = 7;
+
+/** Lark lets an app edit its card for 14 days (LARK.md): its message id is needed that long. */
+export const APP_CARD_EDITABLE_DAYS = 14;
 
 export const larkSenderEnvSchema = commonEnvSchema.extend({
   LARK_SENDER_PORT: servicePorts['lark-sender'],
@@ -57,6 +67,17 @@ export const larkSenderEnvSchema = commonEnvSchema.extend({
   /** How long an action link on a card works after the card was sent. */
   ALERTLARK_ACTION_LINK_TTL: durationMs('24h', 60_000),
   /** The database of the sender's own state (ledger, pending notifications, request instants); default `<MONGO_URL's database>_sender`. */
+  /**
+   * Days the delivery ledger keeps a finished notification; longer than the notifications topic
+   * keeps it (raise both together if the topic's `retention.ms` is raised). App bots' card
+   * message ids are kept as long, and at least APP_CARD_EDITABLE_DAYS.
+   */
+  LARK_SENDER_LEDGER_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(NOTIFICATIONS_TOPIC_RETENTION_DAYS + 1, `must be more than ${NOTIFICATIONS_TOPIC_RETENTION_DAYS} days, the notifications topic's retention, or a redelivered notification would post again`)
+    .default(30),
+  ALERTLARK_RETENTION_SWEEP_MS: retentionSweepMsSchema,
   LARK_SENDER_MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'a MongoDB database name (letters, digits, _ and -)').optional(),
 });
 

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { DeliveryLedgerModule, LarkMessageModule, MongoReadiness, SenderStateModule } from '@alertlark/persistence';
+import { DeliveryLedgerModule, DeliveryLedgerRepository, LarkMessageModule, LarkMessageRepository, MongoReadiness, RetentionSweeper, SenderStateModule } from '@alertlark/persistence';
 import { SecretBox, parseSecretKey } from '@alertlark/secrets';
 import { HealthModule, kafkaSettings, MessagingModule, type JsonLogger } from '@alertlark/service-kit';
 import { AppBotCards } from './app-bot-cards';
@@ -8,7 +8,7 @@ import { BotQueues } from './bot-queues';
 import { CARD_LINK_SETTINGS, cardLinkSettings } from './card-links';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
 import { DeliveryDispatcher } from './delivery-dispatcher';
-import { LARK_SENDER_ENV, senderDatabase, type LarkSenderEnv } from './lark-sender.env';
+import { APP_CARD_EDITABLE_DAYS, LARK_SENDER_ENV, senderDatabase, type LarkSenderEnv } from './lark-sender.env';
 import { NotificationInbox } from './notification-inbox';
 import { PartitionProgress } from './partition-progress';
 
@@ -36,6 +36,23 @@ export class LarkSenderModule {
         DeliveryDispatcher,
         NotificationInbox,
         MongoReadiness,
+        {
+          provide: RetentionSweeper,
+          inject: [DeliveryLedgerRepository, LarkMessageRepository],
+          useFactory: (ledger: DeliveryLedgerRepository, messages: LarkMessageRepository) =>
+            new RetentionSweeper(
+              [
+                { collection: 'delivery_ledger', days: env.LARK_SENDER_LEDGER_RETENTION_DAYS, deleteBatch: (cutoff, limit) => ledger.deleteOlderThan(cutoff, limit) },
+                {
+                  collection: 'lark_messages',
+                  days: Math.max(env.LARK_SENDER_LEDGER_RETENTION_DAYS, APP_CARD_EDITABLE_DAYS),
+                  deleteBatch: (cutoff, limit) => messages.deleteOlderThan(cutoff, limit),
+                },
+              ],
+              { intervalMs: env.ALERTLARK_RETENTION_SWEEP_MS },
+              logger,
+            ),
+        },
       ],
     };
   }

@@ -12,8 +12,17 @@ import {
 
 interface TeamRouting {
   policies: CompiledPolicy[];
+  /** The silences that have not ended: an ended one can mute nothing, so no flush checks it. */
   silences: CompiledSilence[];
+  /** When the first of them ends: then they are filtered again. */
+  silencesChangeAt: number;
   inhibitionRules: CompiledInhibitionRule[];
+}
+
+/** The silences not ended at `now`, and when the first of those ends. */
+function liveSilences(silences: readonly CompiledSilence[], now: number): Pick<TeamRouting, 'silences' | 'silencesChangeAt'> {
+  const live = silences.filter((silence) => silence.endsAt > now);
+  return { silences: live, silencesChangeAt: Math.min(...live.map((silence) => silence.endsAt)) };
 }
 
 /**
@@ -39,15 +48,18 @@ export class RoutingCatalog {
     return this.team(teamId).policies.find((policy) => policy.id === policyId);
   }
 
-  silencesOf(teamId: string): readonly CompiledSilence[] {
-    return this.team(teamId).silences;
+  /** The team's silences that have not ended by `now`; a later event extending one brings it back. */
+  silencesOf(teamId: string, now = Date.now()): readonly CompiledSilence[] {
+    const routing = this.team(teamId, now);
+    if (now >= routing.silencesChangeAt) Object.assign(routing, liveSilences(routing.silences, now));
+    return routing.silences;
   }
 
   inhibitionRulesOf(teamId: string): readonly CompiledInhibitionRule[] {
     return this.team(teamId).inhibitionRules;
   }
 
-  private team(teamId: string): TeamRouting {
+  private team(teamId: string, now = Date.now()): TeamRouting {
     const view = this.config.view;
     if (this.compiledAt !== view.getRevision()) {
       this.compiled = new Map();
@@ -57,7 +69,8 @@ export class RoutingCatalog {
     if (!routing) {
       routing = {
         policies: this.compileEach('policy', view.policiesOf(teamId), compilePolicy),
-        silences: this.compileEach('silence', view.silencesOf(teamId), compileSilence),
+        // Ended ones are not even compiled.
+        ...liveSilences(this.compileEach('silence', view.silencesOf(teamId).filter((silence) => Date.parse(silence.endsAt) > now), compileSilence), now),
         inhibitionRules: this.compileEach('inhibition rule', view.inhibitionRulesOf(teamId), compileInhibitionRule),
       };
       this.compiled.set(teamId, routing);

@@ -5,7 +5,7 @@ import { ConfigFeed, EventPublisher } from '@alertlark/kafka';
 import { DailyStatsRepository, SummaryPostRepository } from '@alertlark/persistence';
 import { JsonLogger, counter } from '@alertlark/service-kit';
 import { STATS_ENV, type StatsEnv } from './stats.env';
-import { dueSummarySlots, type SummarySchedule, type SummarySlot } from './summary-schedule';
+import { dueSummarySlots, keepDueSlots, type SummarySchedule, type SummarySlot } from './summary-schedule';
 
 /**
  * Posts each chatbot's daily summary at each configured time, through lark-sender. Exactly one
@@ -19,7 +19,7 @@ export class DailySummaryScheduler implements OnApplicationBootstrap, BeforeAppl
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
-  /** Slots known to be handed over: saves a lookup per slot per tick during the grace window. */
+  /** Slots known to be handed over and still due: saves a lookup per slot per tick during the grace window. */
   private readonly posted = new Set<string>();
   private readonly published: Counter;
 
@@ -67,6 +67,7 @@ export class DailySummaryScheduler implements OnApplicationBootstrap, BeforeAppl
       minSpreadMs: this.env.STATS_SUMMARY_MIN_SPREAD_MS,
       spreadMs: this.env.STATS_SUMMARY_SPREAD_MS,
     });
+    keepDueSlots(this.posted, slots);
     for (const slot of slots) {
       if (this.stopped) return;
       if (this.posted.has(slot.notificationId)) continue;

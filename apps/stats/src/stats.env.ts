@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIanaTimeZone } from '@alertlark/contracts';
-import { commonEnvSchema, internalPortSchema, servicePorts } from '@alertlark/service-kit';
+import { commonEnvSchema, internalPortSchema, retentionDaysSchema, retentionSweepMsSchema, servicePorts } from '@alertlark/service-kit';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -17,6 +17,9 @@ export const statsEnvSchema = commonEnvSchema.extend({
   STATS_SUMMARY_MIN_SPREAD_MS: int(0, 5_000),
   STATS_SUMMARY_SPREAD_MS: int(0, 25_000),
   STATS_SCHEDULE_POLL_MS: int(100, 5_000),
+  /** Days the statistics rows are kept; the console shows at most 92 and a read counts at most 366. */
+  STATS_RETENTION_DAYS: retentionDaysSchema(400),
+  ALERTLARK_RETENTION_SWEEP_MS: retentionSweepMsSchema,
 });
 export type StatsEnv = z.output<typeof statsEnvSchema>;
 export const STATS_ENV = Symbol('STATS_ENV');

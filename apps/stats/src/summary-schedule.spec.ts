@@ -1,4 +1,4 @@
-import { dueSummarySlots, localDate, spreadOffset, zonedTimeToUtc } from './summary-schedule';
+import { dueSummarySlots, keepDueSlots, localDate, spreadOffset, zonedTimeToUtc } from './summary-schedule';
 
 const iso = (instant: number) => new Date(instant).toISOString();
 
@@ -67,5 +67,32 @@ describe('dueSummarySlots', () => {
     const utc = { teamId: 't1', objectId: 'o3', times: ['10:00', '09:00'], timezone: 'UTC' };
     const slots = dueSummarySlots([utc], Date.parse('2026-11-24T10:30:00Z'), options);
     expect(slots.map((slot) => slot.time)).toEqual(['09:00', '10:00']);
+  });
+});
+
+describe('keepDueSlots: the scheduler remembers handed-over slots only while they are due', () => {
+  const options = { graceMs: 7_200_000, lateAfterMs: 120_000, minSpreadMs: 0, spreadMs: 0 };
+  const schedules = [{ teamId: 't1', objectId: 'o1', times: ['09:00', '18:00'], timezone: 'UTC' }];
+
+  it('forgets a slot once its grace window has passed, and keeps the ones still due', () => {
+    const morning = dueSummarySlots(schedules, Date.parse('2026-11-24T09:00:05Z'), options);
+    const handedOver = new Set(morning.map((slot) => slot.notificationId));
+    expect(handedOver.size).toBe(1);
+    keepDueSlots(handedOver, dueSummarySlots(schedules, Date.parse('2026-11-24T10:59:59Z'), options));
+    expect(handedOver.size).toBe(1);
+
+    const evening = dueSummarySlots(schedules, Date.parse('2026-11-24T18:00:05Z'), options);
+    keepDueSlots(handedOver, evening);
+    expect([...handedOver]).toEqual([]);
+  });
+
+  it('keeps a week of ticks down to the slots due at the last one', () => {
+    const handedOver = new Set<string>();
+    for (let hour = 0; hour < 24 * 7; hour++) {
+      const due = dueSummarySlots(schedules, Date.parse('2026-11-24T00:00:30Z') + hour * 3_600_000, options);
+      keepDueSlots(handedOver, due);
+      for (const slot of due) handedOver.add(slot.notificationId);
+    }
+    expect(handedOver.size).toBeLessThanOrEqual(schedules[0]!.times.length);
   });
 });

@@ -64,6 +64,16 @@ export function dueSummarySlots(schedules: readonly SummarySchedule[], now: numb
   return slots.sort((a, b) => a.dueAt - b.dueAt);
 }
 
+/**
+ * Keeps, of the slots known to be handed over, those still due: no other is asked about again
+ * (a slot is due only within its grace window), so the set never outgrows one window's slots.
+ * One that comes due again (daily statistics switched off and on) is looked up once more.
+ */
+export function keepDueSlots(handedOver: Set<string>, due: readonly SummarySlot[]): void {
+  const dueIds = new Set(due.map((slot) => slot.notificationId));
+  for (const id of handedOver) if (!dueIds.has(id)) handedOver.delete(id);
+}
+
 export function spreadOffset(objectId: string, time: string, options: Pick<ScheduleOptions, 'minSpreadMs' | 'spreadMs'>): number {
   if (options.spreadMs <= 0) return options.minSpreadMs;
   const hash = createHash('sha1').update(`${objectId}/${time}`).digest().readUInt32BE(0);

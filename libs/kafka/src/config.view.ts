@@ -1,6 +1,17 @@
 import type { ConfigEvent, InhibitionRuleConfig, NotificationObjectConfig, NotificationPolicyConfig, SilenceConfig, TeamConfig } from '@alertlark/contracts';
 
 /**
+ * How many deleted teams, and deleted chatbots, the view remembers (the newest). Their use is
+ * short-lived: the router purges a deleted team at the next configuration change, and a chatbot's
+ * late notifications arrive within seconds; one forgotten waits for its chatbot until the
+ * sender's delivery deadline instead of failing at once.
+ */
+export const DELETED_IDS_KEPT = 10_000;
+
+/** Ended silences are dropped at most this often (a scan of all silences), when silences are applied or read. */
+export const ENDED_SILENCES_PRUNE_MS = 60_000;
+
+/**
  * The latest configuration, folded from `alertlark.config.v1`. Every service that needs teams,
  * chatbots or policies holds one in memory instead of reading the console's database.
  */
@@ -16,6 +27,10 @@ export class ConfigView {
   /** Deleted teams, so the router can forget their alerts and groups. */
   private readonly deletedTeamIds = new Set<string>();
   private revision = 0;
+  private silencesPrunedAt = Number.NEGATIVE_INFINITY;
+
+  /** `clock`: when silences end, for dropping those that have. */
+  constructor(private readonly clock: () => number = Date.now) {}
 
   apply(event: ConfigEvent): void {
     this.revision++;
@@ -32,11 +47,11 @@ export class ConfigView {
         const previous = this.teams.get(event.teamId);
         if (previous) this.teamIdByIngestHash.delete(previous.ingestTokenHash);
         this.teams.delete(event.teamId);
-        this.deletedTeamIds.add(event.teamId);
+        remember(this.deletedTeamIds, event.teamId);
         for (const [id, object] of this.objects) {
           if (object.teamId !== event.teamId) continue;
           this.objects.delete(id);
-          this.deletedObjectIds.add(id);
+          remember(this.deletedObjectIds, id);
         }
         for (const [id, policy] of this.policies) if (policy.teamId === event.teamId) this.policies.delete(id);
         for (const [id, silence] of this.silences) if (silence.teamId === event.teamId) this.silences.delete(id);
@@ -49,7 +64,7 @@ export class ConfigView {
         return;
       case 'object.deleted':
         this.objects.delete(event.objectId);
-        this.deletedObjectIds.add(event.objectId);
+        remember(this.deletedObjectIds, event.objectId);
         return;
       case 'policy.upserted':
         this.policies.set(event.policy.id, event.policy);
@@ -59,6 +74,7 @@ export class ConfigView {
         return;
       case 'silence.upserted':
         this.silences.set(event.silence.id, event.silence);
+        this.pruneEndedSilences();
         return;
       case 'inhibition-rule.upserted':
         this.inhibitionRules.set(event.rule.id, event.rule);
@@ -101,8 +117,22 @@ export class ConfigView {
     return [...this.policies.values()].filter((policy) => policy.teamId === teamId);
   }
 
-  /** The team's silences, expired ones included (the router checks their times). */
+  /**
+   * Silences are never deleted, only ended: an ended one mutes nothing again unless a later event
+   * extends it, which puts it back. So the view drops ended silences, at most every
+   * ENDED_SILENCES_PRUNE_MS; it holds those that have not ended and those that ended since.
+   */
+  private pruneEndedSilences(): void {
+    const now = this.clock();
+    if (now - this.silencesPrunedAt < ENDED_SILENCES_PRUNE_MS) return;
+    this.silencesPrunedAt = now;
+    for (const [id, silence] of this.silences) if (Date.parse(silence.endsAt) <= now) this.silences.delete(id);
+  }
+
+  /** The team's silences; some may have ended lately (the router checks their times). */
   silencesOf(teamId: string): SilenceConfig[] {
+    // Also here: after a replay at start, no silence event may come for a long while.
+    this.pruneEndedSilences();
     return [...this.silences.values()].filter((silence) => silence.teamId === teamId);
   }
 
@@ -125,4 +155,11 @@ export class ConfigView {
   counts(): { teams: number; objects: number; policies: number } {
     return { teams: this.teams.size, objects: this.objects.size, policies: this.policies.size };
   }
+}
+
+/** Adds a deleted id as the newest, forgetting the oldest beyond DELETED_IDS_KEPT (a Set keeps insertion order). */
+function remember(ids: Set<string>, id: string): void {
+  ids.delete(id);
+  ids.add(id);
+  if (ids.size > DELETED_IDS_KEPT) ids.delete(ids.values().next().value!);
 }

@@ -10,6 +10,7 @@ import {
   type AlertStateDocument,
 } from './alert-state.schema';
 import { insertOnce, saveLatest } from './insert-once';
+import { deleteOlderThan } from './retention.sweeper';
 
 export type AlertState = AlertStateDocument;
 export type AlertHistoryEntry = AlertHistoryDocument;
@@ -72,6 +73,11 @@ export class AlertStateRepository {
   /** Appends history entries; an entry already recorded (same id, a redelivery) is skipped. */
   async recordHistory(entries: readonly AlertHistoryEntry[]): Promise<void> {
     await insertOnce(this.history, entries);
+  }
+
+  /** Deletes up to `limit` history entries from before `cutoff` (the retention sweeper's batch). */
+  deleteHistoryOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return deleteOlderThan(this.history, 'at', cutoff, limit);
   }
 
   historyOf(teamId: string, fingerprint: string, limit: number): Promise<AlertHistoryEntry[]> {

@@ -78,3 +78,5 @@ export const alertHistorySchema = new Schema<AlertHistoryDocument>(
   { collection: 'alert_history', versionKey: false },
 );
 alertHistorySchema.index({ teamId: 1, fingerprint: 1, at: -1 });
+// Serves the console's retention sweeper (entries older than ALERTLARK_RETENTION_HISTORY_DAYS).
+alertHistorySchema.index({ at: 1 });

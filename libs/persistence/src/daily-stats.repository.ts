@@ -12,6 +12,7 @@ import {
   type CardAttemptDocument,
 } from './daily-stats.schema';
 import { insertOnce } from './insert-once';
+import { deleteOlderThan } from './retention.sweeper';
 
 /** The longest range one read counts (the console asks for at most 92 days). */
 export const DAILY_STATS_MAX_DAYS = 366;
@@ -53,6 +54,22 @@ export class DailyStatsRepository {
     if (dates.length === 0) throw new RangeError(`"${to}" is before "${from}"`);
     if (dates.length > DAILY_STATS_MAX_DAYS) throw new RangeError(`at most ${DAILY_STATS_MAX_DAYS} days at once`);
     return this.countsForDays(teamId, objectId, dates, timezone, asOf);
+  }
+
+  /** Deletes up to `limit` notices from before `cutoff` (the retention sweeper's batch). */
+  deleteNoticesOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return deleteOlderThan(this.notices, 'at', cutoff, limit);
+  }
+
+  /** Deletes up to `limit` card attempts from before `cutoff` (the retention sweeper's batch). */
+  deleteCardsOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return deleteOlderThan(this.cards, 'at', cutoff, limit);
+  }
+
+  /** A deleted team's rows: its statistics go with it. */
+  async deleteAllOfTeam(teamId: string): Promise<{ notices: number; cards: number }> {
+    const [notices, cards] = await Promise.all([this.notices.deleteMany({ teamId }).exec(), this.cards.deleteMany({ teamId }).exec()]);
+    return { notices: notices.deletedCount, cards: cards.deletedCount };
   }
 
   /** Empties the projection (before a rebuild into this database); how many rows went. */

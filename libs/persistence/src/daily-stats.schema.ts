@@ -32,6 +32,8 @@ export const alertNoticeSchema = new Schema<AlertNoticeDocument>(
 alertNoticeSchema.index({ teamId: 1, objectId: 1, at: 1 });
 // Serves the same reads' second query: later notices about the alerts a past range counted.
 alertNoticeSchema.index({ teamId: 1, objectId: 1, fingerprint: 1, at: 1 });
+// Serves the stats retention sweeper (rows older than STATS_RETENTION_DAYS).
+alertNoticeSchema.index({ at: 1 });
 
 export const cardAttemptSchema = new Schema<CardAttemptDocument>(
   {
@@ -47,6 +49,8 @@ export const cardAttemptSchema = new Schema<CardAttemptDocument>(
 );
 // Serves countsFor/countsForRange: one chatbot's settled attempts within the days asked.
 cardAttemptSchema.index({ teamId: 1, objectId: 1, at: 1 });
+// Serves the stats retention sweeper.
+cardAttemptSchema.index({ at: 1 });
 
 export interface DailyStatsModels {
   notices: Model<AlertNoticeDocument>;

@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import type { DeliveryEvent, DeliveryOutcome } from '@alertlark/contracts';
 import { DELIVERY_AUDIT_MODEL, type DeliveryAuditDocument } from './delivery-audit.schema';
 import { insertOnce } from './insert-once';
+import { deleteOlderThan } from './retention.sweeper';
 
 export type DeliveryAuditRecord = DeliveryAuditDocument;
 
@@ -53,6 +54,11 @@ export class DeliveryAuditRepository {
     if (filter.notificationId !== undefined) query['notificationId'] = filter.notificationId;
     if (filter.digestId !== undefined) query['digestId'] = filter.digestId;
     return this.deliveries.find(query).sort({ at: -1, _id: -1 }).skip(page.skip).limit(page.limit).lean<DeliveryAuditRecord[]>().exec();
+  }
+
+  /** Deletes up to `limit` attempts from before `cutoff` (the retention sweeper's batch). */
+  deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return deleteOlderThan(this.deliveries, 'at', cutoff, limit);
   }
 
   async deleteAllOfTeam(teamId: string): Promise<void> {

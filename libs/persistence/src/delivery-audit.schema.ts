@@ -50,3 +50,5 @@ deliveryAuditSchema.index({ teamId: 1, objectId: 1, at: -1 });
 // Serves GET /deliveries without objectId (the whole team's attempts, newest first; a digest's
 // attempts, `?digestId=` from a digest card's link, are found within it).
 deliveryAuditSchema.index({ teamId: 1, at: -1 });
+// Serves the console's retention sweeper (attempts older than ALERTLARK_RETENTION_DELIVERIES_DAYS).
+deliveryAuditSchema.index({ at: 1 });

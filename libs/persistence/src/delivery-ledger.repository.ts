@@ -2,6 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { insertOnce } from './insert-once';
+import { deleteOlderThan } from './retention.sweeper';
 import { DELIVERY_LEDGER_MODEL, deliveryLedgerSchema, type DeliveryLedgerDocument } from './delivery-ledger.schema';
 
 export type DeliveryLedgerEntry = DeliveryLedgerDocument;
@@ -28,6 +29,11 @@ export class DeliveryLedgerRepository {
       ids.forEach((id, i) => found[i] && finished.add(id));
     }
     return finished;
+  }
+
+  /** Deletes up to `limit` rows finished before `cutoff` (the retention sweeper's batch). */
+  deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return deleteOlderThan(this.ledger, 'finishedAt', cutoff, limit);
   }
 
   /** Records each outcome once; a second record of the same notification is ignored. */

@@ -33,3 +33,5 @@ export const deliveryLedgerSchema = new Schema<DeliveryLedgerDocument>(
 );
 // Serves a chatbot's recent outcomes in the console.
 deliveryLedgerSchema.index({ teamId: 1, objectId: 1, finishedAt: -1 });
+// Serves lark-sender's retention sweeper (rows older than LARK_SENDER_LEDGER_RETENTION_DAYS).
+deliveryLedgerSchema.index({ finishedAt: 1 });

@@ -24,3 +24,4 @@ export * from './daily-stats.repository';
 export * from './alert-group.schema';
 export * from './alert-group.repository';
 export * from './lark-message.repository';
+export * from './retention.sweeper';

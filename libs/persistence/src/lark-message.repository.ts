@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { Schema, type Model } from 'mongoose';
+import { deleteOlderThan } from './retention.sweeper';
 
 /**
  * A card an app bot posted (lark-sender's own database): its Lark message id, and for a group's
@@ -34,6 +35,8 @@ export const larkMessageSchema = new Schema<LarkMessageDocument>(
 );
 // Serves a group's recent cards of one chatbot, newest first.
 larkMessageSchema.index({ teamId: 1, objectId: 1, groupId: 1, sentAt: -1 });
+// Serves lark-sender's retention sweeper (cards too old to be edited any more).
+larkMessageSchema.index({ sentAt: 1 });
 
 @Injectable()
 export class LarkMessageRepository {
@@ -42,6 +45,11 @@ export class LarkMessageRepository {
   /** Records a posted card; posting the same card again (Lark answered the first message for its uuid) changes nothing. */
   async record(message: LarkMessageDocument): Promise<void> {
     await this.messages.updateOne({ _id: message._id }, { $setOnInsert: message }, { upsert: true }).exec();
+  }
+
+  /** Deletes up to `limit` cards sent before `cutoff` (the retention sweeper's batch). */
+  deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return deleteOlderThan(this.messages, 'sentAt', cutoff, limit);
   }
 
   /** The chatbot's newest alert cards of the group sent since `since`, at most `limit`. */

@@ -56,3 +56,9 @@ export const webhookHostsAllowSchema = z
   .string()
   .default('')
   .transform((list) => list.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean));
+
+/** `<…>_RETENTION_DAYS`: how long a collection keeps its rows; its owner's sweeper deletes older ones. */
+export const retentionDaysSchema = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+/** ALERTLARK_RETENTION_SWEEP_MS: how often a service deletes rows past their retention (0: never). */
+export const retentionSweepMsSchema = z.coerce.number().int().min(0).max(86_400_000).default(3_600_000);
