@@ -25,6 +25,9 @@ function teamAndFingerprint(alertId: string): [teamId: string, fingerprint: stri
   return slash > 0 && alertId[slash] === '/' ? [alertId.slice(0, slash), alertId.slice(slash + 1)] : null;
 }
 
+/** What a group not full counts beyond its members: shared, as applying an alert asks for it. */
+const NONE_BEYOND_CAP: ReadonlySet<string> = new Set();
+
 /** POLICY_ROUTER_MAX_GROUP_MEMBERS's default. */
 export const DEFAULT_MAX_GROUP_MEMBERS = 10_000;
 
@@ -93,7 +96,7 @@ export class PartitionState {
 
   /** The alerts a full group counts without member records. */
   beyondCapOf(groupKey: string): ReadonlySet<string> {
-    return this.beyond.get(groupKey) ?? new Set();
+    return this.beyond.get(groupKey) ?? NONE_BEYOND_CAP;
   }
 
   /** Counts the alert in a full group without a member record. */
