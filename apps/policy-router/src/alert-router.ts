@@ -172,7 +172,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     for (let attempt = 1; assignment === this.assignment; attempt++) {
       const started = Date.now();
       try {
-        const states = await restorePartitions(this.kafka, this.publisher, this.changelog, partitions, (level, message, fields) => this.logger.event(level, message, fields));
+        const states = await restorePartitions(this.kafka, this.publisher, this.changelog, partitions, this.env.POLICY_ROUTER_MAX_GROUP_MEMBERS, (level, message, fields) => this.logger.event(level, message, fields));
         if (assignment !== this.assignment) return;
         for (const [partition, state] of states) {
           this.states.set(partition, state);

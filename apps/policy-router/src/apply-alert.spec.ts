@@ -1,6 +1,7 @@
-import { routerStateKey, type AlertEvent, type NotificationPolicyConfig } from '@alertlark/contracts';
+import { routerStateKey, routerStateSchema, type AlertEvent, type NotificationEvent, type NotificationPolicyConfig, type RouterStateRecord } from '@alertlark/contracts';
 import { compilePolicy } from '@alertlark/routing';
 import { applyAlertEvent, worthRecording, type ApplyContext } from './apply-alert';
+import { flushGroup, InhibitionIndexes } from './flush-group';
 import { PartitionState } from './partition-state';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
@@ -96,6 +97,89 @@ describe('applyAlertEvent', () => {
     const state = new PartitionState(0);
     expect(applyAlertEvent(state, event({ status: 'resolved' }), 10, context())).toBe(false);
     expect(state.counts()).toEqual({ alerts: 0, groups: 0, members: 0 });
+  });
+});
+
+describe('a group past its cap (5 members here)', () => {
+  const CAP = 5;
+  const fpOf = (i: number) => i.toString(16).padStart(16, '0');
+  const catalog = { policy: () => policy(), silencesOf: () => [], inhibitionRulesOf: () => [] };
+  let offset = 0;
+
+  /** The router's state and what its changelog holds (the latest record per key), as compaction leaves it. */
+  function router() {
+    const state = new PartitionState(0, CAP);
+    const changelog = new Map<string, RouterStateRecord | null>();
+    const take = () => {
+      for (const { key, value } of state.takeChanges().records) changelog.set(key, value === null ? null : routerStateSchema.parse(JSON.parse(JSON.stringify(value))));
+    };
+    const send = (i: number, status: AlertEvent['status'], at: number, overrides: Partial<AlertEvent> = {}) => {
+      applyAlertEvent(state, event({ eventId: `e${++offset}`, fingerprint: fpOf(i), status, receivedAt: new Date(at).toISOString(), ...overrides }), offset, context([policy()], at));
+      take();
+    };
+    const flush = (at: number): NotificationEvent[] => {
+      const { notifications } = flushGroup(state, GROUP, catalog, new InhibitionIndexes(), at);
+      take();
+      return notifications;
+    };
+    return { state, changelog, send, flush };
+  }
+
+  it('holds 5 members and counts the rest on their alert records, exactly, as they fire and resolve', () => {
+    const { state, changelog, send, flush } = router();
+    for (let i = 0; i < 12; i++) send(i, 'firing', T0);
+    expect(state.membersOf(GROUP).size).toBe(5);
+    expect(state.beyondCapOf(GROUP).size).toBe(7);
+    expect([...changelog.keys()].filter((key) => key.startsWith('m|'))).toHaveLength(5);
+    expect(changelog.get(routerStateKey.alert('t', fpOf(11)))).toMatchObject({ beyondCap: [GROUP] });
+    expect(changelog.get(routerStateKey.alert('t', fpOf(0)))).not.toHaveProperty('beyondCap');
+
+    const first = flush(T0 + 30_000);
+    expect(first).toHaveLength(1);
+    expect(first[0]!.alerts).toHaveLength(5);
+    expect(first[0]!.totals).toEqual({ firing: 12, resolved: 0 });
+
+    // One member and three beyond the cap resolve; one beyond resolves and fires again before the flush.
+    for (const i of [1, 6, 7, 8, 10]) send(i, 'resolved', T0 + MINUTE);
+    send(10, 'firing', T0 + 2 * MINUTE);
+    const second = flush(T0 + 30_000 + 5 * MINUTE);
+    expect(second[0]!.totals).toEqual({ firing: 8, resolved: 4 });
+    // The resolved leave; a firing alert beyond the cap takes the member's place.
+    expect(state.membersOf(GROUP).size).toBe(5);
+    expect([...state.membersOf(GROUP).values()].every((member) => member.status === 'firing')).toBe(true);
+    expect(state.beyondCapOf(GROUP).size).toBe(3);
+
+    // A released alert firing again is counted again, beyond the cap of the full group.
+    send(7, 'firing', T0 + 7 * MINUTE);
+    expect(state.beyondCapOf(GROUP).has(fpOf(7))).toBe(true);
+    expect(flush(T0 + 30_000 + 10 * MINUTE)[0]!.totals).toEqual({ firing: 9, resolved: 0 });
+  });
+
+  it('forgets an alert beyond the cap that leaves the group (its policy stopped matching)', () => {
+    const { state, send } = router();
+    for (let i = 0; i < 7; i++) send(i, 'firing', T0);
+    send(6, 'firing', T0 + MINUTE, { labels: [{ name: 'alertname', value: 'HighCPU' }, { name: 'severity', value: 'warning' }] });
+    expect(state.beyondCapOf(GROUP).has(fpOf(6))).toBe(false);
+    expect(state.alert('t', fpOf(6))).not.toHaveProperty('beyondCap');
+  });
+
+  it('a restore from the changelog counts the same alerts, and its flush says the same totals', () => {
+    const { state, changelog, send, flush } = router();
+    for (let i = 0; i < 12; i++) send(i, 'firing', T0);
+    flush(T0 + 30_000);
+    for (const i of [1, 6, 7]) send(i, 'resolved', T0 + MINUTE);
+    flush(T0 + 30_000 + 5 * MINUTE);
+    send(9, 'resolved', T0 + 6 * MINUTE);
+
+    const restored = new PartitionState(0, CAP);
+    for (const [key, value] of changelog) expect(restored.restore(key, value)).toBe(true);
+    restored.dropOrphans();
+    expect([...restored.membersOf(GROUP).keys()].sort()).toEqual([...state.membersOf(GROUP).keys()].sort());
+    expect([...restored.beyondCapOf(GROUP)].sort()).toEqual([...state.beyondCapOf(GROUP)].sort());
+    const at = T0 + 30_000 + 10 * MINUTE;
+    const restoredTotals = flushGroup(restored, GROUP, catalog, new InhibitionIndexes(), at).notifications[0]!.totals;
+    expect(restoredTotals).toEqual({ firing: 8, resolved: 1 });
+    expect(flush(at)[0]!.totals).toEqual(restoredTotals);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertEvent, RoutedAlert } from '@alertlark/contracts';
+import type { AlertEvent, RoutedAlert, RoutedGroup } from '@alertlark/contracts';
 import { flushAtOnChange, groupKey, groupLabels, matchPolicies, type CompiledPolicy } from '@alertlark/routing';
 import { planAlertChange, type GroupChange, type MatchedGroup } from './alert-change';
 import type { PartitionState } from './partition-state';
@@ -59,6 +59,8 @@ export function applyAlertEvent(state: PartitionState, event: AlertEvent, offset
   const plan = planAlertChange(previous ?? null, event, endsAt, matched, context.now);
   const receivedAt = Date.parse(event.receivedAt);
   if (plan.changes.length === 0 && plan.transition === null && (!previous || !worthRecording(previous, event, endsAt, receivedAt))) return false;
+  // Full groups that counted the alert go on counting it while it stays in them.
+  const beyondCap = previous?.beyondCap?.filter((key) => plan.groupKeys.includes(key));
 
   state.putAlert({
     kind: 'alert',
@@ -75,6 +77,7 @@ export function applyAlertEvent(state: PartitionState, event: AlertEvent, offset
     lastReceivedAt: event.receivedAt,
     offset,
     groupKeys: plan.groupKeys,
+    ...(beyondCap?.length ? { beyondCap } : {}),
   });
   if (plan.transition) {
     state.record({ id: `${event.eventId}:${plan.transition}`, teamId: event.teamId, fingerprint: event.fingerprint, at: event.receivedAt, kind: plan.transition });
@@ -106,11 +109,32 @@ function applyGroupChange(state: PartitionState, change: GroupChange, context: A
     incident: null,
     recentActions: [],
   };
-  const previous = state.membersOf(change.groupKey).get(change.fingerprint);
+  const members = state.membersOf(change.groupKey);
+  const previous = members.get(change.fingerprint);
+  if (!previous && state.group(change.groupKey) && (members.size >= state.maxGroupMembers || state.beyondCapOf(change.groupKey).has(change.fingerprint))) {
+    joinBeyondCap(state, group, change, policy, context);
+    return;
+  }
   if (previous?.status === change.status && previous.eventId === change.eventId && state.group(change.groupKey)) return;
   state.putMember({ kind: 'member', groupKey: change.groupKey, fingerprint: change.fingerprint, status: change.status, eventId: change.eventId });
   const flushAt = previous?.status === change.status && group.flushAt !== null ? group.flushAt : flushAtOnChange(group, Date.parse(change.startsAt), policy, context.now);
   if (flushAt !== group.flushAt || !state.group(change.groupKey)) {
+    state.putGroup({ ...group, flushAt });
+    context.schedule(change.groupKey, flushAt);
+  }
+}
+
+/**
+ * An alert of a full group: the group counts it (its alert record names the group) instead of
+ * holding a member record, so neither the group nor its records grow past the cap. Its status is
+ * read from the alert record at each flush, so the count stays exact however often it changes.
+ */
+function joinBeyondCap(state: PartitionState, group: RoutedGroup, change: GroupChange, policy: CompiledPolicy, context: ApplyContext): void {
+  const alert = state.alert(change.teamId, change.fingerprint);
+  if (!alert) return;
+  if (!state.beyondCapOf(change.groupKey).has(change.fingerprint)) state.joinBeyondCap(alert, change.groupKey);
+  const flushAt = flushAtOnChange(group, Date.parse(change.startsAt), policy, context.now);
+  if (flushAt !== group.flushAt) {
     state.putGroup({ ...group, flushAt });
     context.schedule(change.groupKey, flushAt);
   }

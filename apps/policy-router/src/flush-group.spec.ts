@@ -1,6 +1,7 @@
 import { MAX_ALERTS_PER_NOTIFICATION, MAX_NOTIFICATION_ALERT_BYTES, notificationEventSchema, routerStateKey, type NotificationPolicyConfig, type RoutedAlert } from '@alertlark/contracts';
 import { compileInhibitionRule, compilePolicy, compileSilence, type CompiledInhibitionRule, type CompiledSilence } from '@alertlark/routing';
-import { flushGroup as flushGroupUnchecked, InhibitionIndexes, type FlushCatalog } from './flush-group';
+import type { DueEscalation } from './escalation';
+import { escalationNotifications, flushGroup as flushGroupUnchecked, InhibitionIndexes, type FlushCatalog } from './flush-group';
 
 /**
  * Every notification a flush makes satisfies its contract: the router publishes them without
@@ -177,6 +178,63 @@ describe('flushGroup', () => {
     state.putMember({ kind: 'member', groupKey: GROUP, fingerprint: fp(2), status: 'firing', eventId: 'e2' });
     flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0 + 60_000);
     expect(state.takeChanges().history.map((entry) => entry.fingerprint)).toEqual([fp(2)]);
+  });
+
+  describe('a group past its cap (3 members here)', () => {
+    /** Members 1–3, and alerts 4…n counted beyond them on their own records. */
+    function fullGroup(n: number, overrides: (i: number) => Partial<RoutedAlert> = () => ({})): PartitionState {
+      const state = new PartitionState(0, 3);
+      groupOf(state, [1, 2, 3].map((i) => alert(i, {}, overrides(i))));
+      for (let i = 4; i <= n; i++) state.putAlert(alert(i, {}, { ...overrides(i), beyondCap: [GROUP] }));
+      state.takeChanges();
+      return state;
+    }
+
+    it('counts an alert beyond the cap whose endsAt passed as resolved, then lets it go', () => {
+      const state = fullGroup(6, (i) => ({ source: 'prometheus', endsAt: i === 5 ? T0 - 1 : T0 + 60 * 60_000 }));
+      expect(flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0).notifications[0]!.totals).toEqual({ firing: 5, resolved: 1 });
+      expect([...state.beyondCapOf(GROUP)]).toEqual([fp(4), fp(6)]);
+      expect(state.takeChanges().records).toContainEqual({ key: routerStateKey.alert('t', fp(5)), value: expect.not.objectContaining({ beyondCap: expect.anything() }) });
+    });
+
+    it('leaves silenced alerts beyond the cap out of the totals', () => {
+      const silences = [compileSilence({ id: 's', teamId: 't', matchers: ['instance="web-5"'], startsAt: new Date(T0 - 60_000).toISOString(), endsAt: new Date(T0 + 60_000).toISOString(), createdBy: 'x', comment: '' })];
+      expect(flushGroup(fullGroup(6), GROUP, catalog({ silences }), new InhibitionIndexes(), T0).notifications[0]!.totals).toEqual({ firing: 5, resolved: 0 });
+    });
+
+    it('without sendResolved, counts none resolved beyond the cap on the card', () => {
+      const state = fullGroup(6, (i) => (i === 6 ? { status: 'resolved' } : {}));
+      expect(flushGroup(state, GROUP, catalog({ policy: policy({ sendResolved: false }) }), new InhibitionIndexes(), T0).notifications[0]!.totals).toEqual({ firing: 5, resolved: 0 });
+    });
+
+    it('gives the places of released members to firing alerts beyond the cap, listed as told, so the next tick is quiet', () => {
+      const state = fullGroup(6, (i) => (i === 1 ? { status: 'resolved' } : {}));
+      const first = flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0);
+      expect(first.notifications[0]!.totals).toEqual({ firing: 5, resolved: 1 });
+      expect(state.membersOf(GROUP).size).toBe(3);
+      expect(state.beyondCapOf(GROUP).size).toBe(2);
+      const promoted = [...state.membersOf(GROUP).keys()].find((fingerprint) => ![fp(2), fp(3)].includes(fingerprint))!;
+      expect(state.group(GROUP)?.lastNotification).toEqual({ at: T0, firing: [fp(2), fp(3), promoted], resolved: [fp(1)], beyondFiring: 2 });
+      expect(flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0 + 60_000).outcome).toBe('quiet');
+    });
+
+    it('keeps a group whose members all left while alerts beyond the cap fire; drops it once they resolved too', () => {
+      const state = fullGroup(4, (i) => (i <= 3 ? { status: 'resolved' } : {}));
+      expect(flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0).flushAt).toBe(T0 + 60_000);
+      expect([...state.membersOf(GROUP).keys()]).toEqual([fp(4)]);
+      state.putAlert({ ...state.alert('t', fp(4))!, status: 'resolved' });
+      expect(flushGroup(state, GROUP, catalog(), new InhibitionIndexes(), T0 + 60_000).flushAt).toBeNull();
+      expect(state.group(GROUP)).toBeUndefined();
+    });
+
+    it('counts the alerts beyond the cap in an escalation card', () => {
+      const state = fullGroup(8);
+      const incident = { id: 'inc', openedAt: T0, state: 'open' as const, claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null, quieted: [], silence: null, escalation: { since: T0, fired: [] } };
+      const due: DueEscalation = { index: 0, firing: 1, heldFor: '1m', step: { afterMs: 60_000, when: 'unclaimed', objectIds: ['o3'], mentions: [], repeatTimes: 0, everyMs: 0, after: '1m', every: undefined } };
+      const [card] = escalationNotifications(state, state.group(GROUP)!, incident, due, T0);
+      expect(card!.totals).toEqual({ firing: 8, resolved: 0 });
+      expect(card!.alerts).toHaveLength(3);
+    });
   });
 
   it('is not due before its timer', () => {

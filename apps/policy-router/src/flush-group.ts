@@ -8,8 +8,10 @@ import {
   silencedBy,
   type CompiledInhibitionRule,
   type CompiledPolicy,
+  type BeyondCount,
   type CompiledSilence,
   type InhibitionIndex,
+  type NotificationLogEntry,
 } from '@alertlark/routing';
 import type { DueEscalation } from './escalation';
 import { incidentAtFlush } from './incident';
@@ -82,6 +84,7 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
     else gone.push(fingerprint);
   }
   const muted = (alert: RoutedAlert) => silencedBy(silences, alert.labels, now).length > 0 || rules.some((rule) => rule.inhibits(alert));
+  const beyond = countBeyondCap(state, group, now, muted);
   const candidates = [...alerts.values()].map((alert) => ({ fingerprint: alert.fingerprint, firing: isFiring(alert, now), muted: muted(alert) }));
   const { incident, incidentSeq, quiet } = incidentAtFlush(group, candidates.filter((alert) => alert.firing && !alert.muted).map((alert) => alert.fingerprint), now);
   const decision = decideFlush({
@@ -90,6 +93,7 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
     repeatIntervalMs: policy.repeatIntervalMs,
     timeMuted: quiet || isMutedByTimeIntervals(policy.timeWindows, now),
     alerts: candidates,
+    beyond,
     lastNotification: group.lastNotification,
   });
 
@@ -99,32 +103,87 @@ export function flushGroup(state: PartitionState, groupKey: string, catalog: Flu
     notificationSeq++;
     const sent = decision.send.map((fingerprint) => alerts.get(fingerprint)!);
     const seq = notificationSeq;
-    notifications = notificationsOf(group, policy.objectIds, (objectId) => `${group.incarnation}/${seq}/${objectId}`, sent, decision.status, now, incident);
+    const told: BeyondCount = { firing: beyond.firing, resolved: policy.sendResolved ? beyond.resolved : 0 };
+    notifications = notificationsOf(group, policy.objectIds, (objectId) => `${group.incarnation}/${seq}/${objectId}`, sent, decision.status, now, incident, told);
     recordNotified(state, group, policy, notificationSeq, sent, decision.status, now);
   }
   // Resolved alerts leave; so do members whose alert is gone (its team was deleted).
   for (const fingerprint of [...decision.release, ...gone]) state.removeMember(groupKey, fingerprint);
-  const remaining = state.membersOf(groupKey).size;
+  for (const alert of beyond.released) state.leaveBeyondCap(alert, groupKey);
+  const promoted = promoteBeyondCap(state, group, beyond.visibleFiring);
+  const remaining = state.membersOf(groupKey).size + state.beyondCapOf(groupKey).size;
   if (remaining === 0) {
     // As in Alertmanager, an emptied group is gone; the next alert starts a new incarnation.
     state.removeGroup(groupKey);
     return { outcome: decision.send.length > 0 ? 'sent' : 'quiet', notifications, flushAt: null };
   }
   const clock = clockAfterFlush(now, policy.groupIntervalMs, true);
-  const unchanged = group.lastFlushAt !== null && decision.send.length === 0 && decision.log === null && decision.release.length === 0 && gone.length === 0 && incident === group.incident;
+  const unchanged = group.lastFlushAt !== null && decision.send.length === 0 && decision.log === null && decision.release.length === 0 && beyond.released.length === 0 && promoted.length === 0 && gone.length === 0 && incident === group.incident;
   const next: RoutedGroup = {
     ...group,
     ...clock,
     notificationSeq,
     incidentSeq,
     incident,
-    lastNotification: decision.log ? { at: decision.log.at, firing: [...decision.log.firing], resolved: [...decision.log.resolved] } : group.lastNotification,
+    lastNotification: decision.log || promoted.length > 0 ? logRecord(decision.log ?? group.lastNotification, promoted) : group.lastNotification,
   };
   // A quiet tick moves the timer in memory only: after a restore the recorded, older timer just
   // brings one more quiet flush.
   if (unchanged) state.moveTimer(next);
   else state.putGroup(next);
   return { outcome: decision.send.length > 0 ? 'sent' : 'quiet', notifications, flushAt: clock.flushAt };
+}
+
+/**
+ * The log as recorded, with the alerts promoted to members listed instead of counted: they were
+ * told of (as a count), so the next flush does not take them for new ones.
+ */
+function logRecord(log: NotificationLogEntry | null, promoted: readonly string[]): RoutedGroup['lastNotification'] {
+  if (!log) return null;
+  const entry = { at: log.at, firing: [...log.firing, ...promoted], resolved: [...log.resolved] };
+  const beyondFiring = (log.beyondFiring ?? 0) - promoted.length;
+  return beyondFiring > 0 ? { ...entry, beyondFiring } : entry;
+}
+
+/**
+ * Places a full group's flush freed (resolved members leave at each flush) go to firing alerts it
+ * counted beyond its members, so its card goes on listing firing alerts. Returns their fingerprints.
+ */
+function promoteBeyondCap(state: PartitionState, group: RoutedGroup, firing: readonly RoutedAlert[]): string[] {
+  const free = state.maxGroupMembers - state.membersOf(group.groupKey).size;
+  const promoted = firing.slice(0, Math.max(0, free));
+  for (const alert of promoted) {
+    state.leaveBeyondCap(alert, group.groupKey);
+    state.putMember({ kind: 'member', groupKey: group.groupKey, fingerprint: alert.fingerprint, status: 'firing', eventId: alert.lastEventId });
+  }
+  return promoted.map((alert) => alert.fingerprint);
+}
+
+interface BeyondCapNow {
+  firing: number;
+  resolved: number;
+  /** Resolved: they leave the group after this flush, as resolved members do. */
+  released: RoutedAlert[];
+  /** Firing and not muted, at most a full group's worth: candidates for free member places. */
+  visibleFiring: RoutedAlert[];
+}
+
+/**
+ * The alerts a full group counts beyond its members, by their status now (an `endsAt` passed
+ * resolves one as it does a member). Muted ones are not counted, as muted members are not shown.
+ */
+function countBeyondCap(state: PartitionState, group: RoutedGroup, now: number, muted?: (alert: RoutedAlert) => boolean): BeyondCapNow {
+  const counted: BeyondCapNow = { firing: 0, resolved: 0, released: [], visibleFiring: [] };
+  for (const fingerprint of state.beyondCapOf(group.groupKey)) {
+    const alert = state.alert(group.teamId, fingerprint);
+    if (!alert) continue;
+    const firing = isFiring(alert, now);
+    if (!firing) counted.released.push(alert);
+    if (muted?.(alert)) continue;
+    if (!firing) counted.resolved++;
+    else if (counted.firing++ < state.maxGroupMembers) counted.visibleFiring.push(alert);
+  }
+  return counted;
 }
 
 /**
@@ -156,9 +215,10 @@ function groupAsItIs(
   extra: Pick<NotificationEvent, 'followUp' | 'escalation'>,
 ): NotificationEvent[] {
   const alerts = [...state.membersOf(group.groupKey).keys()].flatMap((fingerprint) => state.alert(group.teamId, fingerprint) ?? []);
-  if (alerts.length === 0) return [];
-  const status = alerts.some((alert) => isFiring(alert, now)) ? 'firing' : 'resolved';
-  return notificationsOf(group, objectIds, idOf, alerts, status, now, incident, extra);
+  const beyond = countBeyondCap(state, group, now);
+  if (alerts.length + beyond.firing + beyond.resolved === 0) return [];
+  const status = beyond.firing > 0 || alerts.some((alert) => isFiring(alert, now)) ? 'firing' : 'resolved';
+  return notificationsOf(group, objectIds, idOf, alerts, status, now, incident, { firing: beyond.firing, resolved: beyond.resolved }, extra);
 }
 
 function notificationsOf(
@@ -169,6 +229,7 @@ function notificationsOf(
   status: NotificationEvent['status'],
   now: number,
   incident: Incident | null,
+  beyond: BeyondCount,
   extra: Pick<NotificationEvent, 'followUp' | 'escalation'> = {},
 ): NotificationEvent[] {
   const at = new Date(now).toISOString();
@@ -199,7 +260,7 @@ function notificationsOf(
     groupLabels: group.groupLabels,
     status,
     alerts: notified,
-    totals: { firing: firingCount, resolved: alerts.length - firingCount },
+    totals: { firing: firingCount + beyond.firing, resolved: alerts.length - firingCount + beyond.resolved },
     groupId: alertGroupId(group.teamId, group.groupKey),
     ...(incident ? { incident: incidentView(incident) } : {}),
     ...extra,

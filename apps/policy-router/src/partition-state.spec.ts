@@ -1,6 +1,7 @@
-import { routerStateKey, type RoutedAlert } from '@alertlark/contracts';
+import { MAX_GROUP_MEMBERS_LIMIT, ROUTER_RECENT_ACTIONS, routerStateKey, routerStateSchema, type RoutedAlert, type RoutedGroup } from '@alertlark/contracts';
 import { InternPool } from './intern-pool';
-import { PartitionState } from './partition-state';
+import { DEFAULT_MAX_GROUP_MEMBERS, PartitionState } from './partition-state';
+import { ROUTER_FETCH_BYTES } from './restore-partitions';
 
 const alert = (fingerprint: string, overrides: Partial<RoutedAlert> = {}): RoutedAlert => ({
   kind: 'alert',
@@ -59,7 +60,7 @@ describe('PartitionState', () => {
   });
 
   it('holds alerts sharing their pairs, annotations and group keys, and leaves the given records alone', () => {
-    const state = new PartitionState(0, new InternPool());
+    const state = new PartitionState(0, DEFAULT_MAX_GROUP_MEMBERS, new InternPool());
     const labels = (instance: string) => [
       { name: 'alertname', value: 'Down' },
       { name: 'instance', value: instance },
@@ -134,5 +135,65 @@ describe('PartitionState', () => {
     state.purgeTeam('t');
     expect(state.counts()).toEqual({ alerts: 1, groups: 0, members: 0 });
     expect(state.takeChanges().records.every((record) => record.value === null)).toBe(true);
+  });
+
+  describe('alerts counted beyond a full group', () => {
+    const beyond = (fingerprint: string, overrides: Partial<RoutedAlert> = {}) => alert(fingerprint, { beyondCap: ['p:{}'], ...overrides });
+
+    it('indexes them from their records, live and restored, and forgets them with their record', () => {
+      const live = new PartitionState(0, 1);
+      live.putGroup(group);
+      live.putAlert(beyond(FP));
+      live.putAlert(beyond('bbbbbbbbbbbbbbbb'));
+      live.leaveBeyondCap(live.alert('t', 'bbbbbbbbbbbbbbbb')!, 'p:{}');
+      expect([...live.beyondCapOf('p:{}')]).toEqual([FP]);
+      const restored = new PartitionState(0, 1);
+      for (const record of live.takeChanges().records) restored.restore(record.key, record.value);
+      restored.dropOrphans();
+      expect([...restored.beyondCapOf('p:{}')]).toEqual([FP]);
+      restored.restore(routerStateKey.alert('t', FP), null);
+      expect(restored.beyondCapOf('p:{}').size).toBe(0);
+    });
+
+    it('drops what a restore brings for a group that never came', () => {
+      const restored = new PartitionState(0, 1);
+      restored.restore(routerStateKey.alert('t', FP), beyond(FP));
+      restored.dropOrphans();
+      expect(restored.beyondCapOf('p:{}').size).toBe(0);
+    });
+
+    it('the sweep keeps a resolved one the group still counts', () => {
+      const state = new PartitionState(0, 1);
+      state.putGroup(group);
+      state.putAlert(beyond(FP, { status: 'resolved' }));
+      state.putAlert(alert('bbbbbbbbbbbbbbbb', { status: 'resolved' }));
+      expect(state.sweep(Date.parse('2026-11-24T11:00:00Z'), (candidate) => candidate.status === 'firing', 60_000)).toBe(1);
+      expect(state.alert('t', FP)).toBeDefined();
+    });
+
+    it('a dropped group rewrites the alerts it counted without it', () => {
+      const state = new PartitionState(0, 1);
+      state.putGroup(group);
+      state.putAlert(beyond(FP));
+      state.takeChanges();
+      state.removeGroup('p:{}');
+      expect(state.takeChanges().records).toContainEqual({ key: routerStateKey.alert('t', FP), value: alert(FP) });
+      expect(state.beyondCapOf('p:{}').size).toBe(0);
+    });
+
+    it('a group record holding the most members allowed is still a record the restore fetches whole', () => {
+      const fingerprints = (from: number) => Array.from({ length: MAX_GROUP_MEMBERS_LIMIT }, (_, i) => (from + i).toString(16).padStart(16, 'f'));
+      const actor = { name: 'x'.repeat(64), verified: false };
+      const full: RoutedGroup = {
+        ...group,
+        groupKey: `p:{"label"="${'v'.repeat(100)}"}`,
+        lastNotification: { at: 1, firing: [...fingerprints(0), ...fingerprints(MAX_GROUP_MEMBERS_LIMIT)], resolved: [], beyondFiring: 1_000_000 },
+        incident: { id: 'inc', openedAt: 1, state: 'resolved', claimedBy: actor, claimedAt: 1, resolvedBy: actor, resolvedAt: 1, quieted: fingerprints(0), silence: null, escalation: { since: 1, fired: [] } },
+        recentActions: Array.from({ length: ROUTER_RECENT_ACTIONS }, (_, i) => ({ id: `a${i}`.padEnd(64, '0'), outcome: 'refused' as const, reason: 'r'.repeat(200) })),
+      };
+      const bytes = Buffer.byteLength(JSON.stringify(routerStateSchema.parse(full)));
+      expect(bytes).toBeGreaterThan(1_000_000);
+      expect(bytes).toBeLessThan(ROUTER_FETCH_BYTES);
+    });
   });
 });

@@ -25,6 +25,12 @@ function teamAndFingerprint(alertId: string): [teamId: string, fingerprint: stri
   return slash > 0 && alertId[slash] === '/' ? [alertId.slice(0, slash), alertId.slice(slash + 1)] : null;
 }
 
+/** What a group not full counts beyond its members: shared, as applying an alert asks for it. */
+const NONE_BEYOND_CAP: ReadonlySet<string> = new Set();
+
+/** POLICY_ROUTER_MAX_GROUP_MEMBERS's default. */
+export const DEFAULT_MAX_GROUP_MEMBERS = 10_000;
+
 /**
  * Everything policy-router knows of one partition of the alerts topic (the teams on it): their
  * alerts, groups and group members, in memory. Every change is remembered as the latest record
@@ -38,12 +44,19 @@ export class PartitionState {
   /** Group keys by public group id (`alertGroupId`), for actions, which name a group by its id. */
   private readonly groupKeysById = new Map<string, string>();
   private readonly members = new Map<string, Map<string, GroupMember>>();
+  /**
+   * Fingerprints each full group counts without a member record, by group key: derived from the
+   * alert records' `beyondCap`, the one durable place of the fact, so a restore rebuilds it.
+   */
+  private readonly beyond = new Map<string, Set<string>>();
   private readonly changes = new Map<string, RouterStateRecord | null>();
   private history: AlertHistoryEvent[] = [];
   private readonly teamVersions = new Map<string, number>();
 
   constructor(
     readonly partition: number,
+    /** A group holds at most this many member records; alerts past it are counted (`beyondCap`). */
+    readonly maxGroupMembers: number = DEFAULT_MAX_GROUP_MEMBERS,
     private readonly pool: InternPool = sharedInternPool,
   ) {}
 
@@ -81,6 +94,23 @@ export class PartitionState {
     return this.members.get(groupKey) ?? new Map();
   }
 
+  /** The alerts a full group counts without member records. */
+  beyondCapOf(groupKey: string): ReadonlySet<string> {
+    return this.beyond.get(groupKey) ?? NONE_BEYOND_CAP;
+  }
+
+  /** Counts the alert in a full group without a member record. */
+  joinBeyondCap(alert: RoutedAlert, groupKey: string): void {
+    this.putAlert({ ...alert, beyondCap: [...(alert.beyondCap ?? []), groupKey] });
+  }
+
+  /** The alert is no longer counted beyond the group's members: it became a member, or was released. */
+  leaveBeyondCap(alert: RoutedAlert, groupKey: string): void {
+    const { beyondCap, ...rest } = alert;
+    const kept = beyondCap?.filter((key) => key !== groupKey) ?? [];
+    this.putAlert(kept.length > 0 ? { ...rest, beyondCap: kept } : rest);
+  }
+
   counts(): { alerts: number; groups: number; members: number } {
     let members = 0;
     for (const inGroup of this.members.values()) members += inGroup.size;
@@ -109,10 +139,16 @@ export class PartitionState {
     this.groups.set(group.groupKey, group);
   }
 
-  /** Drops a group with all its members. */
+  /** Drops a group with all its members, and the alerts it counted beyond them. */
   removeGroup(groupKey: string): void {
     for (const fingerprint of this.membersOf(groupKey).keys()) this.changes.set(routerStateKey.member(groupKey, fingerprint), null);
     this.members.delete(groupKey);
+    const group = this.groups.get(groupKey);
+    for (const fingerprint of [...this.beyondCapOf(groupKey)]) {
+      const alert = group && this.alert(group.teamId, fingerprint);
+      if (alert) this.leaveBeyondCap(alert, groupKey);
+    }
+    this.beyond.delete(groupKey);
     this.deleteGroup(groupKey);
     this.changes.set(routerStateKey.group(groupKey), null);
   }
@@ -138,7 +174,7 @@ export class PartitionState {
     let swept = 0;
     for (const alert of [...this.alerts.values()].flatMap((ofTeam) => [...ofTeam.values()])) {
       if (isFiring(alert) || now - Date.parse(alert.lastReceivedAt) < quietForMs) continue;
-      if (alert.groupKeys.some((groupKey) => this.members.get(groupKey)?.has(alert.fingerprint))) continue;
+      if (alert.groupKeys.some((groupKey) => this.members.get(groupKey)?.has(alert.fingerprint) || this.beyond.get(groupKey)?.has(alert.fingerprint))) continue;
       this.removeAlert(alert.teamId, alert.fingerprint);
       swept++;
     }
@@ -190,11 +226,12 @@ export class PartitionState {
   }
 
   /**
-   * The end of a restore: drops the members whose group never came, and has the others share
+   * The end of a restore: drops the members (and counts beyond them) whose group never came, and has the others share
    * their fingerprint and event id with their alert (a restored member brings copies of its own;
    * a live one already shares them, both made from the same event).
    */
   dropOrphans(): void {
+    for (const groupKey of [...this.beyond.keys()]) if (!this.groups.has(groupKey)) this.beyond.delete(groupKey);
     for (const [groupKey, inGroup] of [...this.members]) {
       const group = this.groups.get(groupKey);
       if (!group) this.members.delete(groupKey);
@@ -219,11 +256,13 @@ export class PartitionState {
     const lastReceivedAt = pool.string(alert.lastReceivedAt, 'lastReceivedAt');
     const groupKeys = pool.stringList(alert.groupKeys) as RoutedAlert['groupKeys'];
     const { fingerprint, endsAt, lastEventId, offset } = alert;
-    if (alert.generatorURL === undefined) {
-      return { kind: 'alert', teamId, fingerprint, status, labels, annotations, startsAt, endsAt, source, lastEventId, lastReceivedAt, offset, groupKeys };
-    }
-    const generatorURL = pool.string(alert.generatorURL);
-    return { kind: 'alert', teamId, fingerprint, status, labels, annotations, startsAt, endsAt, generatorURL, source, lastEventId, lastReceivedAt, offset, groupKeys };
+    const held: RoutedAlert =
+      alert.generatorURL === undefined
+        ? { kind: 'alert', teamId, fingerprint, status, labels, annotations, startsAt, endsAt, source, lastEventId, lastReceivedAt, offset, groupKeys }
+        : { kind: 'alert', teamId, fingerprint, status, labels, annotations, startsAt, endsAt, generatorURL: pool.string(alert.generatorURL), source, lastEventId, lastReceivedAt, offset, groupKeys };
+    // Rare (only alerts of full groups have it), so it costs the other alerts nothing.
+    if (alert.beyondCap?.length) held.beyondCap = pool.stringList(alert.beyondCap) as RoutedAlert['beyondCap'];
+    return held;
   }
 
   private setGroup(group: RoutedGroup): void {
@@ -243,16 +282,35 @@ export class PartitionState {
     const alert = this.compactAlert(given);
     let ofTeam = this.alerts.get(alert.teamId);
     if (!ofTeam) this.alerts.set(alert.teamId, (ofTeam = new Map()));
+    const previous = ofTeam.get(alert.fingerprint);
     ofTeam.set(alert.fingerprint, alert);
+    if (previous?.beyondCap !== alert.beyondCap) this.indexBeyondCap(alert.fingerprint, previous?.beyondCap, alert.beyondCap);
     this.teamVersions.set(alert.teamId, this.teamVersion(alert.teamId) + 1);
     return alert;
   }
 
   private deleteAlert(teamId: string, fingerprint: string): void {
     const ofTeam = this.alerts.get(teamId);
-    if (!ofTeam?.delete(fingerprint)) return;
+    const alert = ofTeam?.get(fingerprint);
+    if (!ofTeam || !alert) return;
+    ofTeam.delete(fingerprint);
+    if (alert.beyondCap) this.indexBeyondCap(fingerprint, alert.beyondCap, undefined);
     if (ofTeam.size === 0) this.alerts.delete(teamId);
     this.teamVersions.set(teamId, this.teamVersion(teamId) + 1);
+  }
+
+  private indexBeyondCap(fingerprint: string, before: readonly string[] | undefined, after: readonly string[] | undefined): void {
+    for (const groupKey of before ?? []) {
+      if (after?.includes(groupKey)) continue;
+      const counted = this.beyond.get(groupKey);
+      counted?.delete(fingerprint);
+      if (counted?.size === 0) this.beyond.delete(groupKey);
+    }
+    for (const groupKey of after ?? []) {
+      let counted = this.beyond.get(groupKey);
+      if (!counted) this.beyond.set(groupKey, (counted = new Set()));
+      counted.add(fingerprint);
+    }
   }
 
   private sharingWithAlerts(inGroup: Map<string, GroupMember>, alerts: ReadonlyMap<string, RoutedAlert> | undefined): Map<string, GroupMember> {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { commonEnvSchema, internalPortSchema, servicePorts } from '@alertlark/service-kit';
 import { parseDuration } from '@alertlark/routing';
+import { MAX_GROUP_MEMBERS_LIMIT } from '@alertlark/contracts';
+import { DEFAULT_MAX_GROUP_MEMBERS } from './partition-state';
 
 const durationMs = (fallback: string) =>
   z
@@ -22,6 +24,8 @@ export const policyRouterEnvSchema = commonEnvSchema.extend({
   ALERTLARK_RESOLVE_TIMEOUT: durationMs('5m'),
   /** How long a dead replica keeps its groups before another takes them over. */
   POLICY_ROUTER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+  /** Members a group holds (and lists on its card); alerts past them are counted, not held. */
+  POLICY_ROUTER_MAX_GROUP_MEMBERS: z.coerce.number().int().min(1).max(MAX_GROUP_MEMBERS_LIMIT).default(DEFAULT_MAX_GROUP_MEMBERS),
 });
 export type PolicyRouterEnv = z.output<typeof policyRouterEnvSchema>;
 export const POLICY_ROUTER_ENV = Symbol('POLICY_ROUTER_ENV');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { EVENTS, routerStateContract, routerStateKey, type DeadLetterEvent } from '@alertlark/contracts';
 import { EventPublisher, ensureTopics } from '@alertlark/kafka';
-import { PartitionState } from './partition-state';
+import { DEFAULT_MAX_GROUP_MEMBERS, PartitionState } from './partition-state';
 import { restorePartitions } from './restore-partitions';
 
 /**
@@ -48,7 +48,7 @@ describe('restorePartitions against the real broker', () => {
     await producer.disconnect();
 
     const warnings: string[] = [];
-    const states = await restorePartitions(kafka, publisher, changelog, new Set([3, 4]), (_level, message) => void warnings.push(message));
+    const states = await restorePartitions(kafka, publisher, changelog, new Set([3, 4]), DEFAULT_MAX_GROUP_MEMBERS, (_level, message) => void warnings.push(message));
     const restored = states.get(3)!;
     expect(restored.counts()).toEqual({ alerts: 1, groups: 1, members: 1 });
     expect(restored.alert('t', FP)).toMatchObject({ offset: 7, groupKeys: [GROUP] });

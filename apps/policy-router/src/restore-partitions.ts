@@ -19,9 +19,10 @@ export async function restorePartitions(
   publisher: EventPublisher,
   changelog: ReturnType<typeof routerStateContract>,
   partitions: ReadonlySet<number>,
+  maxGroupMembers: number,
   log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void,
 ): Promise<Map<number, PartitionState>> {
-  const states = new Map([...partitions].map((partition) => [partition, new PartitionState(partition)]));
+  const states = new Map([...partitions].map((partition) => [partition, new PartitionState(partition, maxGroupMembers)]));
   const restore = new BatchConsumer(kafka, {
     name: 'policy-router.restore',
     groupId: `${changelog.topic}.restore`,

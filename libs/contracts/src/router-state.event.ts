@@ -24,10 +24,26 @@ export const routedAlertSchema = z.object({
   /** The input offset of the last event applied: an older event replayed after a restore is skipped. */
   offset: z.number().int().nonnegative(),
   groupKeys: z.array(z.string().min(1)),
+  /**
+   * The groups (of `groupKeys`) that count this alert without a member record: they were full
+   * (POLICY_ROUTER_MAX_GROUP_MEMBERS) when it joined. Absent when there are none.
+   */
+  beyondCap: z.array(z.string().min(1)).optional(),
 });
 export type RoutedAlert = z.infer<typeof routedAlertSchema>;
 
-const notificationLogSchema = z.object({ at: z.number().int(), firing: z.array(fingerprintSchema), resolved: z.array(fingerprintSchema) });
+/** `beyondFiring`: how many firing alerts beyond the group's members it counted (not listed). */
+const notificationLogSchema = z.object({ at: z.number().int(), firing: z.array(fingerprintSchema), resolved: z.array(fingerprintSchema), beyondFiring: z.number().int().nonnegative().optional() });
+
+/**
+ * The most members a group may be configured to hold (POLICY_ROUTER_MAX_GROUP_MEMBERS). A group's
+ * record lists fingerprints (19 bytes of JSON each) of members only: its notification log at most
+ * twice its members (those told, and those promoted after), its incident's quieted alerts at most
+ * its members. So a full group's record stays near 1.1 MB, within the 2 MB the router's restore
+ * fetches at a time and far from the 4 MiB a message may have: a changelog record too large
+ * cannot be made, however many alerts the group counts.
+ */
+export const MAX_GROUP_MEMBERS_LIMIT = 20_000;
 
 /** One policy's group: its timer and notification log. Members are records of their own. */
 export const routedGroupSchema = z.object({

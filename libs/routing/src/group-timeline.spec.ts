@@ -78,6 +78,32 @@ describe('decideFlush: Alertmanager dedup semantics', () => {
     expect(decideFlush(flush({ timeMuted: true, alerts: [firing('b')], lastNotification: last })).log).toBeNull();
   });
 
+  describe('alerts beyond a full group\'s members, told as counts', () => {
+    const last = { at: T0 - 5 * M, firing: ['a'], resolved: [], beyondFiring: 3 };
+    it.each<[string, Partial<FlushInput>, string[], 'firing' | 'resolved' | null]>([
+      ['a first flush counts them and sends the members', { alerts: [firing('a')], beyond: { firing: 3, resolved: 0 } }, ['a'], 'firing'],
+      ['more of them firing stands for a new one firing', { alerts: [firing('a')], beyond: { firing: 4, resolved: 0 }, lastNotification: last }, ['a'], 'firing'],
+      ['fewer of them firing alone says nothing without sendResolved', { sendResolved: false, alerts: [firing('a')], beyond: { firing: 2, resolved: 1 }, lastNotification: last }, [], null],
+      ['one of them resolved is news with sendResolved', { alerts: [firing('a')], beyond: { firing: 2, resolved: 1 }, lastNotification: last }, ['a'], 'firing'],
+      ['the same count firing stays quiet', { alerts: [firing('a')], beyond: { firing: 3, resolved: 0 }, lastNotification: last }, [], null],
+      ['the members resolved while they fire: still firing', { alerts: [resolved('a')], beyond: { firing: 3, resolved: 0 }, lastNotification: last }, ['a'], 'firing'],
+      ['everything resolved, they included, is told once', { alerts: [resolved('a')], beyond: { firing: 0, resolved: 3 }, lastNotification: last }, ['a'], 'resolved'],
+    ])('%s', (_case, overrides, send, status) => {
+      const decision = decideFlush(flush(overrides));
+      expect(decision.send).toEqual(send);
+      if (status) expect(decision.status).toBe(status);
+    });
+
+    it('logs how many fired beyond the members, and nothing of them when none did', () => {
+      expect(decideFlush(flush({ alerts: [firing('a')], beyond: { firing: 3, resolved: 0 } })).log).toEqual({ at: T0, firing: ['a'], resolved: [], beyondFiring: 3 });
+      expect(decideFlush(flush({ alerts: [resolved('a')], beyond: { firing: 0, resolved: 3 }, lastNotification: last })).log).toEqual({ at: T0, firing: [], resolved: ['a'] });
+    });
+
+    it('a group whose members are all muted still flushes its count', () => {
+      expect(decideFlush(flush({ alerts: [firing('a', true)], beyond: { firing: 2, resolved: 0 } })).log).toEqual({ at: T0, firing: [], resolved: [], beyondFiring: 2 });
+    });
+  });
+
   it('releases every resolved alert after a flush, sent, muted or not', () => {
     expect(decideFlush(flush({ alerts: [firing('a'), resolved('b'), resolved('c', true)] })).release).toEqual(['b', 'c']);
     expect(decideFlush(flush({ timeMuted: true, alerts: [resolved('b')] })).release).toEqual(['b']);

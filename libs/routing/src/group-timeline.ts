@@ -28,6 +28,8 @@ export interface NotificationLogEntry {
   readonly at: number;
   readonly firing: readonly string[];
   readonly resolved: readonly string[];
+  /** Firing alerts beyond the group's members, told as a count. */
+  readonly beyondFiring?: number;
 }
 
 /** One alert of the group as seen at flush time. */
@@ -46,8 +48,17 @@ export interface FlushInput {
   /** Muted by the policy's time intervals: no notification, and the log is left as it was. */
   readonly timeMuted: boolean;
   readonly alerts: readonly FlushCandidate[];
+  /** Alerts of a full group held without a member record (visible ones only): counted, not listed. */
+  readonly beyond?: BeyondCount;
   readonly lastNotification: NotificationLogEntry | null;
 }
+
+export interface BeyondCount {
+  readonly firing: number;
+  readonly resolved: number;
+}
+
+const NONE_BEYOND: BeyondCount = { firing: 0, resolved: 0 };
 
 export interface FlushDecision {
   /** The alerts to send, firing ones first; empty when nothing is sent. */
@@ -80,13 +91,17 @@ function isSubset(subset: readonly string[], of: readonly string[]): boolean {
   return subset.every((fingerprint) => set.has(fingerprint));
 }
 
-/** Alertmanager's DedupStage.needsUpdate. */
-function needsUpdate(last: NotificationLogEntry | null, firing: readonly string[], resolved: readonly string[], input: FlushInput): boolean {
-  if (last === null) return firing.length > 0;
-  if (!isSubset(firing, last.firing)) return true;
+/**
+ * Alertmanager's DedupStage.needsUpdate. Alerts beyond the group's members have no identity here,
+ * so more of them firing stands for a new one firing, and any of them resolved for a new resolve.
+ */
+function needsUpdate(last: NotificationLogEntry | null, firing: readonly string[], resolved: readonly string[], beyond: BeyondCount, input: FlushInput): boolean {
+  if (last === null) return firing.length + beyond.firing > 0;
+  const lastBeyondFiring = last.beyondFiring ?? 0;
+  if (!isSubset(firing, last.firing) || beyond.firing > lastBeyondFiring) return true;
   // Everything resolved: tell the receiver only if it was last told something fired.
-  if (firing.length === 0) return last.firing.length > 0;
-  if (input.sendResolved && !isSubset(resolved, last.resolved)) return true;
+  if (firing.length + beyond.firing === 0) return last.firing.length + lastBeyondFiring > 0;
+  if (input.sendResolved && (!isSubset(resolved, last.resolved) || beyond.resolved > 0)) return true;
   return last.at < input.now - input.repeatIntervalMs;
 }
 
@@ -95,12 +110,13 @@ export function decideFlush(input: FlushInput): FlushDecision {
   const release = input.alerts.filter((alert) => !alert.firing).map((alert) => alert.fingerprint);
   const nothing: FlushDecision = { send: [], status: 'firing', log: null, release };
   const visible = input.alerts.filter((alert) => !alert.muted);
-  if (visible.length === 0 || input.timeMuted) return nothing;
+  const beyond = input.beyond ?? NONE_BEYOND;
+  if ((visible.length === 0 && beyond.firing + beyond.resolved === 0) || input.timeMuted) return nothing;
   const firing = visible.filter((alert) => alert.firing).map((alert) => alert.fingerprint);
   const resolved = visible.filter((alert) => !alert.firing).map((alert) => alert.fingerprint);
-  if (!needsUpdate(input.lastNotification, firing, resolved, input)) return nothing;
-  const log: NotificationLogEntry = { at: input.now, firing, resolved };
+  if (!needsUpdate(input.lastNotification, firing, resolved, beyond, input)) return nothing;
+  const log: NotificationLogEntry = beyond.firing > 0 ? { at: input.now, firing, resolved, beyondFiring: beyond.firing } : { at: input.now, firing, resolved };
   // Without sendResolved a resolved-only flush is logged but not sent, as Alertmanager does.
   const send = input.sendResolved ? [...firing, ...resolved] : firing;
-  return { send, status: firing.length > 0 ? 'firing' : 'resolved', log, release };
+  return { send, status: firing.length + beyond.firing > 0 ? 'firing' : 'resolved', log, release };
 }
