@@ -19,6 +19,7 @@ import { InhibitionRulesController } from './inhibition-rules.controller';
 import { NotificationObjectsController } from './notification-objects.controller';
 import { NotificationPoliciesController } from './notification-policies.controller';
 import { ProjectDeliveryUseCase } from './project-delivery.usecase';
+import { SealedValuesMigration } from './sealed-values.migration';
 import { SilencesController } from './silences.controller';
 import { StatsController } from './stats.controller';
 import { TeamTokensController } from './team-tokens.controller';
@@ -71,6 +72,7 @@ export class ConsoleModule {
         DeliveriesConsumer,
         AlertReadModelProjector,
         TokenRotationUseCase,
+        SealedValuesMigration,
         ConfigResync,
       ],
     };

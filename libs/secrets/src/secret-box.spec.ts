@@ -1,16 +1,8 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { legacySealed } from '@alertlark/testing';
 import { SecretBox, UnsealError, parseSecretKey, secretKeySchema } from './secret-box';
 import { generateToken, hashToken } from './tokens';
-
-/** A value in the old format, written as the console wrote it before values were bound to their owner. */
-function legacySeal(key: Buffer, plaintext: string, sizes: { iv?: number; tagBytes?: number } = {}): string {
-  const iv = randomBytes(sizes.iv ?? 12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  const tag = cipher.getAuthTag().subarray(0, sizes.tagBytes ?? 16);
-  return ['v1', iv, tag, ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
-}
 
 describe('SecretBox', () => {
   const key = randomBytes(32);
@@ -72,7 +64,7 @@ describe('SecretBox', () => {
   });
 
   describe('the old format', () => {
-    const legacy = legacySeal(key, url);
+    const legacy = legacySealed(key, url);
 
     it('is refused by open', () => {
       expect(() => box.open(legacy, owner, 'webhookUrl')).toThrow('not in the v2: format');
@@ -87,9 +79,9 @@ describe('SecretBox', () => {
     });
 
     it('is refused by the migration with a short tag or IV, another key, or a shape of its own', () => {
-      expect(() => box.resealLegacy(legacySeal(key, url, { tagBytes: 12 }), owner, 'webhookUrl')).toThrow('a 12-byte IV and a 12-byte tag; 12 and 16 are required');
-      expect(() => box.resealLegacy(legacySeal(key, url, { iv: 16 }), owner, 'webhookUrl')).toThrow('a 16-byte IV');
-      expect(() => box.resealLegacy(legacySeal(randomBytes(32), url), owner, 'webhookUrl')).toThrow(UnsealError);
+      expect(() => box.resealLegacy(legacySealed(key, url, { tagBytes: 12 }), owner, 'webhookUrl')).toThrow('a 12-byte IV and a 12-byte tag; 12 and 16 are required');
+      expect(() => box.resealLegacy(legacySealed(key, url, { ivBytes: 16 }), owner, 'webhookUrl')).toThrow('a 16-byte IV');
+      expect(() => box.resealLegacy(legacySealed(randomBytes(32), url), owner, 'webhookUrl')).toThrow(UnsealError);
       expect(() => box.resealLegacy('v1.a.b', owner, 'webhookUrl')).toThrow('no known format');
       expect(() => box.resealLegacy(url, owner, 'webhookUrl')).toThrow('no known format');
     });
