@@ -84,6 +84,37 @@ describe('sealed values bound to their chatbot', () => {
     expect(await botA.messages()).toEqual([]);
   });
 
+  it("an app bot's update keeps its credentials sealed for it; one holding another team's app secret answers 409 naming it, on update, test send and Lark's callback", async () => {
+    const credentials = (tag: string) => ({ appId: `cli_${tag}${run}`, appSecret: `secret-${tag}`, encryptKey: `ek-${tag}`, verificationToken: `vt-${tag}`, chatId: `oc_${tag}`, host: fleet.url.emulator });
+    const create = (team: { apiToken: string }, tag: string) =>
+      requestJson<{ id: string }>('POST', `${fleet.url.console}/api/v1/notification-objects`, { token: team.apiToken, body: { name: `app-${tag}`, app: credentials(tag) } });
+    const update = (team: { apiToken: string }, id: string) =>
+      requestJson<{ error?: string; message?: string; app?: { chatId: string } }>('PUT', `${fleet.url.console}/api/v1/notification-objects/${id}`, { token: team.apiToken, body: { app: { chatId: 'oc_moved' } } });
+    const appA = (await create(teamA, 'a')).body.id;
+    const appB = (await create(teamB, 'b')).body.id;
+
+    const moved = await update(teamA, appA);
+    expect(moved.status).toBe(200);
+    expect(moved.body.app).toMatchObject({ chatId: 'oc_moved' });
+    const box = new SecretBox(parseSecretKey(fleet.env.ALERTLARK_SECRET_KEY!));
+    const rowA = (await objects().findOne({ _id: appA }))! as ObjectRow & { app: Record<string, string> };
+    expect(box.open(rowA.app['appSecretEncrypted']!, { teamId: teamA.id, objectId: appA }, 'app.appSecret')).toBe('secret-a');
+
+    await objects().updateOne({ _id: appB }, { $set: { 'app.appSecretEncrypted': rowA.app['appSecretEncrypted'] } });
+    const refused = { error: 'secret_unreadable', message: expect.stringMatching(/^the chatbot's app\.appSecret cannot be opened/) };
+    const updated = await update(teamB, appB);
+    expect(updated.status).toBe(409);
+    expect(updated.body).toMatchObject(refused);
+    const tested = await requestJson('POST', `${fleet.url.console}/api/v1/notification-objects/${appB}/test`, { token: teamB.apiToken, body: {} });
+    expect(tested.status).toBe(409);
+    expect(tested.body).toMatchObject(refused);
+
+    await objects().updateOne({ _id: appB }, { $set: { 'app.verificationTokenEncrypted': rowA.app['verificationTokenEncrypted'] } });
+    const callback = await requestJson('POST', `${fleet.url.console}/api/v1/lark/callback/${appB}`, { body: { type: 'url_verification', challenge: 'c', token: 'vt-a' } });
+    expect(callback.status).toBe(409);
+    expect(callback.body).toMatchObject({ error: 'secret_unreadable', message: expect.stringMatching(/^the chatbot's app\.verificationToken cannot be opened/) });
+  });
+
   it('a row sealed in the old format is sealed again for its row when the console starts, republished only so, and delivers a signed card', async () => {
     const key = parseSecretKey(fleet.env.ALERTLARK_SECRET_KEY!);
     const token = `bot-old-${run}`;
