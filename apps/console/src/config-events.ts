@@ -2,17 +2,20 @@ import { EVENTS, appChatKey, configEventKey, webhookKey, type ConfigEvent } from
 import type { EventPublisher } from '@alertlark/kafka';
 import type { InhibitionRuleRecord, LarkAppDocument, NotificationObjectRecord, NotificationPolicyRecord, SilenceRecord, Team } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
+import { ownerOf } from './sealed-fields';
 
 /**
  * The key of a chatbot's webhook, from its sealed URL: computed on every publication rather than
  * stored, so rows written before webhook keys existed get theirs from the config resync's first
- * pass. None when the URL cannot be unsealed (sealed under another ALERTLARK_SECRET_KEY): nothing
- * can be sent to that chatbot anyway, and one such row must not stop the others' publication.
+ * pass. None when the URL cannot be unsealed (sealed under another ALERTLARK_SECRET_KEY, or copied
+ * from another row): nothing can be sent to that chatbot anyway, and one such row must not stop the
+ * others' publication.
  */
-function webhookKeyOf(record: NotificationObjectRecord, secrets: Pick<SecretBox, 'decrypt'>): string | undefined {
+function webhookKeyOf(record: NotificationObjectRecord, secrets: Pick<SecretBox, 'open'>): string | undefined {
+  const owner = ownerOf(record);
   try {
-    if (record.app) return appChatKey(secrets.decrypt(record.app.appIdEncrypted), record.app.chatId);
-    return record.webhookUrlEncrypted ? webhookKey(secrets.decrypt(record.webhookUrlEncrypted)) : undefined;
+    if (record.app) return appChatKey(secrets.open(record.app.appIdEncrypted, owner, 'app.appId'), record.app.chatId);
+    return record.webhookUrlEncrypted ? webhookKey(secrets.open(record.webhookUrlEncrypted, owner, 'webhookUrl')) : undefined;
   } catch {
     return undefined;
   }
@@ -30,7 +33,7 @@ function appConfigOf(app: LarkAppDocument) {
  */
 export const configEventOf = {
   team: (team: Team): ConfigEvent => ({ type: 'team.upserted', team: { id: team._id, name: team.name, ingestTokenHash: team.ingestTokenHash } }),
-  object: (record: NotificationObjectRecord, secrets: Pick<SecretBox, 'decrypt'>): ConfigEvent => {
+  object: (record: NotificationObjectRecord, secrets: Pick<SecretBox, 'open'>): ConfigEvent => {
     const key = webhookKeyOf(record, secrets);
     return {
       type: 'object.upserted',

@@ -10,7 +10,7 @@ import type {
   Team,
   TeamRepository,
 } from '@alertlark/persistence';
-import type { SecretBox } from '@alertlark/secrets';
+import { UnsealError, type SealedField, type SealedOwner, type SecretBox } from '@alertlark/secrets';
 import type { JsonLogger } from '@alertlark/service-kit';
 import { configEventOf, deleteAnnounced, updateAnnounced, type DeleteAnnouncement } from './config-events';
 import { ConfigResync } from './config-resync';
@@ -42,10 +42,10 @@ const object: NotificationObjectRecord = {
 };
 
 const webhookUrl = 'https://open.feishu.cn/open-apis/bot/v2/hook/0b1c2d3e-4f50-6172-8394-a5b6c7d83456';
-/** Opens the one sealed URL of these rows; anything else was sealed under another key. */
+/** Opens the one sealed URL of these rows, for its own row and field only; anything else does not open. */
 const secrets = {
-  decrypt: (sealed: string) => {
-    if (sealed !== 'sealed-url') throw new Error('Unsupported state or unable to authenticate data');
+  open: (sealed: string, owner: SealedOwner, field: SealedField) => {
+    if (sealed !== 'sealed-url' || owner.teamId !== 'team_1' || owner.objectId !== 'nobj_1' || field !== 'webhookUrl') throw new UnsealError('does not open');
     return webhookUrl;
   },
 };
@@ -62,8 +62,12 @@ describe('configEventOf', () => {
     });
   });
 
-  it('publishes a chatbot whose URL cannot be unsealed without a webhook key rather than not at all', () => {
-    const event = configEventOf.object({ ...object, webhookUrlEncrypted: 'sealed-under-another-key' }, secrets);
+  it.each([
+    ['sealed under another key', { ...object, webhookUrlEncrypted: 'sealed-under-another-key' }],
+    ["copied into another team's row", { ...object, teamId: 'team_2' }],
+    ["copied into another chatbot's row", { ...object, _id: 'nobj_2' }],
+  ])('publishes a chatbot whose URL cannot be unsealed (%s) without a webhook key rather than not at all', (_, row) => {
+    const event = configEventOf.object(row, secrets);
     expect(configEventSchema.parse(event)).toEqual(event);
     expect(event).toEqual({ type: 'object.upserted', object: expect.not.objectContaining({ webhookKey: expect.anything() }) });
   });

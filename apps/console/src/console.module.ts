@@ -20,6 +20,7 @@ import { InhibitionRulesController } from './inhibition-rules.controller';
 import { NotificationObjectsController } from './notification-objects.controller';
 import { NotificationPoliciesController } from './notification-policies.controller';
 import { ProjectDeliveryUseCase } from './project-delivery.usecase';
+import { SealedValuesMigration } from './sealed-values.migration';
 import { SilencesController } from './silences.controller';
 import { StatsController } from './stats.controller';
 import { TeamTokensController } from './team-tokens.controller';
@@ -73,6 +74,7 @@ export class ConsoleModule {
         DeliveriesConsumer,
         AlertReadModelProjector,
         TokenRotationUseCase,
+        SealedValuesMigration,
         ConfigResync,
         {
           provide: RetentionSweeper,

@@ -3,6 +3,7 @@ import { readLarkCallback } from '@alertlark/lark';
 import { NotificationObjectRepository } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
 import { LarkCardActionUseCase } from './lark-card-action.usecase';
+import { openOr409, ownerOf } from './sealed-fields';
 
 /** Express' request and response as far as a callback goes (no @types/express in the workspace). */
 interface CallbackRequest {
@@ -37,11 +38,12 @@ export class LarkCallbackController {
       response.status(404).json({ error: 'not_found', message: `no app bot ${objectId}` });
       return;
     }
+    const owner = ownerOf(object);
     const check = readLarkCallback({
       headers: request.headers,
       rawBody: request.rawBody?.toString('utf8') ?? '',
-      encryptKey: this.secrets.decrypt(object.app.encryptKeyEncrypted),
-      verificationToken: this.secrets.decrypt(object.app.verificationTokenEncrypted),
+      encryptKey: openOr409(this.secrets, object.app.encryptKeyEncrypted, owner, 'app.encryptKey'),
+      verificationToken: openOr409(this.secrets, object.app.verificationTokenEncrypted, owner, 'app.verificationToken'),
       now: receivedAt,
     });
     if (!check.ok) {

@@ -5,6 +5,7 @@ import { AlertGroupRepository, AlertStateRepository, NotificationObjectRepositor
 import { SecretBox } from '@alertlark/secrets';
 import { AlertGroupActionsUseCase, type ActionResult } from './alert-group-actions.usecase';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
+import { ownerOf } from './sealed-fields';
 
 type CardAction = Extract<LarkCallback, { kind: 'card_action' }>;
 
@@ -72,7 +73,13 @@ export class LarkCardActionUseCase {
    * None when no chatbot of the team is that app in that chat.
    */
   private async chatbotOf(object: NotificationObjectRecord, callback: CardAction): Promise<NotificationObjectRecord | undefined> {
-    const isThisApp = (candidate: NotificationObjectRecord) => candidate.app !== undefined && this.secrets.decrypt(candidate.app.appIdEncrypted) === callback.appId;
+    const isThisApp = (candidate: NotificationObjectRecord) => {
+      try {
+        return candidate.app !== undefined && this.secrets.open(candidate.app.appIdEncrypted, ownerOf(candidate), 'app.appId') === callback.appId;
+      } catch {
+        return false;
+      }
+    };
     if (!isThisApp(object)) return undefined;
     if (!callback.chatId || callback.chatId === object.app!.chatId) return object;
     const inChat = await this.objects.appBotsInChat(object.teamId, callback.chatId);

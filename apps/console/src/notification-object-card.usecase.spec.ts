@@ -12,6 +12,7 @@ import { cardValidationIssues, previewCard, previewUnsavedCard, sendTestCard } f
 import { TestSendLimiter } from './test-send.limiter';
 
 const secrets = new SecretBox(randomBytes(32));
+const owner = { teamId: 't1', objectId: 'nobj_1' };
 const env = { ALERTLARK_CONSOLE_URL: 'https://console.example.com', ALERTLARK_WEBHOOK_HOSTS_ALLOW: [] as string[] };
 
 function record(fields: Partial<NotificationObjectRecord> & { url?: string; secret?: string } = {}): NotificationObjectRecord {
@@ -20,10 +21,10 @@ function record(fields: Partial<NotificationObjectRecord> & { url?: string; secr
     _id: 'nobj_1',
     teamId: 't1',
     name: 'ops',
-    webhookUrlEncrypted: secrets.encrypt(url),
+    webhookUrlEncrypted: secrets.seal(url, owner, 'webhookUrl'),
     webhookHost: 'https://open.feishu.cn',
     webhookTokenTail: '3456',
-    ...(secret ? { secretEncrypted: secrets.encrypt(secret) } : {}),
+    ...(secret ? { secretEncrypted: secrets.seal(secret, owner, 'secret') } : {}),
     keywords: ['alert'],
     createdAt: new Date(),
     updatedAt: new Date(),
@@ -216,6 +217,22 @@ describe('sendTestCard', () => {
     expect(calls).toBe(5);
     // Another webhook has its own budget.
     await expect(sendTestCard(record({ url: `${base}/open-apis/bot/v2/hook/tok-other` }), sample({}), shared)).resolves.toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ["another team's row", () => record({ webhookUrlEncrypted: secrets.seal(`${base}/open-apis/bot/v2/hook/tok-1`, { teamId: 't2', objectId: 'nobj_1' }, 'webhookUrl') })],
+    ["another chatbot's row", () => record({ webhookUrlEncrypted: secrets.seal(`${base}/open-apis/bot/v2/hook/tok-1`, { teamId: 't1', objectId: 'nobj_2' }, 'webhookUrl') })],
+    ["another team's signing secret", () => record({ url: `${base}/open-apis/bot/v2/hook/tok-1`, secretEncrypted: secrets.seal('s3cret', { teamId: 't2', objectId: 'nobj_1' }, 'secret') })],
+  ])('a sealed value copied from %s is a 409 naming what cannot be opened, and nothing is sent', async (_, copied) => {
+    let calls = 0;
+    handler = (req, body, res) => {
+      calls++;
+      answer(200, { code: 0 })(req, body, res);
+    };
+    const failure = await sendTestCard(copied(), sample({}), deps()).catch((error: unknown) => error);
+    expect((failure as HttpException).getStatus()).toBe(409);
+    expect((failure as HttpException).getResponse()).toMatchObject({ error: 'secret_unreadable', message: expect.stringMatching(/^the chatbot's (webhookUrl|secret) cannot be opened \(.*sealed for another team, chatbot or field/) });
+    expect(calls).toBe(0);
   });
 
   it('refuses a stored URL the allowlist no longer has, without sending', async () => {

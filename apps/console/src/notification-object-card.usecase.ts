@@ -11,6 +11,7 @@ import { LarkAppTokens, cardConfigIssues, parseLarkAppBaseUrl, formatUtc, parseL
 import type { LarkAppDocument, NotificationObjectRecord } from '@alertlark/persistence';
 import type { SecretBox } from '@alertlark/secrets';
 import type { ConsoleEnv } from './console.env';
+import { openOr409, ownerOf } from './sealed-fields';
 import type { TestSendLimiter } from './test-send.limiter';
 import { rejectIfInvalid, type ValidationIssue } from './validation';
 
@@ -79,13 +80,14 @@ export interface TestSendDeps {
  */
 export async function sendTestCard(record: NotificationObjectRecord, body: CardSampleBody, deps: TestSendDeps): Promise<TestSendAnswer> {
   if (record.app) return sendAppTestCard(record, record.app, body, deps);
-  const webhookUrl = deps.secrets.decrypt(record.webhookUrlEncrypted!);
+  const owner = ownerOf(record);
+  const webhookUrl = openOr409(deps.secrets, record.webhookUrlEncrypted!, owner, 'webhookUrl');
   const allowed = parseLarkWebhookUrl(webhookUrl, deps.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
   if (!allowed.ok) {
     throw new HttpException({ error: 'conflict', message: `the chatbot's webhook URL is no longer allowed: ${allowed.reason}` }, HttpStatus.CONFLICT);
   }
   deps.limiter.take(webhookKey(allowed.url));
-  const secret = record.secretEncrypted ? deps.secrets.decrypt(record.secretEncrypted) : undefined;
+  const secret = record.secretEncrypted ? openOr409(deps.secrets, record.secretEncrypted, owner, 'secret') : undefined;
   const nowMs = Date.now();
   const rendered = renderSampleCard(record, body, deps.env, nowMs);
   const result = await postToLark(allowed.url, signedBody(rendered.message, secret, nowMs), {
@@ -110,10 +112,11 @@ export async function sendTestCard(record: NotificationObjectRecord, body: CardS
 async function sendAppTestCard(record: NotificationObjectRecord, app: LarkAppDocument, body: CardSampleBody, deps: TestSendDeps): Promise<TestSendAnswer> {
   const base = parseLarkAppBaseUrl(app.baseUrl, deps.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
   if (!base.ok) throw new HttpException({ error: 'conflict', message: `the app bot's host is no longer allowed: ${base.reason}` }, HttpStatus.CONFLICT);
-  const appId = deps.secrets.decrypt(app.appIdEncrypted);
+  const owner = ownerOf(record);
+  const appId = openOr409(deps.secrets, app.appIdEncrypted, owner, 'app.appId');
   deps.limiter.take(appChatKey(appId, app.chatId));
   const options = { timeoutMs: deps.timeoutMs ?? TEST_SEND_TIMEOUT_MS, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) };
-  const larkApp = { baseUrl: app.baseUrl, appId, appSecret: deps.secrets.decrypt(app.appSecretEncrypted) };
+  const larkApp = { baseUrl: app.baseUrl, appId, appSecret: openOr409(deps.secrets, app.appSecretEncrypted, owner, 'app.appSecret') };
   const { message } = renderSampleCard(record, body, deps.env, Date.now());
   const result = await sendAppCard(larkApp, new LarkAppTokens(options), app.chatId, sharedCard(message.card), `test_${randomUUID()}`, options);
   if (result.kind === 'error') {

@@ -16,7 +16,7 @@ import {
 import { EventPublisher } from '@alertlark/kafka';
 import { parseLarkAppBaseUrl, parseLarkWebhookUrl } from '@alertlark/lark';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationObjectRecord } from '@alertlark/persistence';
-import { SecretBox } from '@alertlark/secrets';
+import { SecretBox, type SealedOwner } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
@@ -24,6 +24,7 @@ import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from '
 import { ConfigResync } from './config-resync';
 import { cardValidationIssues, previewCard, previewUnsavedCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
+import { openOr409, ownerOf } from './sealed-fields';
 import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
 import { TestSendLimiter } from './test-send.limiter';
 import { rejectIfInvalid, validationFailed } from './validation';
@@ -73,17 +74,17 @@ export class NotificationObjectsController {
   @Post()
   @HttpCode(201)
   async create(@Req() request: ConsoleRequest, @Body(new ZodPipe(createNotificationObjectBodySchema)) body: CreateNotificationObjectBody) {
-    const teamId = request.team!._id;
-    const delivery = body.app ? this.sealApp(body.app) : this.checkWebhook(body.webhookUrl!);
+    const owner = { teamId: request.team!._id, objectId: `nobj_${randomBytes(8).toString('hex')}` };
+    const delivery = body.app ? this.sealApp(owner, body.app) : this.checkWebhook(owner, body.webhookUrl!);
     rejectIfInvalid(cardValidationIssues(body.card, body));
-    rejectIfAtCap('chatbots', await this.objects.countOfTeam(teamId), this.caps.chatbots);
+    rejectIfAtCap('chatbots', await this.objects.countOfTeam(owner.teamId), this.caps.chatbots);
     const now = new Date();
     const record = await this.objects.create({
-      _id: `nobj_${randomBytes(8).toString('hex')}`,
-      teamId,
+      _id: owner.objectId,
+      teamId: owner.teamId,
       name: body.name,
       ...delivery,
-      ...(body.secret ? { secretEncrypted: this.secrets.encrypt(body.secret) } : {}),
+      ...(body.secret ? { secretEncrypted: this.secrets.seal(body.secret, owner, 'secret') } : {}),
       keywords: body.keywords,
       ...(body.dailyStats ? { dailyStats: body.dailyStats } : {}),
       ...(body.card ? { card: body.card } : {}),
@@ -112,7 +113,8 @@ export class NotificationObjectsController {
     if (current.app ? body.webhookUrl !== undefined || body.secret !== undefined : body.app !== undefined) {
       throw validationFailed([{ path: current.app ? 'webhookUrl' : 'app', message: `this chatbot is ${current.app ? 'an app bot' : 'a custom bot'}; its kind cannot change (create another chatbot)` }]);
     }
-    const webhook = body.webhookUrl !== undefined ? this.checkWebhook(body.webhookUrl) : body.app !== undefined ? this.sealApp(this.mergedApp(current, body.app)) : {};
+    const owner = ownerOf(current);
+    const webhook = body.webhookUrl !== undefined ? this.checkWebhook(owner, body.webhookUrl) : body.app !== undefined ? this.sealApp(owner, this.mergedApp(current, body.app)) : {};
     const name = body.name ?? current.name;
     const keywords = body.keywords ?? current.keywords;
     rejectIfInvalid(cardValidationIssues(body.card === undefined ? current.card : (body.card ?? undefined), { name, keywords }));
@@ -124,7 +126,7 @@ export class NotificationObjectsController {
         name,
         keywords,
         ...webhook,
-        ...(body.secret ? { secretEncrypted: this.secrets.encrypt(body.secret) } : {}),
+        ...(body.secret ? { secretEncrypted: this.secrets.seal(body.secret, owner, 'secret') } : {}),
         ...(body.dailyStats ? { dailyStats: body.dailyStats } : {}),
         ...(body.card ? { card: body.card } : {}),
         updatedAt: new Date(),
@@ -194,17 +196,17 @@ export class NotificationObjectsController {
    * The sealed fields of an app bot whose host passed the check (Lark's, or allowlisted like a
    * webhook's); a 400 naming the problem otherwise.
    */
-  private sealApp(app: LarkAppBody) {
+  private sealApp(owner: SealedOwner, app: LarkAppBody) {
     const base = parseLarkAppBaseUrl(app.host, this.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
     if (!base.ok) throw validationFailed([{ path: 'app.host', message: base.reason }]);
     return {
       webhookHost: base.baseUrl,
       app: {
-        appIdEncrypted: this.secrets.encrypt(app.appId),
+        appIdEncrypted: this.secrets.seal(app.appId, owner, 'app.appId'),
         appIdTail: app.appId.slice(-4),
-        appSecretEncrypted: this.secrets.encrypt(app.appSecret),
-        encryptKeyEncrypted: this.secrets.encrypt(app.encryptKey),
-        verificationTokenEncrypted: this.secrets.encrypt(app.verificationToken),
+        appSecretEncrypted: this.secrets.seal(app.appSecret, owner, 'app.appSecret'),
+        encryptKeyEncrypted: this.secrets.seal(app.encryptKey, owner, 'app.encryptKey'),
+        verificationTokenEncrypted: this.secrets.seal(app.verificationToken, owner, 'app.verificationToken'),
         chatId: app.chatId,
         baseUrl: base.baseUrl,
       },
@@ -214,22 +216,23 @@ export class NotificationObjectsController {
   /** An app bot's settings after an update: the fields given, the current ones (unsealed) for the rest. */
   private mergedApp(current: NotificationObjectRecord, update: Partial<LarkAppBody>): LarkAppBody {
     const app = current.app!;
+    const owner = ownerOf(current);
     return {
-      appId: update.appId ?? this.secrets.decrypt(app.appIdEncrypted),
-      appSecret: update.appSecret ?? this.secrets.decrypt(app.appSecretEncrypted),
-      encryptKey: update.encryptKey ?? this.secrets.decrypt(app.encryptKeyEncrypted),
-      verificationToken: update.verificationToken ?? this.secrets.decrypt(app.verificationTokenEncrypted),
+      appId: update.appId ?? openOr409(this.secrets, app.appIdEncrypted, owner, 'app.appId'),
+      appSecret: update.appSecret ?? openOr409(this.secrets, app.appSecretEncrypted, owner, 'app.appSecret'),
+      encryptKey: update.encryptKey ?? openOr409(this.secrets, app.encryptKeyEncrypted, owner, 'app.encryptKey'),
+      verificationToken: update.verificationToken ?? openOr409(this.secrets, app.verificationTokenEncrypted, owner, 'app.verificationToken'),
       chatId: update.chatId ?? app.chatId,
       host: update.host ?? app.baseUrl,
     };
   }
 
   /** The sealed webhook fields of a URL that passed the check; a 400 naming the problem otherwise. */
-  private checkWebhook(raw: string) {
+  private checkWebhook(owner: SealedOwner, raw: string) {
     const webhook = parseLarkWebhookUrl(raw, this.env.ALERTLARK_WEBHOOK_HOSTS_ALLOW);
     if (!webhook.ok) throw validationFailed([{ path: 'webhookUrl', message: webhook.reason }]);
     return {
-      webhookUrlEncrypted: this.secrets.encrypt(webhook.url),
+      webhookUrlEncrypted: this.secrets.seal(webhook.url, owner, 'webhookUrl'),
       webhookHost: `${new URL(webhook.url).protocol}//${webhook.host}`,
       webhookTokenTail: webhook.token.slice(-4),
     };

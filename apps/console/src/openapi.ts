@@ -49,7 +49,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'post', path: '/api/v1/notification-objects', auth: 'team', summary: 'Create a chatbot; 409 limit_reached past the team cap (CONSOLE_TEAM_MAX_CHATBOTS)', body: createNotificationObjectBodySchema, status: 201, errors: [409] },
   { method: 'get', path: '/api/v1/notification-objects', auth: 'team', summary: 'List chatbots (q searches name and webhook host)', query: notificationObjectListQuerySchema, status: 200 },
   { method: 'get', path: '/api/v1/notification-objects/:id', auth: 'team', summary: 'One chatbot, token and secret masked', status: 200 },
-  { method: 'put', path: '/api/v1/notification-objects/:id', auth: 'team', summary: 'Update a chatbot; fields left out keep their value', body: updateNotificationObjectBodySchema, status: 200 },
+  { method: 'put', path: '/api/v1/notification-objects/:id', auth: 'team', summary: "Update a chatbot; fields left out keep their value; 409 secret_unreadable when an app bot's stored credential does not open for it (save it again)", body: updateNotificationObjectBodySchema, status: 200, errors: [409] },
   { method: 'delete', path: '/api/v1/notification-objects/:id', auth: 'team', summary: 'Delete a chatbot; 409 object_in_use while a policy notifies it', status: 204, errors: [409] },
   { method: 'post', path: '/api/v1/notification-objects/:id/preview', auth: 'team', summary: 'The card the chatbot would get, not sent', body: cardSampleBodySchema, status: 200 },
   {
@@ -60,7 +60,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: cardPreviewBodySchema,
     status: 200,
   },
-  { method: 'post', path: '/api/v1/notification-objects/:id/test', auth: 'team', summary: "Send a sample card now; 429 rate_limited past the webhook's budget (Lark: 5/s, 100/min per bot)", body: cardSampleBodySchema, status: 200, errors: [429, 502] },
+  { method: 'post', path: '/api/v1/notification-objects/:id/test', auth: 'team', summary: "Send a sample card now; 429 rate_limited past the webhook's budget (Lark: 5/s, 100/min per bot); 409 secret_unreadable when a sealed value does not open for this chatbot", body: cardSampleBodySchema, status: 200, errors: [409, 429, 502] },
   { method: 'post', path: '/api/v1/notification-policies', auth: 'team', summary: 'Create a policy; 409 limit_reached past the team cap (CONSOLE_TEAM_MAX_POLICIES)', body: createNotificationPolicyBodySchema, status: 201, errors: [409] },
   { method: 'get', path: '/api/v1/notification-policies', auth: 'team', summary: 'List policies', query: pageQuerySchema, status: 200 },
   { method: 'get', path: '/api/v1/notification-policies/:id', auth: 'team', summary: 'One policy', status: 200 },

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { incidentViewSchema, type DeadLetterEvent, type DeliveryEvent, type NotificationEvent, type NotificationObjectConfig } from '@alertlark/contracts';
 import { MAX_MESSAGE_BYTES, MessageTooLargeError, type ConfigFeed, type EventPublisher, type TopicMessages } from '@alertlark/kafka';
 import { postToLark, type LarkPostResult } from '@alertlark/lark';
 import type { BotRateWindowRepository, DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
-import { parseActionTokenKeys, verifyActionToken, type SecretBox } from '@alertlark/secrets';
+import { SecretBox, parseActionTokenKeys, verifyActionToken } from '@alertlark/secrets';
 import type { JsonLogger } from '@alertlark/service-kit';
 import { BotQueues, type InboxEntry } from './bot-queues';
 import type { CardLinkSettings } from './card-links';
@@ -56,8 +57,9 @@ function entry(index: number, alertname: string, firing: number): InboxEntry {
  * notifications (the last its newest count), unless `entries` says what; `objects` are the chatbots
  * it knows, `deleted` those it knows were deleted.
  */
-function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; objects?: NotificationObjectConfig[]; deleted?: string[]; allow?: string[] } = {}) {
+function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; objects?: NotificationObjectConfig[]; deleted?: string[]; allow?: string[]; secrets?: SecretBox } = {}) {
   const objects = new Map((options.objects ?? [object]).map((config) => [config.id, config]));
+  const registry = new Registry();
   const queues = new BotQueues();
   const deadLetters: Array<{ key: string; value: DeadLetterEvent }> = [];
   const kafka = {
@@ -90,18 +92,18 @@ function setup(options: { deliveriesTooLarge?: boolean; entries?: InboxEntry[]; 
     progress,
     { save: async () => undefined } as unknown as BotRateWindowRepository,
     queues,
-    { decrypt: (sealed: string) => sealed } as unknown as SecretBox,
+    options.secrets ?? ({ open: (sealed: string) => sealed } as unknown as SecretBox),
     { event: () => undefined } as unknown as JsonLogger,
     { LARK_RATE_PER_SECOND: 5, LARK_RATE_PER_MINUTE: 100, LARK_RATE_MARGIN_MS: 250, LARK_REQUEST_TIMEOUT_MS: 5_000, ALERTLARK_CONSOLE_URL: 'http://console', ALERTLARK_WEBHOOK_HOSTS_ALLOW: options.allow ?? [] } as LarkSenderEnv,
     LINKS,
-    new Registry(),
+    registry,
   );
   const entries = options.entries ?? [...Array.from({ length: 500 }, (_, i) => entry(i, `Alert${i}${'x'.repeat(40)}`, i + 1)), entry(500, `Alert7${'x'.repeat(40)}`, 70), entry(501, `Alert7${'x'.repeat(40)}`, 77)];
   for (const queued of entries) {
     progress.take(0, Number(queued.offset));
     queues.add(queued);
   }
-  return { deliver, queues, progress, ledger, events, entries, deadLetters, bot: queues.get(0, entries[0]!.botKey)! };
+  return { deliver, queues, progress, ledger, events, entries, deadLetters, registry, bot: queues.get(0, entries[0]!.botKey)! };
 }
 
 /** The notifications a posted digest's lines speak for, read back from the card Lark got. */
@@ -256,6 +258,35 @@ describe('DeliverBatchUseCase: chatbots sharing a webhook', () => {
     expect(ledger).toEqual([expect.objectContaining({ _id: 'n0', objectId: 'nobj_gone', outcome: 'failed' })]);
     expect(events).toEqual([expect.objectContaining({ notificationId: 'n0', outcome: 'failed', error: 'notification object was deleted' })]);
     expect(bot.entries.map((queued) => queued._id)).toEqual(['n1', 'n2']);
+  });
+});
+
+describe('DeliverBatchUseCase: a sealed value opens only in its own row', () => {
+  beforeEach(() => post.mockReset());
+
+  const secrets = new SecretBox(randomBytes(32));
+  const url = 'https://open.feishu.cn/open-apis/bot/v2/hook/x';
+  const sealedFor = (teamId: string, objectId: string, field: 'webhookUrl' | 'secret' = 'webhookUrl') => secrets.seal(url, { teamId, objectId }, field);
+
+  it('posts with the webhook sealed for this team and chatbot', async () => {
+    const { deliver, bot } = setup({ entries: [entry(0, 'DiskFull', 1)], objects: [{ ...object, webhookUrlEncrypted: sealedFor('t1', 'bot-a') }], secrets });
+    post.mockResolvedValue(answer('ok'));
+    await deliver.execute(bot, [...bot.entries], await deliver.chatbotsOf(bot), false);
+    expect(post.mock.calls.map((call) => call[0])).toEqual([url]);
+  });
+
+  it.each([
+    ["another team's row", sealedFor('t2', 'bot-a')],
+    ["another chatbot's row", sealedFor('t1', 'bot-b')],
+    ['another field', sealedFor('t1', 'bot-a', 'secret')],
+    ['the format before values were bound to their row', `v1.${'A'.repeat(16)}.${'A'.repeat(22)}.AAAA`],
+  ])('fails the notification for good, reason unseal-failed, with a webhook copied from %s', async (_, copied) => {
+    const { deliver, ledger, events, registry, bot } = setup({ entries: [entry(0, 'DiskFull', 1)], objects: [{ ...object, webhookUrlEncrypted: copied }], secrets });
+    expect((await deliver.chatbotsOf(bot)).size).toBe(0);
+    expect(post).not.toHaveBeenCalled();
+    expect(ledger).toEqual([expect.objectContaining({ _id: 'n0', outcome: 'failed' })]);
+    expect(events).toEqual([expect.objectContaining({ notificationId: 'n0', outcome: 'failed', error: expect.stringContaining('cannot unseal the webhook of bot-a') })]);
+    expect(await registry.getSingleMetricAsString('alertlark_sender_notifications_total')).toContain('outcome="failed",reason="unseal-failed"} 1');
   });
 });
 

@@ -368,23 +368,28 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     };
   }
 
-  /** A secret sealed under another key will never open: nothing can be sent to that chatbot. */
+  /**
+   * A secret sealed under another key, or for another row (copied from another team's or chatbot's
+   * row, or in the format before values were bound to their row and not yet migrated by the
+   * console), will never open: nothing can be sent to that chatbot.
+   */
   private unseal(object: NotificationObjectConfig): Omit<Chatbot, 'config'> | { error: string } {
+    const owner = { teamId: object.teamId, objectId: object.id };
     try {
       if (object.app) {
-        const appId = this.secrets.decrypt(object.app.appIdEncrypted);
-        const lark = { baseUrl: object.app.baseUrl, appId, appSecret: this.secrets.decrypt(object.app.appSecretEncrypted) };
+        const appId = this.secrets.open(object.app.appIdEncrypted, owner, 'app.appId');
+        const lark = { baseUrl: object.app.baseUrl, appId, appSecret: this.secrets.open(object.app.appSecretEncrypted, owner, 'app.appSecret') };
         return { webhookUrl: '', secret: undefined, webhookKey: appChatKey(appId, object.app.chatId), app: { lark, chatId: object.app.chatId } };
       }
       if (!object.webhookUrlEncrypted) return { error: `${object.id} has neither a webhook nor an app` };
-      const webhookUrl = this.secrets.decrypt(object.webhookUrlEncrypted);
+      const webhookUrl = this.secrets.open(object.webhookUrlEncrypted, owner, 'webhookUrl');
       return {
         webhookUrl,
-        secret: object.secretEncrypted ? this.secrets.decrypt(object.secretEncrypted) : undefined,
+        secret: object.secretEncrypted ? this.secrets.open(object.secretEncrypted, owner, 'secret') : undefined,
         webhookKey: webhookKey(webhookUrl),
       };
     } catch (error) {
-      return { error: `cannot unseal the webhook of ${object.id} (is ALERTLARK_SECRET_KEY the console's?): ${String(error)}` };
+      return { error: `cannot unseal the webhook of ${object.id} (is ALERTLARK_SECRET_KEY the console's, and has the console migrated it?): ${String(error)}` };
     }
   }
 }

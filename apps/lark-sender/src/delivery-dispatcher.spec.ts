@@ -61,7 +61,7 @@ function sender(objects: NotificationObjectConfig[], options: { failingBotKey?: 
     progress,
     rateWindows,
     queues,
-    { decrypt: (sealed: string) => sealed } as unknown as SecretBox,
+    { open: (sealed: string) => sealed } as unknown as SecretBox,
     logger,
     env,
     { consoleUrl: 'http://console', actionKeys: parseActionTokenKeys(`k1:${'ab'.repeat(32)}`), actionTtlMs: 86_400_000 },

@@ -56,3 +56,18 @@ describe('LARK_SENDER_LEDGER_RETENTION_DAYS: the ledger outlives the notificatio
     );
   });
 });
+
+describe('ALERTLARK_SECRET_KEY', () => {
+  it.each([
+    ['missing', {}],
+    ['a 31-byte key', { ALERTLARK_SECRET_KEY: 'ab'.repeat(31) }],
+    ['base64 without its padding', { ALERTLARK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64').slice(0, -1) }],
+    ['a space inside', { ALERTLARK_SECRET_KEY: `${'ab'.repeat(16)} ${'ab'.repeat(16)}` }],
+  ])('%s stops the start, naming the variable', (_, vars) => {
+    expect(() => parseEnv(larkSenderEnvSchema, vars)).toThrow(/ALERTLARK_SECRET_KEY: /);
+  });
+
+  it('names the two forms a key may take', () => {
+    expect(() => parseEnv(larkSenderEnvSchema, { ALERTLARK_SECRET_KEY: 'ab'.repeat(31) })).toThrow('ALERTLARK_SECRET_KEY: must be 32 bytes: 64 hex characters, or 44 characters of standard base64 ending in =');
+  });
+});

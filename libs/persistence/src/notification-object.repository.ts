@@ -38,6 +38,15 @@ export class NotificationObjectRepository {
     return this.objects.findOneAndUpdate({ _id: id, teamId }, update, { new: true }).lean<NotificationObjectRecord>().exec();
   }
 
+  /**
+   * Replaces sealed values (paths such as `webhookUrlEncrypted`, `app.appIdEncrypted`) only while
+   * each still holds the value read: a row edited meanwhile keeps its edit. The row as it is now,
+   * or null when it changed or went. `updatedAt` is left alone: the values say the same.
+   */
+  replaceSealed(teamId: string, id: string, read: Readonly<Record<string, string>>, sealed: Readonly<Record<string, string>>): Promise<NotificationObjectRecord | null> {
+    return this.objects.findOneAndUpdate({ _id: id, teamId, ...read }, { $set: sealed }, { new: true }).lean<NotificationObjectRecord>().exec();
+  }
+
   /** `q` searches name and webhook host, case-insensitively. */
   list(teamId: string, page: { q?: string; limit: number; offset: number }): Promise<NotificationObjectRecord[]> {
     const filter = page.q

@@ -1,3 +1,4 @@
 export * from './processes';
 export * from './http';
 export * from './shown-counts';
+export * from './legacy-sealed';
