@@ -51,7 +51,7 @@ describe('claim, resolve and silence from a Lark app bot\'s card (callback butto
   let object: NotificationObjectView;
 
   beforeAll(async () => {
-    fleet = await startFleet(35000);
+    fleet = await startFleet(11500);
     team = await fleet.createTeam(`app-actions-${run}`);
     const created = await api<NotificationObjectView>('POST', '/api/v1/notification-objects', { name: 'oncall-app', app: { appId, ...secrets, chatId, host: fleet.url.emulator } });
     expect(created.status).toBe(201);

@@ -5,10 +5,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { EVENTS, type DeliveryEvent } from '@alertlark/contracts';
 import { WORKSPACE_ROOT, requestJson, startProcess, waitFor, waitReady, type RunningProcess } from '@alertlark/testing';
 
-// The console alone (with the Lark emulator) on 33100–33101, small team caps: its response
+// The console alone (with the Lark emulator) on 11100–11101, small team caps: its response
 // headers, its team caps, the rate budget of test sends, and cards' console links opening UI pages.
-const CONSOLE_PORT = 33100;
-const EMULATOR_PORT = 33101;
+const CONSOLE_PORT = 11100;
+const EMULATOR_PORT = 11101;
 
 describe('console hardening: headers, team caps, test-send budget, card links', () => {
   const runId = `e2e${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;

@@ -19,7 +19,7 @@ describe('a group past its member cap: an exact count, a bounded sample, small r
   const alertname = `Capped_${run}`;
 
   beforeAll(async () => {
-    fleet = await startFleet(39000, { POLICY_ROUTER_MAX_GROUP_MEMBERS: String(CAP) });
+    fleet = await startFleet(31500, { POLICY_ROUTER_MAX_GROUP_MEMBERS: String(CAP) });
     team = await fleet.createTeam(`group-cap-${run}`);
     await waitForConfig(fleet, 'ingest', `team/${team.id}`);
     changelog = await recordTopic<RouterStateRecord>(fleet, routerStateContract(fleet.env.ALERTLARK_CONSUMER_GROUP_PREFIX!).topic, (value) => value.kind === 'group' ? value.groupKey.includes(alertname) : value.kind === 'member' ? value.groupKey.includes(alertname) : value.labels.some((pair) => pair.value === alertname));

@@ -30,7 +30,7 @@ describe('ingest answers whatever a client sends with 2xx or a 4xx naming the pr
 
   beforeAll(async () => {
     // Large enough for the 10,000-alert request below; the default (5mb) stays what operators get.
-    fleet = await startFleet(32100, { INGEST_MAX_BODY: '64mb' });
+    fleet = await startFleet(10100, { INGEST_MAX_BODY: '64mb' });
     team = await fleet.createTeam(`ingest-input-${run}`);
     await waitForConfig(fleet, 'ingest', `team/${team.id}`);
     alerts = await recordTopic<AlertEvent>(fleet, TOPICS.alerts, (event) => event.teamId === team.id);
@@ -164,9 +164,9 @@ describe('ingest with Kafka unreachable', () => {
   // A stack of its own, on this spec's ports: stopping it disturbs no other test.
   const stackEnv = {
     ALERTLARK_STACK_DIR: path.join(tmpdir(), `alertlark-ingest-outage-${randomBytes(3).toString('hex')}`),
-    ALERTLARK_KAFKA_PORT: '32180',
-    ALERTLARK_KAFKA_CONTROLLER_PORT: '32181',
-    ALERTLARK_MONGO_PORT: '32182',
+    ALERTLARK_KAFKA_PORT: '10180',
+    ALERTLARK_KAFKA_CONTROLLER_PORT: '10181',
+    ALERTLARK_MONGO_PORT: '10182',
   };
   // Not execFileSync: a blocked event loop would leave the HTTP client a kept-alive socket that
   // ingest closed meanwhile (its keep-alive timeout), and the next request would fail on it.
@@ -187,8 +187,8 @@ describe('ingest with Kafka unreachable', () => {
     await stack('up');
     // Topics made and led before the services start: on a broker this fresh, a console racing ingest
     // to create them has been seen to stop at boot ("This server does not host this topic-partition").
-    await ensureTopics(new Kafka({ clientId: 'e2e-outage', brokers: ['127.0.0.1:32180'], logLevel: logLevel.NOTHING }));
-    fleet = await startFleet(32150, { KAFKA_BROKERS: '127.0.0.1:32180', MONGO_URL: 'mongodb://127.0.0.1:32182/alertlark' }, { services: ['console', 'ingest'] });
+    await ensureTopics(new Kafka({ clientId: 'e2e-outage', brokers: ['127.0.0.1:10180'], logLevel: logLevel.NOTHING }));
+    fleet = await startFleet(10150, { KAFKA_BROKERS: '127.0.0.1:10180', MONGO_URL: 'mongodb://127.0.0.1:10182/alertlark' }, { services: ['console', 'ingest'] });
     const team = await fleet.createTeam('outage');
     await waitForConfig(fleet, 'ingest', `team/${team.id}`);
     const push = () => requestJson<{ error: string }>('POST', `${fleet!.url.ingest}/api/v2/alerts`, { token: team.ingestToken, body: [{ labels: { alertname: 'KafkaGone' } }] });

@@ -13,7 +13,7 @@ describe('internal endpoints on an internal port, closed on the public one', () 
   let fleet: Fleet;
 
   beforeAll(async () => {
-    fleet = await startFleet(34100);
+    fleet = await startFleet(12100);
   });
 
   afterAll(async () => {

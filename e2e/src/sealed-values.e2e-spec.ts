@@ -8,7 +8,7 @@ import { portEnv, startFleet, waitForConfig, type Fleet } from './support/fleet'
 import { createBot, createPolicy, postWebhook, sleep, type EmulatorMessage } from './support/lark-bots';
 import { recordTopic, type TopicRecorder } from './support/topic-recorder';
 
-const BASE = 36000;
+const BASE = 12500;
 
 interface ObjectRow {
   _id: string;

@@ -41,7 +41,7 @@ describe('retention: sweepers, and a deleted team taking its statistics rows wit
   });
 
   beforeAll(async () => {
-    fleet = await startFleet(37000, RETENTION_ENV, { services: ['console', 'lark-sender', 'stats'] });
+    fleet = await startFleet(10500, RETENTION_ENV, { services: ['console', 'lark-sender', 'stats'] });
     kafka = new Kafka({ clientId: 'e2e-team-retention', brokers: fleet.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
     publisher = new EventPublisher(kafka);
     await publisher.connect();

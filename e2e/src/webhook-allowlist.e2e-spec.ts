@@ -20,7 +20,7 @@ describe('lark-sender: a narrowed webhook allowlist stops deliveries to the host
   let narrowed: RunningProcess | undefined;
 
   beforeAll(async () => {
-    fleet = await startFleet(34150);
+    fleet = await startFleet(12150);
     team = await fleet.createTeam(`allowlist-${run}`);
     await waitForConfig(fleet, 'ingest', `team/${team.id}`);
     deliveries = await recordTopic<DeliveryEvent>(fleet, TOPICS.deliveries, (event) => event.teamId === team.id);
@@ -47,8 +47,8 @@ describe('lark-sender: a narrowed webhook allowlist stops deliveries to the host
     await fleet.processes.find((process) => process.name === 'lark-sender')!.stop();
     const requestsBefore = await requests();
     expect(requestsBefore).toBeGreaterThan(0);
-    narrowed = startProcess('lark-sender-narrowed', 'lark-sender', { ...fleet.env, ...portEnv('lark-sender', 34160), ALERTLARK_WEBHOOK_HOSTS_ALLOW: '' }, logDir);
-    await waitReady('http://127.0.0.1:34160/readyz', 90_000);
+    narrowed = startProcess('lark-sender-narrowed', 'lark-sender', { ...fleet.env, ...portEnv('lark-sender', 12160), ALERTLARK_WEBHOOK_HOSTS_ALLOW: '' }, logDir);
+    await waitReady('http://127.0.0.1:12160/readyz', 90_000);
 
     const [failed] = (await deliveries.until('a failed event', () => eventsOf().some((event) => event.outcome === 'failed'), 60_000)).filter((event) => event.objectId === bot.objectId && event.outcome === 'failed');
     expect(failed).toMatchObject({ error: expect.stringMatching(/^webhook URL no longer allowed: private or reserved address 127\.0\.0\.1/) });
