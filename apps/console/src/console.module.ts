@@ -10,7 +10,7 @@ import { AlertGroupsController } from './alert-groups.controller';
 import { AlertReadModelProjector } from './alert-read-model.projector';
 import { AdminGuard, TeamGuard } from './auth.guards';
 import { AlertsController } from './alerts.controller';
-import { ConfigResync } from './config-resync';
+import { ConfigPublisher } from './config-publisher.service';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
 import { DeliveriesConsumer } from './deliveries.consumer';
 import { DeliveriesController } from './deliveries.controller';
@@ -71,7 +71,7 @@ export class ConsoleModule {
         DeliveriesConsumer,
         AlertReadModelProjector,
         TokenRotationUseCase,
-        ConfigResync,
+        ConfigPublisher,
       ],
     };
   }

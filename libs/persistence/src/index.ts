@@ -24,3 +24,6 @@ export * from './daily-stats.repository';
 export * from './alert-group.schema';
 export * from './alert-group.repository';
 export * from './lark-message.repository';
+export * from './config-outbox';
+export * from './config-publisher-lease.schema';
+export * from './config-publisher-lease.repository';
