@@ -124,6 +124,20 @@ describe('the config outbox on the real stack', () => {
     });
   });
 
+  describe('the writes', () => {
+    it('take the next version with the write; a policy replace drops the optional fields the new one leaves out', async () => {
+      const team = await repos.teams.create(teamRow(`team_write_${run}`));
+      const id = `npol_write_${run}`;
+      await repos.policies.create({ ...policyRow(id, team._id), groupBy: ['alertname'], groupWait: '30s' });
+      expect(await repos.policies.replace({ ...policyRow(id, team._id, 'replaced'), groupWait: '1m' })).toBe(true);
+      const row = await repos.policies.get(team._id, id);
+      expect(row).toMatchObject({ name: 'replaced', groupWait: '1m', version: 2, publishedVersion: 0, unpublished: true });
+      expect(row).not.toHaveProperty('groupBy');
+      expect(await repos.teams.setTokenHash(team._id, 'ingest', `rotated-${run}`)).toMatchObject({ ingestTokenHash: `rotated-${run}`, version: 2 });
+      await publisherOf().pass(Date.now());
+    });
+  });
+
   describe('the publisher', () => {
     it('publishes each written row once, teams before what refers to them, and rows from before the outbox once', async () => {
       const team = await repos.teams.create(teamRow(`team_order_${run}`));

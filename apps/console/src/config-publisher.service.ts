@@ -40,8 +40,8 @@ const TOMBSTONE_GRACE_MS = 60_000;
 export class ConfigPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly holder = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
   private readonly sources: OutboxSource[];
-  /** When the lease was last taken or renewed; null while another replica holds it. */
-  private heldSince: number | null = null;
+  /** Whether this replica held the lease when last asked. */
+  private held = false;
   private leaseAskedAt = -Infinity;
   private adopted = false;
   private purgedAt = -Infinity;
@@ -78,7 +78,7 @@ export class ConfigPublisher implements OnApplicationBootstrap, OnApplicationShu
     this.stopped = true;
     this.wake?.();
     await this.running;
-    if (this.heldSince !== null) await this.lease.release(this.holder).catch(() => undefined);
+    if (this.held) await this.lease.release(this.holder).catch(() => undefined);
   }
 
   /** A row was just written on this replica: publish now rather than at the next poll. */
@@ -126,11 +126,11 @@ export class ConfigPublisher implements OnApplicationBootstrap, OnApplicationShu
 
   /** Whether this replica holds the lease, renewing or trying to take it when due. */
   private async holding(now: number): Promise<boolean> {
-    if (now - this.leaseAskedAt < LEASE_RENEW_MS) return this.heldSince !== null;
+    if (now - this.leaseAskedAt < LEASE_RENEW_MS) return this.held;
     this.leaseAskedAt = now;
     const held = await this.lease.hold(this.holder, new Date(now), LEASE_TTL_MS);
-    if (held && this.heldSince === null) this.logger.event('info', 'config publisher lease taken', { holder: this.holder });
-    this.heldSince = held ? now : null;
+    if (held && !this.held) this.logger.event('info', 'config publisher lease taken', { holder: this.holder });
+    this.held = held;
     return held;
   }
 

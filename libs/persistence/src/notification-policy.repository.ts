@@ -32,7 +32,8 @@ export class NotificationPolicyRepository {
   async replace(record: Unversioned<NotificationPolicyRecord>): Promise<boolean> {
     const { _id: id, teamId, ...fields } = record;
     const absent = OPTIONAL_FIELDS.filter((field) => fields[field] === undefined);
-    const result = await this.policies.updateOne({ _id: id, teamId, ...LIVE }, versioned(fields, absent)).exec();
+    const present = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    const result = await this.policies.updateOne({ _id: id, teamId, ...LIVE }, versioned(present, absent)).exec();
     return result.matchedCount === 1;
   }
 
