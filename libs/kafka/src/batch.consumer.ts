@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import { EVENTS, type EventContract } from '@alertlark/contracts';
 import { coPartitionedAssigner } from './co-partitioned.assigner';
 import { fitDeadLetter } from './dead-letter.fit';
-import { KAFKA_RETRY } from './kafka.client';
 import { decodeEvent } from './decode';
 import type { EventPublisher } from './event.publisher';
 import { TOPIC_MAX_MESSAGE_BYTES } from './message-size';
@@ -159,8 +158,6 @@ export class BatchConsumer<C extends EventContract> {
       // member, still listed when its restart joined, hold every partition for a minute.
       rebalanceTimeout: Math.max(10_000, 2 * sessionTimeout),
       maxWaitTimeInMs: declaration.gather?.maxWaitMs ?? 100,
-      // The client's retries, not kafkajs' consumer default of 5 (some 3 s): see KAFKA_RETRY.
-      retry: { ...KAFKA_RETRY },
       ...(declaration.coPartitioned ? { partitionAssigners: [coPartitionedAssigner, PartitionAssigners.roundRobin] } : {}),
       ...(declaration.gather ? { minBytes: declaration.gather.minBytes } : {}),
       // The broker returns a partition's batch larger than this whole only when that partition is the

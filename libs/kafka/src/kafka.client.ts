@@ -37,15 +37,6 @@ export function jsonKafkaLogCreator(stream: NodeJS.WritableStream, redactLine?: 
   return () => (entry) => void stream.write(`${kafkaLogLine(entry, redactLine)}\n`);
 }
 
-/**
- * How every client retries a request: at most a second apart, for about 30 s. kafkajs' default
- * cap of 30 s between tries let a client notice a restarted broker 20 s after it was back. And the
- * 30 s ride out a broker restart: a consumer whose retries ran out crashed, kafkajs restarted it
- * as a new member, and the group, reloaded by the broker with the old member still in it, waited
- * the session timeout for that one before assigning anything (10 s without a card).
- */
-export const KAFKA_RETRY = { initialRetryTime: 200, maxRetryTime: 1_000, retries: 30 } as const;
-
 export function createKafka({ clientId, brokers, redactLine, logStream = process.stdout, ssl, sasl, topics }: KafkaConnection): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const kafka = new Kafka({
@@ -55,7 +46,7 @@ export function createKafka({ clientId, brokers, redactLine, logStream = process
     ...(sasl ? { sasl } : {}),
     logLevel: logLevel.WARN,
     logCreator: jsonKafkaLogCreator(logStream, redactLine),
-    retry: KAFKA_RETRY,
+    retry: { initialRetryTime: 200, retries: 10 },
   });
   if (topics) useTopicSettings(kafka, topics);
   return kafka;
