@@ -155,6 +155,12 @@ case ${1:-status} in
       printf '%-9s 127.0.0.1:%-6s %s, %s\n' "$name" "$port" "$state" "$ready"
     done
     exit $code ;;
+  stop|start) # one server, its data kept: what the fault tests restart mid-flow
+    case ${2:-} in
+      kafka | ferretdb) ;;
+      *) echo "usage: stack.sh $1 kafka|ferretdb" >&2; exit 2 ;;
+    esac
+    if [[ $1 == stop ]]; then stop_one "$2"; else mkdir -p "$CACHE" "$STATE"; "start_$2"; fi ;;
   env) print_env ;;
-  *) echo "usage: stack.sh up|down|reset|status|env" >&2; exit 2 ;;
+  *) echo "usage: stack.sh up|down|reset|status|env|stop <server>|start <server>" >&2; exit 2 ;;
 esac

@@ -10,7 +10,7 @@ import { busiestWindow } from '@alertlark/testing';
 import { BotQueues, type InboxEntry } from './bot-queues';
 import type { AppBotCards } from './app-bot-cards';
 import { DeliverBatchUseCase } from './deliver-batch.usecase';
-import { DeliveryDispatcher } from './delivery-dispatcher';
+import { DeliveryDispatcher, SHUTDOWN_GRACE_MS } from './delivery-dispatcher';
 import type { LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
 
@@ -97,7 +97,7 @@ function sender(objects: NotificationObjectConfig[], options: { failingBotKey?: 
     queues.add({ _id: notification.notificationId, partition: 0, offset: String(offset), botKey, objectId: notification.objectId, receivedAt: new Date(), notification });
     progress.take(0, offset++);
   };
-  return { dispatcher, notify, add, requests, ledger, stepsTried };
+  return { dispatcher, notify, add, requests, ledger, stepsTried, progress };
 }
 
 /** The most requests in any second and any minute, as Lark would count them (`busiestWindow`). */
@@ -205,5 +205,54 @@ describe('DeliveryDispatcher: a follow-up is a card of its own', () => {
     expect(titles).toEqual(['[FIRING:3] HighCPU', 'Alice claimed [FIRING:3] HighCPU']);
     expect(JSON.stringify(post.mock.calls[0]![1])).toContain('Claimed by Alice');
     expect(replica.ledger.map((row) => row._id)).toEqual(['a1', 'a2', 'f1']);
+  });
+});
+
+describe('DeliveryDispatcher: shutdown', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: Date.parse('2026-11-24T10:00:00Z') });
+    post.mockReset();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('starts no request once shutdown has begun (destroy hooks run before the consumer stops)', async () => {
+    const replica = sender([chatbot('nobj_a', 'one')]);
+    replica.dispatcher.onApplicationBootstrap();
+    replica.dispatcher.onModuleDestroy();
+    replica.notify('nobj_a', 'wh_one');
+    replica.dispatcher.wake();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(replica.requests.size).toBe(0);
+    expect(replica.progress.committable(0)).toBe('0');
+    await replica.dispatcher.beforeApplicationShutdown();
+  });
+
+  it('a step that never ends (its outcome cannot be recorded) is given up after the grace, its notification left uncommitted', async () => {
+    const replica = sender([chatbot('nobj_a', 'one')]);
+    post.mockImplementation(() => new Promise<LarkPostResult>(() => undefined));
+    replica.dispatcher.onApplicationBootstrap();
+    replica.notify('nobj_a', 'wh_one');
+    await jest.advanceTimersByTimeAsync(100);
+    expect(post).toHaveBeenCalledTimes(1);
+    let done = false;
+    const shutdown = replica.dispatcher.beforeApplicationShutdown().then(() => (done = true));
+    await jest.advanceTimersByTimeAsync(SHUTDOWN_GRACE_MS - 1);
+    expect(done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await shutdown;
+    expect(replica.progress.committable(0)).toBe('0');
+  });
+
+  it('waits for a step in flight that finishes within the grace, and its notification is committable', async () => {
+    const replica = sender([chatbot('nobj_a', 'one')]);
+    post.mockImplementation(() => new Promise<LarkPostResult>((resolve) => setTimeout(() => resolve(delivered), 2_000)));
+    replica.dispatcher.onApplicationBootstrap();
+    replica.notify('nobj_a', 'wh_one');
+    await jest.advanceTimersByTimeAsync(100);
+    const shutdown = replica.dispatcher.beforeApplicationShutdown();
+    await jest.advanceTimersByTimeAsync(2_000);
+    await shutdown;
+    expect(replica.ledger.map((row) => row._id)).toEqual(['n0']);
+    expect(replica.progress.committable(0)).toBe('1');
   });
 });

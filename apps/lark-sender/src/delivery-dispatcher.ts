@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { backoffDelayMs, planDispatch } from '@alertlark/lark';
 import { BotRateWindowRepository } from '@alertlark/persistence';
@@ -9,13 +9,21 @@ import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 import { requestEntries } from './webhook-request';
 
 /**
+ * How long shutdown waits for requests in flight. A request's outcome is recorded in MongoDB, and
+ * with MongoDB down that wait has no end of its own; given up, the notification stays unfinished,
+ * its offset uncommitted, and the next owner sends it again (the ledger drops it if the outcome
+ * did land). With Lark's request timeout (5 s) inside it, SIGTERM ends the process within 15 s.
+ */
+export const SHUTDOWN_GRACE_MS = 8_000;
+
+/**
  * Drives every bot (webhook) this replica owns: one request in flight per bot, each planned against
  * the bot's rate budget (one card each while it can carry the backlog, else a digest), whichever
  * chatbots its notifications are for, and notifications past their delivery deadline
  * dead-lettered. Bots wait on Lark, not on this CPU, so many go at once.
  */
 @Injectable()
-export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -44,11 +52,24 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.schedule();
   }
 
-  /** Lets requests in flight finish; what is still queued is read again from Kafka by the next owner. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * No new request from now on. Nest runs every module's destroy hooks before any shutdown hook,
+   * so this holds before the inbox's consumer stops: nothing is started for a partition being
+   * given away, nor on queues a revocation is emptying.
+   */
+  onModuleDestroy(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Lets requests in flight finish, for `SHUTDOWN_GRACE_MS` at most; what is still queued is read again from Kafka by the next owner. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.onModuleDestroy();
+    let grace: NodeJS.Timeout | undefined;
+    const settled = Promise.allSettled([...this.inFlight]).then(() => true);
+    const finished = await Promise.race([settled, new Promise<false>((resolve) => (grace = setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS)))]);
+    clearTimeout(grace);
+    if (!finished) this.logger.event('warn', 'shutting down with delivery steps unfinished; their notifications stay uncommitted, for the next owner', { steps: this.inFlight.size });
   }
 
   /** Looks at the queues now rather than at the next poll (a notification just arrived). */
@@ -114,7 +135,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
     const plan = planDispatch(queuedOf(sendable), bot.sentAt, now, { digestAfterMs: this.env.LARK_DIGEST_AFTER_MS, limits: this.deliver.rateLimits });
     if (plan.kind === 'wait') bot.pausedUntil = plan.until;
-    if (plan.kind !== 'send') return;
+    // Shutdown began while this step read MongoDB: no request that could outlive the process.
+    if (plan.kind !== 'send' || this.stopped) return;
     const chosen = new Set(plan.notificationIds);
     await this.deliver.execute(
       bot,
