@@ -49,7 +49,7 @@ describe('console config outbox: changes survive a console killed right after an
   };
 
   beforeAll(async () => {
-    fleet = await startFleet(40000, {}, { services: ['console', 'policy-router'] });
+    fleet = await startFleet(31800, {}, { services: ['console', 'policy-router'] });
     consoleProcess = fleet.processes.find((process) => process.name === 'console')!;
     consoleUrl = fleet.url.console;
     team = await fleet.createTeam(`outbox-${run}`);
@@ -66,7 +66,7 @@ describe('console config outbox: changes survive a console killed right after an
   it('publishes creates, updates and deletes the killed console answered, each row ending as it is', async () => {
     const bot = await api<{ id: string }>('POST', '/notification-objects', { name: `ops-${run}`, webhookUrl: emulatorHook(`outbox-${run}`), keywords: [] });
     expect(bot.status).toBe(201);
-    await killAndRestartConsole(40050);
+    await killAndRestartConsole(31850);
     await waitForConfig(fleet, 'policy-router', `object/${bot.body.id}`);
 
     const policyBody = (name: string) => ({ name, matchers: [`alertname="Outbox_${run}"`], objectIds: [bot.body.id] });
@@ -74,7 +74,7 @@ describe('console config outbox: changes survive a console killed right after an
     expect(policy.status).toBe(201);
     expect((await api('PUT', `/notification-policies/${policy.body.id}`, policyBody('second'))).status).toBe(200);
     expect((await api('PUT', `/notification-objects/${bot.body.id}`, { name: `ops-renamed-${run}` })).status).toBe(200);
-    await killAndRestartConsole(40051);
+    await killAndRestartConsole(31851);
     await waitForConfig(fleet, 'policy-router', `policy/${policy.body.id}`);
     // The first console may have published some of these before it was killed; the topic must end with the updates.
     const updated = await lastRecords('the updates as the last records on the topic', (last) => {
@@ -86,7 +86,7 @@ describe('console config outbox: changes survive a console killed right after an
     expect((await api('DELETE', `/notification-policies/${policy.body.id}`)).status).toBe(204);
     expect((await api('DELETE', `/notification-objects/${bot.body.id}`)).status).toBe(204);
     expect((await api('GET', `/notification-objects/${bot.body.id}`)).status).toBe(404);
-    await killAndRestartConsole(40052);
+    await killAndRestartConsole(31852);
     await waitForAbsence(`policy/${policy.body.id}`);
     await waitForAbsence(`object/${bot.body.id}`);
     const deleted = await lastRecords('the deletes on the topic', (last) => last.get(`policy/${policy.body.id}`)?.type === 'policy.deleted' && last.get(`object/${bot.body.id}`)?.type === 'object.deleted');

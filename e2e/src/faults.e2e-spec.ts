@@ -20,9 +20,9 @@ describe('faults on the real stack', () => {
   // A stack of its own, on this spec's ports: stopping its servers disturbs no other test.
   const stackEnv = {
     ALERTLARK_STACK_DIR: path.join(tmpdir(), `alertlark-faults-${run}`),
-    ALERTLARK_KAFKA_PORT: '38092',
-    ALERTLARK_KAFKA_CONTROLLER_PORT: '38093',
-    ALERTLARK_MONGO_PORT: '38017',
+    ALERTLARK_KAFKA_PORT: '32092',
+    ALERTLARK_KAFKA_CONTROLLER_PORT: '32093',
+    ALERTLARK_MONGO_PORT: '32017',
   };
   const stack = async (...args: string[]) => {
     // Without KAFKA_BROKERS and MONGO_URL, which would make stack.sh use those servers instead.
@@ -37,10 +37,10 @@ describe('faults on the real stack', () => {
   beforeAll(async () => {
     await stack('up');
     // Topics made and led before the services start (see ingest-input's outage test).
-    await ensureTopics(new Kafka({ clientId: 'e2e-faults', brokers: ['127.0.0.1:38092'], logLevel: logLevel.NOTHING }));
-    fleet = await startFleet(38000, {
-      KAFKA_BROKERS: '127.0.0.1:38092',
-      MONGO_URL: 'mongodb://127.0.0.1:38017/alertlark',
+    await ensureTopics(new Kafka({ clientId: 'e2e-faults', brokers: ['127.0.0.1:32092'], logLevel: logLevel.NOTHING }));
+    fleet = await startFleet(32000, {
+      KAFKA_BROKERS: '127.0.0.1:32092',
+      MONGO_URL: 'mongodb://127.0.0.1:32017/alertlark',
       // A request Lark holds stays in flight through the shutdown test's SIGTERM, longer than 15 s.
       LARK_REQUEST_TIMEOUT_MS: '30000',
     });
@@ -142,9 +142,9 @@ describe('faults on the real stack', () => {
 
     await requestJson('DELETE', `${fleet.url.emulator}/_emulator/faults`);
     await stack('start', 'ferretdb');
-    const successor = startProcess('lark-sender-successor', 'lark-sender', { ...fleet.env, ...portEnv('lark-sender', 38050) }, logDir);
+    const successor = startProcess('lark-sender-successor', 'lark-sender', { ...fleet.env, ...portEnv('lark-sender', 32050) }, logDir);
     extra.push(successor);
-    await waitReady('http://127.0.0.1:38050/readyz', 90_000);
+    await waitReady('http://127.0.0.1:32050/readyz', 90_000);
     const [card] = await bot.cards(1, 60_000);
     expect(JSON.stringify(card!.body)).toContain(`${prefix}0`);
     // Exactly once: the held requests were never accepted, and nothing sends it again.
