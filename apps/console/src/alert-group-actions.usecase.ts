@@ -4,7 +4,7 @@ import { EVENTS, type ActionKind, type ActionRequested, type ActionSource, type 
 import { EventPublisher, alertPartition } from '@alertlark/kafka';
 import { AlertGroupRepository, SilenceRepository, type AlertGroupRecord } from '@alertlark/persistence';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
-import { ConfigPublisher } from './config-publisher.service';
+import { configEventOf, publishConfig } from './config-events';
 import { expiredTimes } from './silence-lifecycle';
 
 export interface ActionAsked {
@@ -55,7 +55,6 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
     private readonly groups: AlertGroupRepository,
     private readonly silences: SilenceRepository,
     private readonly publisher: EventPublisher,
-    private readonly configPublisher: ConfigPublisher,
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
   ) {}
 
@@ -129,7 +128,10 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
       throw new ConflictException({ error: 'not_silenceable', message: 'this group has no labels to silence it by (its policy groups by nothing); silence its alerts in the console' });
     }
     const made = await this.silences.get(group.teamId, id);
-    if (made) return { id, endsAt: made.endsAt };
+    if (made) {
+      await publishConfig(this.publisher, configEventOf.silence(made));
+      return { id, endsAt: made.endsAt };
+    }
     const endsAt = new Date(now.getTime() + (asked.durationMs ?? 3_600_000));
     const record = await this.silences.create({
       _id: id,
@@ -142,7 +144,7 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
       createdAt: now,
       updatedAt: now,
     });
-    this.configPublisher.kick();
+    await publishConfig(this.publisher, configEventOf.silence(record));
     return { id: record._id, endsAt };
   }
 
@@ -151,7 +153,7 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
     const now = new Date();
     const times = record ? expiredTimes(record, now) : null;
     if (!record || !times || !(await this.silences.updateTimes(teamId, id, record, { ...times, updatedAt: now }))) return;
-    this.configPublisher.kick();
+    await publishConfig(this.publisher, configEventOf.silence({ ...record, ...times, updatedAt: now }));
   }
 
   private async decision(teamId: string, actionId: string, waitMs: number) {

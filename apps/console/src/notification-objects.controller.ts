@@ -13,13 +13,15 @@ import {
   type UpdateNotificationObjectBody,
   type NotificationObjectView,
 } from '@alertlark/contracts';
+import { EventPublisher } from '@alertlark/kafka';
 import { parseLarkAppBaseUrl, parseLarkWebhookUrl } from '@alertlark/lark';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationObjectRecord } from '@alertlark/persistence';
 import { SecretBox, type SealedOwner } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
-import { ConfigPublisher } from './config-publisher.service';
+import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from './config-events';
+import { ConfigResync } from './config-resync';
 import { cardValidationIssues, previewCard, previewUnsavedCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
 import { openOr409, ownerOf } from './sealed-fields';
@@ -61,7 +63,8 @@ export class NotificationObjectsController {
   constructor(
     private readonly objects: NotificationObjectRepository,
     private readonly policies: NotificationPolicyRepository,
-    private readonly configPublisher: ConfigPublisher,
+    private readonly publisher: EventPublisher,
+    private readonly resync: ConfigResync,
     private readonly secrets: SecretBox,
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
     @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
@@ -88,7 +91,7 @@ export class NotificationObjectsController {
       createdAt: now,
       updatedAt: now,
     });
-    this.configPublisher.kick();
+    await publishConfig(this.publisher, configEventOf.object(record, this.secrets));
     return notificationObjectView(record, this.env.ALERTLARK_CONSOLE_URL);
   }
 
@@ -131,7 +134,7 @@ export class NotificationObjectsController {
       unset,
     );
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    this.configPublisher.kick();
+    await updateAnnounced(this.publisher, configEventOf.object(record, this.secrets), async () => (await this.objects.byId(id)) !== null, { type: 'object.deleted', teamId: record.teamId, objectId: id });
     return notificationObjectView(record, this.env.ALERTLARK_CONSOLE_URL);
   }
 
@@ -156,8 +159,7 @@ export class NotificationObjectsController {
         HttpStatus.CONFLICT,
       );
     }
-    if (!(await this.objects.delete(teamId, id, new Date()))) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    this.configPublisher.kick();
+    await deleteAnnounced(this.publisher, { type: 'object.deleted', teamId, objectId: id }, () => this.objects.delete(teamId, id), this.resync.deleteAnnouncement);
   }
 
   /**

@@ -2,10 +2,11 @@ import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, N
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { createSilenceBodySchema, silenceStateSchema, type CreateSilenceBody, type SilenceView } from '@alertlark/contracts';
+import { EventPublisher } from '@alertlark/kafka';
 import { SilenceRepository, type SilenceRecord } from '@alertlark/persistence';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { ConfigPublisher } from './config-publisher.service';
+import { configEventOf, publishConfig } from './config-events';
 import { pageQuerySchema } from './page-query';
 import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
 import { expiredTimes, newSilenceTimes, silenceMatcherIssues, silenceState } from './silence-lifecycle';
@@ -34,7 +35,7 @@ function silenceView(record: SilenceRecord, now: Date): SilenceView {
 export class SilencesController {
   constructor(
     private readonly silences: SilenceRepository,
-    private readonly configPublisher: ConfigPublisher,
+    private readonly publisher: EventPublisher,
     @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
   ) {}
 
@@ -56,7 +57,7 @@ export class SilencesController {
       createdAt: now,
       updatedAt: now,
     });
-    this.configPublisher.kick();
+    await publishConfig(this.publisher, configEventOf.silence(record));
     return silenceView(record, now);
   }
 
@@ -83,7 +84,7 @@ export class SilencesController {
       throw new BadRequestException({ error: 'already_expired', message: `silence ${id} has already expired` });
     }
     const expired = { ...record, ...times, updatedAt: now };
-    this.configPublisher.kick();
+    await publishConfig(this.publisher, configEventOf.silence(expired));
     return silenceView(expired, now);
   }
 

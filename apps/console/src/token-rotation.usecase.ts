@@ -1,8 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { RotateTokenBody } from '@alertlark/contracts';
+import { EventPublisher } from '@alertlark/kafka';
 import { TeamRepository } from '@alertlark/persistence';
 import { generateToken, hashToken } from '@alertlark/secrets';
-import { ConfigPublisher } from './config-publisher.service';
+import { configEventOf, publishConfig } from './config-events';
 
 /**
  * Replaces one of a team's tokens: the new token is in the answer only (its hash is stored), the
@@ -13,14 +14,16 @@ import { ConfigPublisher } from './config-publisher.service';
 export class TokenRotationUseCase {
   constructor(
     private readonly teams: TeamRepository,
-    private readonly configPublisher: ConfigPublisher,
+    private readonly publisher: EventPublisher,
   ) {}
 
   async rotate(teamId: string, kind: RotateTokenBody['kind']) {
     const token = generateToken(kind);
     const team = await this.teams.setTokenHash(teamId, kind, hashToken(token));
     if (!team) throw new NotFoundException({ error: 'not_found', message: `team ${teamId} not found` });
-    this.configPublisher.kick();
+    if (kind === 'ingest') {
+      await publishConfig(this.publisher, configEventOf.team(team));
+    }
     return { id: team._id, kind, token, rotatedAt: new Date().toISOString() };
   }
 }

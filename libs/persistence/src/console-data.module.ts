@@ -14,8 +14,6 @@ import { DELIVERY_AUDIT_MODEL, deliveryAuditSchema } from './delivery-audit.sche
 import { DeliveryAuditRepository } from './delivery-audit.repository';
 import { ALERT_GROUP_ACTION_MODEL, ALERT_GROUP_MODEL, USED_ACTION_LINK_MODEL, alertGroupActionSchema, alertGroupSchema, usedActionLinkSchema } from './alert-group.schema';
 import { AlertGroupRepository } from './alert-group.repository';
-import { CONFIG_PUBLISHER_LEASE_MODEL, configPublisherLeaseSchema } from './config-publisher-lease.schema';
-import { ConfigPublisherLeaseRepository } from './config-publisher-lease.repository';
 
 /**
  * The console's own data: teams, chatbots, policies, silences, inhibition rules, the delivery
@@ -35,10 +33,9 @@ import { ConfigPublisherLeaseRepository } from './config-publisher-lease.reposit
       { name: ALERT_GROUP_MODEL, schema: alertGroupSchema },
       { name: ALERT_GROUP_ACTION_MODEL, schema: alertGroupActionSchema },
       { name: USED_ACTION_LINK_MODEL, schema: usedActionLinkSchema },
-      { name: CONFIG_PUBLISHER_LEASE_MODEL, schema: configPublisherLeaseSchema },
     ]),
   ],
-  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository, ConfigPublisherLeaseRepository],
-  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository, ConfigPublisherLeaseRepository],
+  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository],
+  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository],
 })
 export class ConsoleDataModule {}

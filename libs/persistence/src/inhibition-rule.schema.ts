@@ -1,8 +1,7 @@
 import { Schema } from 'mongoose';
-import { outboxFieldDefinitions, type OutboxFields } from './config-outbox';
 
 /** An inhibition rule, kept for the console's views; the policy-router gets it from the config topic. */
-export interface InhibitionRuleDocument extends OutboxFields {
+export interface InhibitionRuleDocument {
   _id: string;
   teamId: string;
   name: string;
@@ -17,7 +16,6 @@ export const INHIBITION_RULE_MODEL = 'InhibitionRule';
 
 export const inhibitionRuleSchema = new Schema<InhibitionRuleDocument>(
   {
-    ...outboxFieldDefinitions,
     _id: { type: String, required: true },
     teamId: { type: String, required: true },
     name: { type: String, required: true },
@@ -31,5 +29,3 @@ export const inhibitionRuleSchema = new Schema<InhibitionRuleDocument>(
 );
 // Serves the team's rule list, sorted by name, and its count against the cap.
 inhibitionRuleSchema.index({ teamId: 1, name: 1 });
-// Serves the config publisher's query for rows the topic lacks.
-inhibitionRuleSchema.index({ unpublished: 1 });

@@ -1,8 +1,7 @@
 import { Schema } from 'mongoose';
-import { outboxFieldDefinitions, type OutboxFields } from './config-outbox';
 import type { Escalation, PolicyRule, TimeInterval } from '@alertlark/contracts';
 
-export interface NotificationPolicyDocument extends OutboxFields {
+export interface NotificationPolicyDocument {
   _id: string;
   teamId: string;
   name: string;
@@ -27,7 +26,6 @@ export const NOTIFICATION_POLICY_MODEL = 'NotificationPolicy';
 
 export const notificationPolicySchema = new Schema<NotificationPolicyDocument>(
   {
-    ...outboxFieldDefinitions,
     _id: { type: String, required: true },
     teamId: { type: String, required: true },
     name: { type: String, required: true },
@@ -51,5 +49,3 @@ export const notificationPolicySchema = new Schema<NotificationPolicyDocument>(
 );
 // Serves the team's policy list, sorted by name, and its count against the cap.
 notificationPolicySchema.index({ teamId: 1, name: 1 });
-// Serves the config publisher's query for rows the topic lacks.
-notificationPolicySchema.index({ unpublished: 1 });
