@@ -174,8 +174,14 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     return true;
   }
 
+  /** A card to a webhook, signed, as one request of the bot's budget (`counted`). */
+  private post(bot: BotQueue, webhookUrl: string, message: LarkCardMessage, secret: string | undefined): Promise<LarkPostResult> {
+    // Signed per request: the timestamp must be within an hour of Lark's clock when it arrives.
+    return this.counted(bot, () => postToLark(webhookUrl, signedBody(message, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS }));
+  }
+
   /**
-   * One request, counted in the bot's budget: in memory before it goes (the limit holds on this
+   * One request to Lark (a webhook's or the app API's), counted in the bot's budget: in memory before it goes (the limit holds on this
    * replica whatever the database does), and saved while it goes, so that a replica taking the bot
    * over after a crash knows of it. Saving before the request put a database round trip in front
    * of every card (hundreds of milliseconds with FerretDB busy); what it bought was knowledge of a
@@ -184,15 +190,14 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
    * counted from the answer instead: Lark saw it at the latest then, and a request held up on a
    * loaded machine must not let the next ones bunch up inside Lark's window.
    */
-  private async post(bot: BotQueue, webhookUrl: string, message: LarkCardMessage, secret: string | undefined): Promise<LarkPostResult> {
+  private async counted<R>(bot: BotQueue, call: () => Promise<R>): Promise<R> {
     const provisional = Date.now();
     bot.sentAt = pruneSentAt([...(bot.sentAt ?? []), provisional], provisional, this.rateLimits);
     // A failed save costs margin only: the card must not be held back, nor sent twice, for it.
     const save = (instants: number[]) =>
       this.rateWindows.save(bot.botKey, instants).catch((error: unknown) => this.logger.event('warn', 'could not save the bot\'s request instants', { botKey: bot.botKey, error: String(error) }));
     const saved = save([...bot.sentAt]);
-    // Signed per request: the timestamp must be within an hour of Lark's clock when it arrives.
-    const result = await postToLark(webhookUrl, signedBody(message, secret, Date.now()), { timeoutMs: this.env.LARK_REQUEST_TIMEOUT_MS });
+    const result = await call();
     await saved;
     const index = bot.sentAt.lastIndexOf(provisional);
     if (index >= 0) bot.sentAt[index] = Date.now();
@@ -207,16 +212,7 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
    * when no slot comes soon enough.
    */
   private inBudgetOf(bot: BotQueue): InBudget {
-    return async (call) => {
-      if (!(await this.awaitBudget(bot, 5_000))) return undefined;
-      const provisional = Date.now();
-      bot.sentAt = pruneSentAt([...(bot.sentAt ?? []), provisional], provisional, this.rateLimits);
-      const result = await call();
-      const index = bot.sentAt.lastIndexOf(provisional);
-      if (index >= 0) bot.sentAt[index] = Date.now();
-      void this.rateWindows.save(bot.botKey, [...bot.sentAt]).catch((error: unknown) => this.logger.event('warn', "could not save the bot's request instants", { botKey: bot.botKey, error: String(error) }));
-      return result;
-    };
+    return async (call) => ((await this.awaitBudget(bot, 5_000)) ? this.counted(bot, call) : undefined);
   }
 
   /**
