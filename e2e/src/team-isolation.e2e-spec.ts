@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { requestJson } from '@alertlark/testing';
-import { startFleet, waitForConfig, type Fleet } from './support/fleet';
+import { alertPartition } from '@alertlark/kafka';
+import { createTeamOnPartition, startFleet, waitForConfig, type Fleet } from './support/fleet';
 import { cardText, createBot, createPolicy, postWebhook, type WebhookAlert } from './support/lark-bots';
 
 /**
@@ -16,7 +17,8 @@ describe('team isolation: one team storms or saves a hostile regex, another team
   beforeAll(async () => {
     fleet = await startFleet(31000);
     noisy = await fleet.createTeam(`noisy-${run}`);
-    quiet = await fleet.createTeam(`quiet-${run}`);
+    // On the noisy team's partition: the storm is read ahead of its alerts.
+    quiet = await createTeamOnPartition(fleet, `quiet-${run}`, (partition) => partition === alertPartition(noisy.id));
     await waitForConfig(fleet, 'ingest', `team/${noisy.id}`);
     await waitForConfig(fleet, 'ingest', `team/${quiet.id}`);
   });

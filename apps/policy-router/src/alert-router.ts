@@ -2,14 +2,14 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Kafka } from 'kafkajs';
 import { Gauge, Registry, type Counter } from 'prom-client';
 import { EVENTS, ROUTER_RECENT_ACTIONS, notificationKey, routerStateContract, type ActionDecided, type ActionEvent, type ActionRequested, type AlertEvent, type AlertHistoryEvent, type NotificationEvent, type RoutedGroup } from '@alertlark/contracts';
-import { BatchConsumer, ConfigFeed, EventPublisher, MAX_MESSAGE_BYTES, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
+import { BatchConsumer, ConfigFeed, EventPublisher, MAX_MESSAGE_BYTES, PRODUCE_LIMITS, ProduceBatcher, alertPartition, ensureTopics, type ConsumedBatch } from '@alertlark/kafka';
 import { isMutedByTimeIntervals, silencedBy, type CompiledPolicy } from '@alertlark/routing';
 import { JsonLogger, KAFKA, Readiness, counter } from '@alertlark/service-kit';
 import { applyAlertEvent } from './apply-alert';
 import { escalationNotifications, flushGroup, followUpNotifications, InhibitionIndexes, isFiring } from './flush-group';
 import { nextEscalationAt, takeDueEscalations } from './escalation';
 import { decideAction, decidedEvent, type ActionDecision } from './incident';
-import { PartitionWrites } from './partition-writes';
+import { PartitionWrites, type InputOffset } from './partition-writes';
 import { FlushSchedule, type ScheduledFlush } from './flush-schedule';
 import { PartitionState, type ChangelogRecord } from './partition-state';
 import { POLICY_ROUTER_ENV, type PolicyRouterEnv } from './policy-router.env';
@@ -26,25 +26,49 @@ interface StepOutputs {
   decided?: ActionDecided[];
 }
 
+/** A step's outputs waiting for their write, with the acknowledgement of its notifications (written first). */
+interface QueuedStep {
+  state: PartitionState;
+  outputs: StepOutputs;
+  notified: Promise<void>;
+}
+
 /** A resolved alert in no group is forgotten after this long without news of it. */
 const SWEEP_QUIET_MS = 10 * 60_000;
 const SWEEP_EVERY_MS = 60_000;
-
+/**
+ * How many steps (batches, flushes) a partition is applied ahead of its acknowledged writes before
+ * it is paused: enough for another team's alert behind a 10,000-alert storm on its partition to be
+ * applied while the storm's changelog is written; few enough to bound what waits in memory (a
+ * step is at most one fetch's worth of alerts, ROUTER_FETCH_BYTES).
+ */
+const WRITES_AHEAD = 4;
 /**
  * policy-router's engine. Alerts are partitioned by team, so the replica that owns a partition
  * owns every alert, group and timer of its teams, in memory (`PartitionState`). A batch of alert
  * events is applied in memory, due groups are flushed, and the batch's notifications, changelog
  * records and history go out in batched produces; the batch's offsets are committed only after.
  * A partition's writes are chained (batches, timer flushes, sweeps), each sent once the one before
- * is acknowledged, so the changelog of a key is written in order; partitions go on independently,
- * so a busy team delays only its partition. The next batch is fetched and applied while the last
- * one's writes are acknowledged: a router waited on that round trip more than on its CPU.
+ * is acknowledged, so the changelog of a key is written in order; its notifications are chained in
+ * a lane of their own, so a card waits for no changelog but its own. The next batches are fetched
+ * and applied while the last ones' writes are acknowledged (up to WRITES_AHEAD): a router waited
+ * on that round trip more than on its CPU, and another team on a storming team's partition waited
+ * on the storm's changelog.
  */
 @Injectable()
 export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly states = new Map<number, PartitionState>();
   private readonly restored = new Map<number, Promise<void>>();
-  private readonly writes = new PartitionWrites();
+  /** Each partition's changelog, history and actions, in order; offsets are committed past what they acknowledged. */
+  private readonly writes = new PartitionWrites<QueuedStep>((partition, steps) => this.writeRecords(partition, steps), {
+    // About one produce request a write: larger ones made the router's heap and buffers balloon.
+    maxWeight: PRODUCE_LIMITS.maxMessages,
+    weigh: (step) => step.outputs.records.length + step.outputs.history.length,
+  });
+  /** Each partition's notifications, in order, in a lane of their own (see writeStep). */
+  private readonly notices = new PartitionWrites<{ state: PartitionState; notifications: readonly NotificationEvent[] }>((partition, sends) =>
+    this.untilAcknowledged(partition, sends, () => this.sendNotifications(sends.flatMap((send) => send.notifications))),
+  );
   private owned: ReadonlySet<number> = new Set();
   private assignment = 0;
   private stopping = false;
@@ -227,25 +251,26 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
     }
     this.events.inc({ outcome: 'changed' }, changed);
     this.events.inc({ outcome: 'unchanged' }, batch.events.length - changed - misplaced.length);
-    const before = this.writes.settled(batch.partition);
-    await this.handedOn(batch, before, this.flushAndWrite(state, [...dueNow], now, { misplaced, upTo: { topic: batch.topic, offset: batch.nextOffset } }));
+    await this.handedOn(batch, this.flushAndWrite(state, [...dueNow], now, { misplaced, upTo: { topic: batch.topic, offset: batch.nextOffset } }));
   }
 
   /**
-   * One batch's writes in flight per partition while the next is fetched and applied: a batch
-   * returns at once, its partition paused until the writes queued before it are acknowledged.
-   * Waiting for them inside the batch held kafkajs' one fetch loop, so every partition's next
-   * batch, another team's alert too, waited on a storming partition's megabytes of writes.
-   * Stopping, a batch returns once its own writes are, so that the consumer's last commit covers
-   * it. Writes fail only for a partition given away: its next owner replays what was not committed.
+   * A batch returns at once, its writes queued: a partition is read and applied up to
+   * WRITES_AHEAD steps ahead of its acknowledged writes, then paused until they catch up. Waiting
+   * for them inside the batch held kafkajs' one fetch loop, so every partition's next batch waited
+   * on a storming partition's megabytes of writes; pausing after each batch held the other teams
+   * on the storming team's partition behind its changelog. Stopping, a batch returns once its own
+   * writes are, so that the consumer's last commit covers it. Writes fail only for a partition
+   * given away: its next owner replays what was not committed.
    */
-  private async handedOn(batch: ConsumedBatch<unknown>, before: Promise<void>, written: Promise<void>): Promise<void> {
+  private async handedOn(batch: ConsumedBatch<unknown>, written: Promise<void>): Promise<void> {
     // Stopping, or the partition being taken away (a rebalance started; kafkajs' isRunning stays
     // true then): the batch waits for its own writes, so none is in flight at the handover.
     if (!batch.isRunning() || this.stopping || !this.owned.has(batch.partition)) return written;
     written.catch(() => undefined);
+    if (this.writes.pending(batch.partition) < WRITES_AHEAD) return;
     const resume = batch.pause();
-    void before.then(resume);
+    void this.writes.atMost(batch.partition, WRITES_AHEAD - 1).then(resume);
   }
 
   /**
@@ -267,10 +292,8 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       }
       decided.push(this.decide(state, request, now, notifications));
     }
-    const before = this.writes.settled(batch.partition);
     const { records, history } = state.takeChanges();
-    const upTo = { topic: batch.topic, offset: batch.nextOffset };
-    await this.handedOn(batch, before, this.writes.enqueue(batch.partition, () => this.write(state, { notifications, records, history, decided }), upTo));
+    await this.handedOn(batch, this.writeStep(state, { notifications, records, history, decided }, { topic: batch.topic, offset: batch.nextOffset }));
   }
 
   private decide(state: PartitionState, request: ActionRequested, now: number, notifications: NotificationEvent[]): ActionDecided {
@@ -318,13 +341,11 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Flushes the given groups now, then queues the partition's changes to be made durable:
-   * notifications first (a crash before the changelog write flushes again, with the same
-   * notification ids), then the changelog and history in one batched produce, with a batch's
-   * `misplaced` alerts sent on to their team's partition. Resolves once they are acknowledged;
-   * then the partition may be committed `upTo` the batch's end.
+   * Flushes the given groups now, then queues the partition's changes to be made durable
+   * (writeStep), with a batch's `misplaced` alerts sent on to their team's partition. Resolves
+   * once they are acknowledged; then the partition may be committed `upTo` the batch's end.
    */
-  private flushAndWrite(state: PartitionState, groupKeys: readonly string[], now: number, batch?: { misplaced: readonly AlertEvent[]; upTo: { topic: string; offset: string } }): Promise<void> {
+  private flushAndWrite(state: PartitionState, groupKeys: readonly string[], now: number, batch?: { misplaced: readonly AlertEvent[]; upTo: InputOffset }): Promise<void> {
     const notifications: NotificationEvent[] = [];
     for (const groupKey of groupKeys) {
       const group = state.group(groupKey);
@@ -337,44 +358,68 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       if (outcome.flushAt !== null) this.schedule.add({ at: outcome.flushAt, partition: state.partition, groupKey });
     }
     const { records, history } = state.takeChanges();
-    return this.writes.enqueue(state.partition, () => this.write(state, { notifications, records, history, misplaced: batch?.misplaced ?? [] }), batch?.upTo);
+    return this.writeStep(state, { notifications, records, history, misplaced: batch?.misplaced ?? [] }, batch?.upTo);
   }
 
   /**
-   * Produces a step's outputs, notifications first, retrying until they are acknowledged: the
-   * in-memory state already moved on, so giving up would lose them (a retried batch finds its
-   * events applied). Only a partition given away meanwhile gives up: its next owner restores the
-   * changelog as it was and replays the input, yielding the same notification ids. Every
-   * partition's outputs share produce requests (one in flight, the next gathering meanwhile), the
-   * notifications in a lane of their own.
+   * Makes a step's outputs durable, in two lanes per partition. Its notifications go at once,
+   * after the partition's earlier notifications only: a card never waits for the changelog of
+   * another team's storm on its partition. Its changelog records, history and actions go after
+   * the partition's earlier ones and after its own notifications (a crash before the changelog
+   * write flushes again, with the same notification ids). In each lane, what queues during a
+   * write goes together in the next. Resolves once all are acknowledged; then the partition may be
+   * committed `upTo` the step's input.
    */
-  private async write(state: PartitionState, outputs: StepOutputs): Promise<void> {
-    const { records, history, misplaced = [], decided = [] } = outputs;
-    let unsent = outputs.notifications;
+  private writeStep(state: PartitionState, outputs: StepOutputs, upTo?: InputOffset): Promise<void> {
+    const notified = outputs.notifications.length === 0 ? Promise.resolve() : this.notices.enqueue(state.partition, { state, notifications: outputs.notifications });
+    // Awaited by the records' write; a failure there is the step's failure.
+    notified.catch(() => undefined);
+    return this.writes.enqueue(state.partition, { state, outputs, notified }, upTo);
+  }
+
+  private async writeRecords(partition: number, steps: readonly QueuedStep[]): Promise<void> {
+    await Promise.all(steps.map((step) => step.notified));
+    await this.untilAcknowledged(partition, steps, () => this.sendRecords(partition, steps.map((step) => step.outputs)));
+  }
+
+  /**
+   * Retries a produce until it is acknowledged: the in-memory state already moved on, so giving up
+   * would lose it (a retried batch finds its events applied). Only a partition given away
+   * meanwhile gives up: its next owner restores the changelog as it was and replays the input,
+   * yielding the same notification ids.
+   */
+  private async untilAcknowledged(partition: number, of: readonly { state: PartitionState }[], produce: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // Built by flushGroup from records that passed their contracts; flush-group.spec parses every
-        // notification it makes, so they are not parsed again on the hot path (20 notifications of
-        // 200 alerts every second at 1000/s).
-        if (unsent.length > 0) await this.notificationsOut.add([{ contract: EVENTS.notifications, events: unsent.map((notification) => ({ key: this.keyOf(notification), value: notification })), valid: true }]);
-        unsent = [];
-        await this.out.add([
-          { contract: this.changelog, events: records.map((record) => ({ key: record.key, value: record.value, partition: state.partition })) },
-          { contract: EVENTS.alertHistory, events: history.map((entry) => ({ key: `${entry.teamId}/${entry.fingerprint}`, value: entry })) },
-          // An alert on another partition than its team's (published before alerts were partitioned
-          // by team, or by a foreign producer) goes to its team's partition.
-          { contract: EVENTS.alerts, events: misplaced.map((event) => ({ key: `${event.teamId}/${event.fingerprint}`, value: event, partition: alertPartition(event.teamId) })) },
-          // After the notifications they announce (a follow-up card), like the changelog.
-          { contract: EVENTS.actions, events: decided.map((event) => ({ key: event.groupId, value: event, partition: state.partition })) },
-        ]);
-        return;
+        return await produce();
       } catch (error) {
-        // Given away (or being given away): its next owner restores the changelog and replays.
-        if (this.states.get(state.partition) !== state || !this.owned.has(state.partition)) throw error;
-        this.logger.event('error', 'producing a step failed; retrying', { partition: state.partition, attempt, error: String(error) });
+        if (!this.owned.has(partition) || of.some((step) => this.states.get(partition) !== step.state)) throw error;
+        this.logger.event('error', 'producing a step failed; retrying', { partition, attempt, error: String(error) });
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(attempt, 6))));
       }
     }
+  }
+
+  /**
+   * Built by flushGroup from records that passed their contracts; flush-group.spec parses every
+   * notification it makes, so they are not parsed again on the hot path (20 notifications of 200
+   * alerts every second at 1000/s).
+   */
+  private sendNotifications(notifications: readonly NotificationEvent[]): Promise<void> {
+    return this.notificationsOut.add([{ contract: EVENTS.notifications, events: notifications.map((notification) => ({ key: this.keyOf(notification), value: notification })), valid: true }]);
+  }
+
+  /** Every partition's changelog, history and actions share produce requests, one in flight, the next gathering meanwhile. */
+  private sendRecords(partition: number, steps: readonly StepOutputs[]): Promise<void> {
+    return this.out.add([
+      { contract: this.changelog, events: steps.flatMap((step) => step.records.map((record) => ({ key: record.key, value: record.value, partition }))) },
+      { contract: EVENTS.alertHistory, events: steps.flatMap((step) => step.history.map((entry) => ({ key: `${entry.teamId}/${entry.fingerprint}`, value: entry }))) },
+      // An alert on another partition than its team's (published before alerts were partitioned
+      // by team, or by a foreign producer) goes to its team's partition.
+      { contract: EVENTS.alerts, events: steps.flatMap((step) => (step.misplaced ?? []).map((event) => ({ key: `${event.teamId}/${event.fingerprint}`, value: event, partition: alertPartition(event.teamId) }))) },
+      // After the notifications they announce (a follow-up card), like the changelog.
+      { contract: EVENTS.actions, events: steps.flatMap((step) => (step.decided ?? []).map((event) => ({ key: event.groupId, value: event, partition }))) },
+    ]);
   }
 
   /** Puts the group's next escalation step, if any, on the escalation heap. */
@@ -421,7 +466,7 @@ export class AlertRouter implements OnApplicationBootstrap, BeforeApplicationShu
       }
       const { records, history } = state.takeChanges();
       if (notifications.length === 0 && records.length === 0) continue;
-      this.writes.enqueue(partition, () => this.write(state, { notifications, records, history })).catch((error: unknown) => {
+      this.writeStep(state, { notifications, records, history }).catch((error: unknown) => {
         // Given away meanwhile: the next owner restores the incident as recorded and fires again.
         this.logger.event('warn', 'escalation write failed', { partition, error: String(error) });
       });

@@ -12,11 +12,35 @@ function gate(started: string[], name: string) {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Items that are writes themselves, run one after another when their turn comes. */
+const sequential = () =>
+  new PartitionWrites<() => Promise<void>>(async (_partition, items) => {
+    for (const item of items) await item();
+  });
 const at = (offset: string) => ({ topic: 'alerts', offset });
 
 describe('PartitionWrites: each partition in order, commits only past what is acknowledged', () => {
+  it('sends what was queued during a write together in the next one, per partition', async () => {
+    const seen: [number, string[]][] = [];
+    let open!: () => void;
+    const first = new Promise<void>((resolve) => (open = resolve));
+    const writes = new PartitionWrites<string>(async (partition, items) => {
+      seen.push([partition, [...items]]);
+      if (items[0] === 'a1') await first;
+    });
+    const done = [writes.enqueue(0, 'a1', at('1')), writes.enqueue(0, 'a2', at('2')), writes.enqueue(1, 'b1'), writes.enqueue(0, 'a3', at('3'))];
+    await settle();
+    expect(seen).toEqual([[0, ['a1']], [1, ['b1']]]);
+    expect(writes.pending(0)).toBe(3);
+    open();
+    await Promise.all(done);
+    expect(seen).toEqual([[0, ['a1']], [1, ['b1']], [0, ['a2', 'a3']]]);
+    expect(writes.committable('alerts', 0)).toBe('3');
+    expect(writes.pending(0)).toBe(0);
+  });
+
   it('starts a partition’s write once the one before it settled; other partitions go on meanwhile', async () => {
-    const writes = new PartitionWrites();
+    const writes = sequential();
     const started: string[] = [];
     const a1 = gate(started, 'a1');
     const a2 = gate(started, 'a2');
@@ -35,7 +59,7 @@ describe('PartitionWrites: each partition in order, commits only past what is ac
   });
 
   it('lets a partition be committed only up to its last acknowledged write', async () => {
-    const writes = new PartitionWrites();
+    const writes = sequential();
     const started: string[] = [];
     const a1 = gate(started, 'a1');
     const a2 = gate(started, 'a2');
@@ -57,7 +81,7 @@ describe('PartitionWrites: each partition in order, commits only past what is ac
   });
 
   it('a failed write moves no offset, and the next one still starts after it', async () => {
-    const writes = new PartitionWrites();
+    const writes = sequential();
     const started: string[] = [];
     const a1 = gate(started, 'a1');
     const first = writes.enqueue(0, a1.write, at('10'));
@@ -71,7 +95,7 @@ describe('PartitionWrites: each partition in order, commits only past what is ac
   });
 
   it('after a reassignment, forgets what was acknowledged, and a write still in flight then moves nothing', async () => {
-    const writes = new PartitionWrites();
+    const writes = sequential();
     const started: string[] = [];
     await writes.enqueue(0, async () => undefined, at('10'));
     const late = gate(started, 'late');
@@ -85,7 +109,7 @@ describe('PartitionWrites: each partition in order, commits only past what is ac
   });
 
   it('settled and allSettled wait for what was queued before them, never rejecting', async () => {
-    const writes = new PartitionWrites();
+    const writes = sequential();
     const started: string[] = [];
     const a1 = gate(started, 'a1');
     const b1 = gate(started, 'b1');
@@ -106,9 +130,52 @@ describe('PartitionWrites: each partition in order, commits only past what is ac
   });
 
   it('tracks each topic of a partition apart: actions acknowledged do not commit alerts', async () => {
-    const writes = new PartitionWrites();
+    const writes = sequential();
     await writes.enqueue(0, async () => undefined, { topic: 'actions', offset: '4' });
     expect(writes.committable('actions', 0)).toBe('4');
     expect(writes.committable('alerts', 0)).toBeNull();
+  });
+
+  it('counts a partition’s unsettled writes, and atMost(n) settles once only n of them are left', async () => {
+    const writes = sequential();
+    const started: string[] = [];
+    const gates = ['a1', 'a2', 'a3'].map((name) => gate(started, name));
+    for (const [i, { write }] of gates.entries()) void writes.enqueue(0, write, at(String(i))).catch(() => undefined);
+    expect([writes.pending(0), writes.pending(1)]).toEqual([3, 0]);
+    const reached: number[] = [];
+    void writes.atMost(0, 2).then(() => reached.push(2));
+    void writes.atMost(0, 0).then(() => reached.push(0));
+    void writes.atMost(0, 3).then(() => reached.push(3));
+    await settle();
+    expect(reached).toEqual([3]);
+    // A failed write settles too: it leaves the count like an acknowledged one.
+    gates[0].fail(new Error('lost'));
+    await settle();
+    expect(reached).toEqual([3, 2]);
+    expect(writes.pending(0)).toBe(2);
+    gates[1].open();
+    await settle();
+    gates[2].open();
+    await settle();
+    expect(reached).toEqual([3, 2, 0]);
+    expect(writes.pending(0)).toBe(0);
+    expect(writes.committable('alerts', 0)).toBe('2');
+  });
+
+  it('takes the waiting items into one write only while their weight stays within the limit, one at least', async () => {
+    const seen: string[][] = [];
+    let open!: () => void;
+    const first = new Promise<void>((resolve) => (open = resolve));
+    const writes = new PartitionWrites<string>(
+      async (_partition, items) => {
+        seen.push([...items]);
+        if (items[0] === 'a') await first;
+      },
+      { maxWeight: 5, weigh: (item) => item.length },
+    );
+    const done = ['a', 'bb', 'ccc', 'dddddddd', 'e'].map((item) => writes.enqueue(0, item));
+    open();
+    await Promise.all(done);
+    expect(seen).toEqual([['a'], ['bb', 'ccc'], ['dddddddd'], ['e']]);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { alertPartition } from '@alertlark/kafka';
 import { WORKSPACE_ROOT, requestJson, startProcess, waitFor, waitReady, type RunningProcess } from '@alertlark/testing';
 
 export const SERVICES = ['console', 'ingest', 'policy-router', 'lark-sender', 'stats'] as const;
@@ -125,4 +126,18 @@ export function waitForConfig(fleet: Fleet, service: ServiceName, key: string): 
     const answer = await requestJson<{ present: boolean }>('GET', `${fleet.internalUrl[service]}/internal/config?key=${encodeURIComponent(key)}`);
     return answer.body.present || undefined;
   });
+}
+
+/**
+ * A new team whose alerts go to a partition `wanted` takes (team ids are random: a few tries, the
+ * others deleted with the fleet). Isolation tests place a quiet team on a storming team's
+ * partition, as one team in twelve is in production (its alerts are read behind the storm's), or
+ * off it.
+ */
+export async function createTeamOnPartition(fleet: Fleet, name: string, wanted: (partition: number) => boolean): Promise<Awaited<ReturnType<Fleet['createTeam']>>> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const team = await fleet.createTeam(`${name}-${attempt}`);
+    if (wanted(alertPartition(team.id))) return team;
+  }
+  throw new Error(`no team on a wanted partition in 100 tries`);
 }
