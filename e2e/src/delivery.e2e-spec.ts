@@ -132,7 +132,25 @@ describe('lark-sender: never loses an alert, never trips Lark limits', () => {
       if (duringFailure) throw duringFailure;
       const finished = (ids: Set<string>) => deliveries.values().filter((event) => ids.has(event.notificationId) && event.outcome !== 'retrying');
       const ids = new Set(ours().map((event) => event.notificationId));
-      await deliveries.until('every notification finished', () => new Set(finished(ids).map((event) => event.notificationId)).size === ids.size, 180_000);
+      try {
+        await deliveries.until('every notification finished', () => new Set(finished(ids).map((event) => event.notificationId)).size === ids.size, 180_000);
+      } catch (error) {
+        // Where the rest waits (seen once in CI after a SIGKILL, not reproduced): each sender's
+        // pending notifications and readiness, and what was heard of the unfinished ones.
+        const done = new Set(finished(ids).map((event) => event.notificationId));
+        const unfinished = [...ids].filter((id) => !done.has(id));
+        const ports = [Number(fleet.env.LARK_SENDER_PORT), 25260, 25261];
+        const senderStates = await Promise.all(
+          ports.map(async (port) => ({
+            port,
+            pending: /^alertlark_sender_pending_notifications(?:\{[^}]*\})? (\d+)/m.exec(await fetch(`${internalUrlOf(port)}/metrics`).then((answer) => answer.text()).catch(() => ''))?.[1] ?? null,
+            ready: await fetch(`${internalUrlOf(port)}/readyz`).then((answer) => answer.text()).catch((failure: unknown) => String(failure)),
+          })),
+        );
+        const heard = unfinished.slice(0, 5).map((id) => ({ id, outcomes: deliveries.values().filter((event) => event.notificationId === id).map((event) => event.outcome) }));
+        console.log(JSON.stringify({ unfinished: unfinished.length, of: ids.size, heard, senderStates }));
+        throw error;
+      }
       const drainSeconds = (Date.now() - started) / 1_000;
       await sleep(3_000);
       return { bot, ids, finished: finished(ids), messages: await allMessages(fleet, bot.token), drainSeconds, notifications: ours() };

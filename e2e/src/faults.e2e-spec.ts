@@ -68,7 +68,7 @@ describe('faults on the real stack', () => {
     await Promise.all(SERVICES.map((service) => waitReady(`${fleet.url[service]}/readyz`, 60_000)));
   };
 
-  it('Kafka restarted mid-flow: every accepted alert reaches the chat, and the first new card comes within a session timeout of Kafka being back', async () => {
+  it('Kafka restarted mid-flow: every accepted alert reaches the chat, and the first new card comes within 10 s of Kafka being back', async () => {
     const prefix = `KafkaFault${run}N`;
     const bot = await flow(prefix);
     const alerts = trickle(fleet, team.ingestToken, prefix);
@@ -94,11 +94,10 @@ describe('faults on the real stack', () => {
     }, 30_000);
     const delayMs = Date.parse(card!.receivedAt) - back;
     process.stdout.write(`Kafka back to first new card: ${delayMs} ms; ${posted.accepted} of ${posted.sent} posts accepted\n`);
-    // The issue's target is 10 s; measured here 10.7-11.9 s. Consumers crash after their retries
-    // run out while Kafka is away, and kafkajs restarts each as a new member: the group the broker
-    // reloads still lists the old one and waits its session timeout (10 s) before assigning. Within
-    // a session timeout and a few seconds is what this bounds, so a slower recovery fails.
-    expect(delayMs).toBeLessThanOrEqual(20_000);
+    // The issue's target. kafkajs restarts each consumer as a new member when Kafka went away: the
+    // group the broker reloads still lists the old one and waits its session timeout before
+    // assigning (10.7-11.9 s here with 10 s; the services' default is now the broker's least, 6 s).
+    expect(delayMs).toBeLessThanOrEqual(10_000);
     await expectRecovered();
   }, 180_000);
 

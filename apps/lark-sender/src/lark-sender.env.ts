@@ -57,8 +57,12 @@ export const larkSenderEnvSchema = commonEnvSchema.extend({
   /** Requests in flight at once, across all bots (one per bot). */
   LARK_SENDER_CONCURRENCY: int(1, 32),
   LARK_DISPATCH_POLL_MS: int(10, 50),
-  /** How fast a dead replica's chatbots move to a live one. */
-  LARK_SENDER_SESSION_TIMEOUT_MS: int(6_000, 10_000),
+  /**
+   * How fast a dead replica's chatbots move to a live one, and how long the group waits after a
+   * broker restart (kafkajs rejoins as a new member; the reloaded group waits out the old one).
+   * 6 s is the broker's least (`group.min.session.timeout.ms`).
+   */
+  LARK_SENDER_SESSION_TIMEOUT_MS: int(6_000, 6_000),
   /**
    * Keys of the signed action links on cards (`kid:<key>[,kid:<key>…]`, the first signs); the
    * console must accept them. Unset or blank: one key derived from ALERTLARK_SECRET_KEY.
