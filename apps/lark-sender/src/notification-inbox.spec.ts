@@ -21,11 +21,11 @@ const notification = (id: string): NotificationEvent => ({
   createdAt: '2026-12-06T10:00:00Z',
 });
 
-function batch(partition: number, firstOffset: number, ids: string[]): ConsumedBatch<LarkNotification> {
+function batch(partition: number, firstOffset: number, ids: string[], keyOf: (id: string) => string = () => 'wh_a'): ConsumedBatch<LarkNotification> {
   return {
     topic: 'alertlark.notifications.v1',
     partition,
-    events: ids.map((id, i) => ({ offset: String(firstOffset + i), key: 'wh_a', value: notification(id) })),
+    events: ids.map((id, i) => ({ offset: String(firstOffset + i), key: keyOf(id), value: notification(id) })),
     invalid: 0,
     nextOffset: String(firstOffset + ids.length),
     deadLetter: () => undefined,
@@ -92,6 +92,24 @@ describe('NotificationInbox: the ledger lookup is off the fetch path', () => {
     await settle();
     await settle();
     expect(answers).toHaveLength(0);
+  });
+
+  it("looks up one bot's batches in order, and never another bot's on the same partition behind them", async () => {
+    const { internals, queues, answers, settle } = inbox(new Set());
+    internals.assign(new Set([0]));
+    const keyOf = (id: string) => (id.startsWith('storm') ? 'wh_storm' : 'wh_quiet');
+    await internals.store(batch(0, 0, ['storm0', 'storm1'], keyOf));
+    await internals.store(batch(0, 2, ['storm2', 'quiet0'], keyOf));
+    // The storm's second lookup waits for its first; the quiet bot's goes at once.
+    expect(answers).toHaveLength(2);
+    answers[1]!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queues.all().flatMap((bot) => bot.entries.map((entry) => entry._id))).toEqual(['quiet0']);
+    await settle();
+    await settle();
+    expect(answers).toHaveLength(0);
+    const storm = queues.all().find((bot) => bot.botKey === 'wh_storm');
+    expect(storm?.entries.map((entry) => entry._id)).toEqual(['storm0', 'storm1', 'storm2']);
   });
 
   it('drops a lookup that answers after the partition was reassigned: Kafka hands those again', async () => {

@@ -26,7 +26,8 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
   private started = false;
   /** Bumped at every assignment: lookups begun before it are dropped. */
   private generation = 0;
-  private readonly checks = new Map<number, Promise<void>>();
+  /** Per partition and webhook key, the lookups under way, chained: a bot's notifications are queued in order. */
+  private readonly checks = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -69,13 +70,24 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
     for (const { offset } of events) this.progress.take(partition, Number(offset));
     const receivedAt = new Date();
     const generation = this.generation;
-    // One partition's lookups in order, each partition on its own.
-    const previous = this.checks.get(partition) ?? Promise.resolve();
-    const check = previous.then(() => this.checkAndQueue(partition, generation, events, receivedAt));
-    this.checks.set(partition, check);
-    void check.finally(() => {
-      if (this.checks.get(partition) === check) this.checks.delete(partition);
-    });
+    // One bot's lookups in order, each bot on its own: a quiet bot whose webhook shares a partition
+    // with a storming one waited behind the storm's lookups, seconds with the database busy.
+    const byBot = new Map<string, ConsumedBatch<LarkNotification>['events'][number][]>();
+    for (const event of events) {
+      const botKey = event.key ?? event.value.objectId;
+      const ofBot = byBot.get(botKey);
+      if (ofBot) ofBot.push(event);
+      else byBot.set(botKey, [event]);
+    }
+    for (const [botKey, ofBot] of byBot) {
+      const chain = `${partition}/${botKey}`;
+      const previous = this.checks.get(chain) ?? Promise.resolve();
+      const check = previous.then(() => this.checkAndQueue(partition, generation, ofBot, receivedAt));
+      this.checks.set(chain, check);
+      void check.finally(() => {
+        if (this.checks.get(chain) === check) this.checks.delete(chain);
+      });
+    }
   }
 
   /** Queues what the ledger does not know as finished; retried until it answers, unless the partition moved. */
