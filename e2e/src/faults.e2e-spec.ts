@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '@alertlark/kafka';
 import { WORKSPACE_ROOT, cardGroupCounts, requestJson, shownGroupCounts, startProcess, waitFor, waitReady, type RunningProcess } from '@alertlark/testing';
-import { SERVICES, portEnv, startFleet, waitForConfig, type Fleet } from './support/fleet';
+import { SERVICES, diagnose, portEnv, startFleet, waitForConfig, type Fleet } from './support/fleet';
 import { createBot, createPolicy, sleep, type EmulatorMessage, type TestBot } from './support/lark-bots';
 
 /**
@@ -127,7 +127,9 @@ describe('faults on the real stack', () => {
     // Lark holds the bot's requests, and the sender waits 30 s for an answer.
     await requestJson('POST', `${fleet.url.emulator}/_emulator/faults`, { body: { token: bot.token, faults: Array.from({ length: 5 }, () => ({ kind: 'timeout', ms: 60_000 })) } });
     expect((await requestJson('POST', `${fleet.url.ingest}/api/v2/alerts`, { token: team.ingestToken, body: [{ labels: { alertname: `${prefix}0`, instance: 'held' } }] })).status).toBe(200);
-    await waitFor('a request in flight to Lark', async () => (await allMessages(fleet, bot.token)).length > 0 || undefined, 30_000);
+    await waitFor('a request in flight to Lark', async () => (await allMessages(fleet, bot.token)).length > 0 || undefined, 30_000).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}; services: ${await diagnose(fleet)}`);
+    });
 
     await stack('stop', 'ferretdb');
     const sender = fleet.processes.find((process) => process.name === 'lark-sender')!;
@@ -212,7 +214,7 @@ async function chatShows(fleet: Fleet, bot: TestBot, prefix: string, posted: Pos
     const counts = await shown();
     return names.every((name) => (counts.get(name)?.firing ?? 0) >= posted.accepted) || undefined;
   }, 90_000, 1_000).catch(async (error: unknown) => {
-    throw new Error(`${String(error)}; shown: ${JSON.stringify(Object.fromEntries(await shown()))}; accepted ${posted.accepted} of ${posted.sent}`);
+    throw new Error(`${String(error)}; shown: ${JSON.stringify(Object.fromEntries(await shown()))}; accepted ${posted.accepted} of ${posted.sent}; services: ${await diagnose(fleet)}`);
   });
   const counts = await shown();
   for (const name of names) expect(counts.get(name)!.firing).toBeLessThanOrEqual(posted.sent);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { alertPartition } from '@alertlark/kafka';
 import { WORKSPACE_ROOT, requestJson, startProcess, waitFor, waitReady, type RunningProcess } from '@alertlark/testing';
@@ -46,6 +47,8 @@ export interface Fleet {
   adminToken: string;
   env: Record<string, string>;
   processes: RunningProcess[];
+  /** Where each process writes its log, `<name>.log`. */
+  logDir: string;
   /** Teams created through `createTeam`, deleted again by `stop`. */
   createTeam(name: string): Promise<{ id: string; name: string; apiToken: string; ingestToken: string }>;
   stop(): Promise<void>;
@@ -94,6 +97,7 @@ export async function startFleet(basePort: number, extraEnv: Record<string, stri
     adminToken,
     env,
     processes,
+    logDir,
     createTeam: async (name) => {
       const answer = await requestJson<{ id: string; name: string; apiToken: string; ingestToken: string }>('POST', `${url.console}/api/v1/teams`, {
         token: adminToken,
@@ -140,4 +144,25 @@ export async function createTeamOnPartition(fleet: Fleet, name: string, wanted: 
     if (wanted(alertPartition(team.id))) return team;
   }
   throw new Error(`no team on a wanted partition in 100 tries`);
+}
+
+/**
+ * Where a stalled flow stands, for a test's failure message (CI shows the output, not the logs):
+ * each service's readiness checks and its last warnings and errors, kafkajs' own left out.
+ */
+export async function diagnose(fleet: Fleet, linesPerService = 8): Promise<string> {
+  const services = await Promise.all(
+    SERVICES.map(async (service) => {
+      const ready = await fetch(`${fleet.internalUrl[service]}/readyz`).then((answer) => answer.text(), (error: unknown) => String(error));
+      let log = '';
+      try {
+        log = readFileSync(path.join(fleet.logDir, `${service}.log`), 'utf8');
+      } catch {
+        // Not started by this fleet.
+      }
+      const last = log.split('\n').filter((line) => /"level":"(warn|error)"/.test(line) && !line.includes('"context":"kafkajs')).slice(-linesPerService).map((line) => line.slice(0, 400));
+      return { service, ready: ready.slice(0, 400), last };
+    }),
+  );
+  return JSON.stringify(services);
 }

@@ -136,6 +136,9 @@ export class BatchConsumer<C extends EventContract> {
   /** `topic/partition` whose starting position this member has committed since its last assignment. */
   private readonly pinned = new Set<string>();
   private commitTimer: NodeJS.Timeout | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** Crashes kafkajs would not restart from since the group was last joined: the backoff grows with them. */
+  private crashes = 0;
   private committing: Promise<void> = Promise.resolve();
   private joined = false;
   private stopping = false;
@@ -169,12 +172,16 @@ export class BatchConsumer<C extends EventContract> {
     const { GROUP_JOIN, REBALANCING, STOP, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event) => {
       this.joined = true;
+      this.crashes = 0;
       this.pinned.clear();
       for (const [key, entry] of this.pending) if (!(event.payload.memberAssignment[entry.topic] ?? []).includes(entry.partition)) this.pending.delete(key);
       if (this.declaration.untilEnd) this.pauseUnwanted(event.payload.memberAssignment);
       else this.declaration.onAssignment?.(new Set(event.payload.memberAssignment[firstTopic] ?? []));
     });
     for (const lost of [REBALANCING, STOP, CRASH]) this.consumer.on(lost, () => this.declaration.onRevocation?.());
+    this.consumer.on(CRASH, (event) => {
+      if (!event.payload.restart && !this.stopping) this.restartAfterCrash(event.payload.error);
+    });
   }
 
   /** The group has been joined once: consuming has really begun. */
@@ -190,11 +197,7 @@ export class BatchConsumer<C extends EventContract> {
     const end = this.throwaway() ? await this.prepareEnd() : undefined;
     await this.consumer.connect();
     for (const contract of this.declaration.contracts) await this.consumer.subscribe({ topic: contract.topic, fromBeginning: this.throwaway() ? true : this.declaration.fromBeginning });
-    await this.consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: this.declaration.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await this.consume();
     if (!this.throwaway()) this.scheduleCommit();
     const catchUp = this.declaration.catchUp;
     if (end && catchUp) void end.reached.then(() => catchUp.onCaughtUp());
@@ -209,6 +212,7 @@ export class BatchConsumer<C extends EventContract> {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.restartTimer);
     // An `untilEnd` run waiting for its end returns.
     if (this.declaration.untilEnd) this.finished?.();
     clearTimeout(this.commitTimer);
@@ -218,6 +222,32 @@ export class BatchConsumer<C extends EventContract> {
     if (!this.throwaway()) await this.commitPending();
     await this.consumer.stop().catch(() => undefined);
     await this.consumer.disconnect();
+  }
+
+  private async consume(): Promise<void> {
+    await this.consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.declaration.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /**
+   * kafkajs starts a crashed consumer again only after an error it counts as retriable. Others
+   * happen while a broker restarts (the group coordinator not found as the group rejoins), and the
+   * consumer then stayed stopped for good: the service consumed nothing and still looked healthy.
+   * kafkajs has disconnected it already; it joins the group again as a new member.
+   */
+  private restartAfterCrash(error: unknown): void {
+    const delayMs = Math.min(this.declaration.maxBackoffMs ?? 10_000, 500 * 2 ** Math.min(this.crashes++, 10));
+    this.declaration.log('error', 'consumer stopped on an error kafkajs does not restart from; starting it again', { consumer: this.declaration.name, error: String(error), delayMs });
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.stopping) return;
+      this.consumer.connect().then(() => this.consume()).catch((failure: unknown) => {
+        if (!this.stopping) this.restartAfterCrash(failure);
+      });
+    }, delayMs);
   }
 
   private throwaway(): boolean {
