@@ -9,6 +9,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { nodeFlagsOf } from '@alertlark/service-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
 const APP_SERVICES = ['console', 'ingest', 'policy-router', 'lark-sender', 'stats'] as const;
@@ -155,7 +156,7 @@ describe('docker-compose.yml', () => {
     const service = config.services[name]!;
     const port = APP_PORTS[name];
     expect(service.build).toBeDefined();
-    expect(service.command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
+    expect(service.command).toEqual(['node', ...nodeFlagsOf(name), `dist/apps/${name}/src/main.js`]);
     expect(healthTest(service)).toContain(`fetch('http://127.0.0.1:${port}/readyz')`);
     expect(service.depends_on).toMatchObject({
       kafka: { condition: 'service_healthy' },

@@ -37,12 +37,18 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-run() { # name entry
-  node "$2" >>".stack/logs/$1.log" 2>&1 &
+run() { # name node-arguments...
+  local name=$1
+  shift
+  node "$@" >>".stack/logs/$name.log" 2>&1 &
   pids+=($!)
 }
 run lark-emulator dist/tools/lark-emulator/src/main.js
-for svc in console ingest policy-router lark-sender stats; do run "$svc" "dist/apps/$svc/src/main.js"; done
+for svc in console ingest policy-router lark-sender stats; do
+  # The service's Node flags (libs/service-kit/src/node-flags.ts), as every launcher passes them.
+  read -r -a flags <<<"$(node -p "require('./dist/libs/service-kit/src/node-flags.js').nodeFlagsOf('$svc').join(' ')")"
+  run "$svc" "${flags[@]}" "dist/apps/$svc/src/main.js"
+done
 
 declare -A ports=([console]=${CONSOLE_PORT:-3000} [ingest]=${INGEST_PORT:-3001} [policy-router]=${POLICY_ROUTER_PORT:-3002} [lark-sender]=${LARK_SENDER_PORT:-3003} [stats]=${STATS_PORT:-3004})
 for svc in console ingest policy-router lark-sender stats; do

@@ -10,3 +10,4 @@ export * from './bootstrap';
 export * from './internal-port';
 export * from './messaging.module';
 export * from './shutdown.signal';
+export * from './node-flags';

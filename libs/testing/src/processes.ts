@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { nodeFlagsOf } from '@alertlark/service-kit';
 
 export const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
 
@@ -31,7 +32,7 @@ export function startProcess(name: string, project: string, env: Record<string, 
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(nodeBinary(), [entryPoint(project)], {
+  const child = spawn(nodeBinary(), [...nodeFlagsOf(project), entryPoint(project)], {
     cwd: WORKSPACE_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { nodeFlagsOf } from '@alertlark/service-kit';
 
 /** The workspace root, from dist/tools/bench/src or tools/bench/src. */
 export const WORKSPACE_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../..' : '../../..');
@@ -40,7 +41,7 @@ export function startApp(name: string, app: string, env: Record<string, string>,
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to every app: Node refuses
   // profiling flags in NODE_OPTIONS.
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const command = [nodeBinary(), ...nodeArgs, path.join(WORKSPACE_ROOT, 'dist', 'apps', app, 'src', 'main.js')];
+  const command = [nodeBinary(), ...nodeFlagsOf(app), ...nodeArgs, path.join(WORKSPACE_ROOT, 'dist', 'apps', app, 'src', 'main.js')];
   // taskset execs the program, so the child's pid (and its CPU time) stays the app's.
   const [file, ...args] = cpus ? ['taskset', '-c', cpus, ...command] : command;
   const child = spawn(file!, args, {
