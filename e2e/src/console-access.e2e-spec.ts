@@ -69,8 +69,7 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
   };
 
   beforeAll(async () => {
-    // A quick config resync, so the test of a row whose publication failed need not wait a minute.
-    fleet = await startFleet(29000, { CONSOLE_CONFIG_RESYNC_MS: '1000' });
+    fleet = await startFleet(29000);
     database = await mongoose.createConnection(fleet.env.MONGO_URL!).asPromise();
     teamA = await fleet.createTeam(`access-a-${run}`);
     createdAnswers['POST /api/v1/teams'] = { ...teamA };
@@ -280,8 +279,8 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
     expect((await asB('DELETE', `/notification-objects/${String(bot.body.id)}`)).status).toBe(204);
   });
 
-  it('republishes a saved row whose publication never happened (the config resync)', async () => {
-    // What a create leaves when Kafka fails after the MongoDB write: the row, and nothing on the topic.
+  it('publishes a saved row whose publication has not happened yet (the config outbox)', async () => {
+    // What a create leaves when the console stops before publishing: the row, due, and nothing on the topic.
     const id = `npol_unpublished${run}`;
     const now = new Date();
     await database.collection<{ _id: string; [field: string]: unknown }>('notification_policies').insertOne({
@@ -294,6 +293,9 @@ describe('console access: team isolation, tokens, masking and the webhook URL gu
       enabled: true,
       createdAt: now,
       updatedAt: now,
+      version: 1,
+      publishedVersion: 0,
+      unpublished: true,
     });
     await waitForConfig(fleet, 'policy-router', `policy/${id}`);
   });

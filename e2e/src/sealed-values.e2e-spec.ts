@@ -35,8 +35,7 @@ describe('sealed values bound to their chatbot', () => {
   const objects = () => database.collection<ObjectRow>('notification_objects');
 
   beforeAll(async () => {
-    // A short resync: a row edited in the database behind the console's back reaches the services.
-    fleet = await startFleet(BASE, { CONSOLE_CONFIG_RESYNC_MS: '1000' });
+    fleet = await startFleet(BASE);
     database = await mongoose.createConnection(fleet.env.MONGO_URL!).asPromise();
     teamA = await fleet.createTeam(`sealed-a-${run}`);
     teamB = await fleet.createTeam(`sealed-b-${run}`);
@@ -58,7 +57,9 @@ describe('sealed values bound to their chatbot', () => {
     const botB = await createBot(fleet, teamB.apiToken, 'thief');
     const copied = (await objects().findOne({ _id: botA.objectId }))!.webhookUrlEncrypted!;
     expect(copied).toMatch(/^v2:/);
-    await objects().updateOne({ _id: botB.objectId }, { $set: { webhookUrlEncrypted: copied, updatedAt: new Date() } });
+    // Written behind the console's back, and marked due for publication as the console's writes
+    // are (the config outbox), so that the services get the copied blob.
+    await database.collection<{ _id: string }>('notification_objects').updateOne({ _id: botB.objectId }, { $set: { webhookUrlEncrypted: copied, updatedAt: new Date(), unpublished: true }, $inc: { version: 1 } });
 
     const test = await requestJson<{ error: string; message: string }>('POST', `${fleet.url.console}/api/v1/notification-objects/${botB.objectId}/test`, { token: teamB.apiToken, body: {} });
     expect(test.status).toBe(409);

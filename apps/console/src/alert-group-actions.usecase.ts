@@ -4,7 +4,7 @@ import { EVENTS, type ActionKind, type ActionRequested, type ActionSource, type 
 import { EventPublisher, alertPartition } from '@alertlark/kafka';
 import { AlertGroupRepository, SilenceRepository, type AlertGroupRecord } from '@alertlark/persistence';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
-import { configEventOf, publishConfig } from './config-events';
+import { ConfigPublisher } from './config-publisher.service';
 import { expiredTimes } from './silence-lifecycle';
 
 export interface ActionAsked {
@@ -55,6 +55,7 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
     private readonly groups: AlertGroupRepository,
     private readonly silences: SilenceRepository,
     private readonly publisher: EventPublisher,
+    private readonly configPublisher: ConfigPublisher,
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
   ) {}
 
@@ -128,10 +129,7 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
       throw new ConflictException({ error: 'not_silenceable', message: 'this group has no labels to silence it by (its policy groups by nothing); silence its alerts in the console' });
     }
     const made = await this.silences.get(group.teamId, id);
-    if (made) {
-      await publishConfig(this.publisher, configEventOf.silence(made));
-      return { id, endsAt: made.endsAt };
-    }
+    if (made) return { id, endsAt: made.endsAt };
     const endsAt = new Date(now.getTime() + (asked.durationMs ?? 3_600_000));
     const record = await this.silences.create({
       _id: id,
@@ -144,7 +142,7 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
       createdAt: now,
       updatedAt: now,
     });
-    await publishConfig(this.publisher, configEventOf.silence(record));
+    this.configPublisher.kick();
     return { id: record._id, endsAt };
   }
 
@@ -153,7 +151,7 @@ export class AlertGroupActionsUseCase implements OnApplicationBootstrap, OnAppli
     const now = new Date();
     const times = record ? expiredTimes(record, now) : null;
     if (!record || !times || !(await this.silences.updateTimes(teamId, id, record, { ...times, updatedAt: now }))) return;
-    await publishConfig(this.publisher, configEventOf.silence({ ...record, ...times, updatedAt: now }));
+    this.configPublisher.kick();
   }
 
   private async decision(teamId: string, actionId: string, waitMs: number) {

@@ -9,9 +9,6 @@ export const consoleEnvSchema = commonEnvSchema.extend({
   ALERTLARK_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   ALERTLARK_SECRET_KEY: secretKeySchema,
   ALERTLARK_WEBHOOK_HOSTS_ALLOW: webhookHostsAllowSchema,
-  /** The zone of chatbots whose daily statistics name none (GET /stats/daily); the same as the stats service's. */
-  /** How often rows changed since the last pass are republished on the config topic (0: never, not even at start). */
-  CONSOLE_CONFIG_RESYNC_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** Keys of action links on cards (`kid:<key>,…`, the first signs); unset: one derived from ALERTLARK_SECRET_KEY. */
   ALERTLARK_ACTION_LINK_KEYS: actionTokenKeysSchema.optional(),
   /** How long an action's page or API call waits for the router's decision before answering that it is under way. */
@@ -26,6 +23,7 @@ export const consoleEnvSchema = commonEnvSchema.extend({
   ALERTLARK_RETENTION_HISTORY_DAYS: retentionDaysSchema(30),
   ALERTLARK_RETENTION_DELIVERIES_DAYS: retentionDaysSchema(30),
   ALERTLARK_RETENTION_SWEEP_MS: retentionSweepMsSchema,
+  /** The zone of chatbots whose daily statistics name none (GET /stats/daily); the same as the stats service's. */
   ALERTLARK_DEFAULT_TIMEZONE: z.string().refine(isIanaTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone` }).default('UTC'),
 });
 export type ConsoleEnv = z.output<typeof consoleEnvSchema>;

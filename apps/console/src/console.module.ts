@@ -11,7 +11,7 @@ import { AlertGroupsController } from './alert-groups.controller';
 import { AlertReadModelProjector } from './alert-read-model.projector';
 import { AdminGuard, TeamGuard } from './auth.guards';
 import { AlertsController } from './alerts.controller';
-import { ConfigResync } from './config-resync';
+import { ConfigPublisher } from './config-publisher.service';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
 import { DeliveriesConsumer } from './deliveries.consumer';
 import { DeliveriesController } from './deliveries.controller';
@@ -75,7 +75,7 @@ export class ConsoleModule {
         AlertReadModelProjector,
         TokenRotationUseCase,
         SealedValuesMigration,
-        ConfigResync,
+        ConfigPublisher,
         {
           provide: RetentionSweeper,
           inject: [AlertStateRepository, DeliveryAuditRepository],

@@ -1,12 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { createInhibitionRuleBodySchema, type CreateInhibitionRuleBody, type InhibitionRuleView } from '@alertlark/contracts';
-import { EventPublisher } from '@alertlark/kafka';
 import { InhibitionRuleRepository, type InhibitionRuleRecord } from '@alertlark/persistence';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
-import { ConfigResync } from './config-resync';
+import { ConfigPublisher } from './config-publisher.service';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
 import { matcherIssues, rejectIfInvalid } from './validation';
@@ -28,8 +26,7 @@ function inhibitionRuleView(record: InhibitionRuleRecord): InhibitionRuleView {
 export class InhibitionRulesController {
   constructor(
     private readonly rules: InhibitionRuleRepository,
-    private readonly publisher: EventPublisher,
-    private readonly resync: ConfigResync,
+    private readonly configPublisher: ConfigPublisher,
     @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
   ) {}
 
@@ -40,7 +37,7 @@ export class InhibitionRulesController {
     rejectIfAtCap('inhibition rules', await this.rules.countOfTeam(request.team!._id), this.caps.inhibitionRules);
     const now = new Date();
     const record = await this.rules.create({ _id: `inh_${randomBytes(8).toString('hex')}`, teamId: request.team!._id, ...body, createdAt: now, updatedAt: now });
-    await publishConfig(this.publisher, configEventOf.inhibitionRule(record));
+    this.configPublisher.kick();
     return inhibitionRuleView(record);
   }
 
@@ -61,8 +58,8 @@ export class InhibitionRulesController {
   @HttpCode(204)
   async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
     const teamId = request.team!._id;
-    if (!(await this.rules.get(teamId, id))) throw notFound(id);
-    await deleteAnnounced(this.publisher, { type: 'inhibition-rule.deleted', teamId, ruleId: id }, () => this.rules.delete(teamId, id), this.resync.deleteAnnouncement);
+    if (!(await this.rules.delete(teamId, id, new Date()))) throw notFound(id);
+    this.configPublisher.kick();
   }
 }
 

@@ -28,6 +28,8 @@ function record(fields: Partial<NotificationObjectRecord> & { url?: string; secr
     keywords: ['alert'],
     createdAt: new Date(),
     updatedAt: new Date(),
+    version: 1,
+    publishedVersion: 1,
     ...rest,
   };
 }

@@ -13,15 +13,13 @@ import {
   type UpdateNotificationObjectBody,
   type NotificationObjectView,
 } from '@alertlark/contracts';
-import { EventPublisher } from '@alertlark/kafka';
 import { parseLarkAppBaseUrl, parseLarkWebhookUrl } from '@alertlark/lark';
 import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationObjectRecord } from '@alertlark/persistence';
 import { SecretBox, type SealedOwner } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
 import { CONSOLE_ENV, type ConsoleEnv } from './console.env';
-import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from './config-events';
-import { ConfigResync } from './config-resync';
+import { ConfigPublisher } from './config-publisher.service';
 import { cardValidationIssues, previewCard, previewUnsavedCard, sendTestCard } from './notification-object-card.usecase';
 import { pageQuerySchema } from './page-query';
 import { openOr409, ownerOf } from './sealed-fields';
@@ -63,8 +61,7 @@ export class NotificationObjectsController {
   constructor(
     private readonly objects: NotificationObjectRepository,
     private readonly policies: NotificationPolicyRepository,
-    private readonly publisher: EventPublisher,
-    private readonly resync: ConfigResync,
+    private readonly configPublisher: ConfigPublisher,
     private readonly secrets: SecretBox,
     @Inject(CONSOLE_ENV) private readonly env: ConsoleEnv,
     @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
@@ -91,7 +88,7 @@ export class NotificationObjectsController {
       createdAt: now,
       updatedAt: now,
     });
-    await publishConfig(this.publisher, configEventOf.object(record, this.secrets));
+    this.configPublisher.kick();
     return notificationObjectView(record, this.env.ALERTLARK_CONSOLE_URL);
   }
 
@@ -134,7 +131,7 @@ export class NotificationObjectsController {
       unset,
     );
     if (!record) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
-    await updateAnnounced(this.publisher, configEventOf.object(record, this.secrets), async () => (await this.objects.byId(id)) !== null, { type: 'object.deleted', teamId: record.teamId, objectId: id });
+    this.configPublisher.kick();
     return notificationObjectView(record, this.env.ALERTLARK_CONSOLE_URL);
   }
 
@@ -159,7 +156,8 @@ export class NotificationObjectsController {
         HttpStatus.CONFLICT,
       );
     }
-    await deleteAnnounced(this.publisher, { type: 'object.deleted', teamId, objectId: id }, () => this.objects.delete(teamId, id), this.resync.deleteAnnouncement);
+    if (!(await this.objects.delete(teamId, id, new Date()))) throw new NotFoundException({ error: 'not_found', message: `notification object ${id} not found` });
+    this.configPublisher.kick();
   }
 
   /**

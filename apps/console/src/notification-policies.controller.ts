@@ -1,18 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { createNotificationPolicyBodySchema, type CreateNotificationPolicyBody, type NotificationPolicyView } from '@alertlark/contracts';
-import { EventPublisher } from '@alertlark/kafka';
-import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationPolicyRecord } from '@alertlark/persistence';
+import { NotificationObjectRepository, NotificationPolicyRepository, type NotificationPolicyRecord, type Unversioned } from '@alertlark/persistence';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { configEventOf, deleteAnnounced, publishConfig, updateAnnounced } from './config-events';
-import { ConfigResync } from './config-resync';
+import { ConfigPublisher } from './config-publisher.service';
 import { policyBodyIssues } from './notification-policy.validation';
 import { pageQuerySchema, type PageQuery } from './page-query';
 import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
 import { rejectIfInvalid, validationFailed } from './validation';
 
-function policyView(record: NotificationPolicyRecord): NotificationPolicyView {
+function policyView(record: Unversioned<NotificationPolicyRecord>): NotificationPolicyView {
   return {
     id: record._id,
     name: record.name,
@@ -39,8 +37,7 @@ export class NotificationPoliciesController {
   constructor(
     private readonly policies: NotificationPolicyRepository,
     private readonly objects: NotificationObjectRepository,
-    private readonly publisher: EventPublisher,
-    private readonly resync: ConfigResync,
+    private readonly configPublisher: ConfigPublisher,
     @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
   ) {}
 
@@ -53,7 +50,7 @@ export class NotificationPoliciesController {
     rejectIfAtCap('notification policies', await this.policies.countOfTeam(teamId), this.caps.policies);
     const now = new Date();
     const record = await this.policies.create({ _id: `npol_${randomBytes(8).toString('hex')}`, teamId, ...body, createdAt: now, updatedAt: now });
-    await publishConfig(this.publisher, configEventOf.policy(record));
+    this.configPublisher.kick();
     return policyView(record);
   }
 
@@ -75,10 +72,10 @@ export class NotificationPoliciesController {
     rejectIfInvalid(policyBodyIssues(body));
     const existing = await this.find(teamId, id);
     await this.checkObjectIds(teamId, body);
-    const record: NotificationPolicyRecord = { _id: id, teamId, ...body, createdAt: existing.createdAt, updatedAt: new Date() };
+    const record: Unversioned<NotificationPolicyRecord> = { _id: id, teamId, ...body, createdAt: existing.createdAt, updatedAt: new Date() };
     // Deleted since it was read: the same answer as if it had been gone before.
     if (!(await this.policies.replace(record))) throw notFound(id);
-    await updateAnnounced(this.publisher, configEventOf.policy(record), async () => (await this.policies.byId(id)) !== null, { type: 'policy.deleted', teamId, policyId: id });
+    this.configPublisher.kick();
     return policyView(record);
   }
 
@@ -87,7 +84,8 @@ export class NotificationPoliciesController {
   async delete(@Req() request: ConsoleRequest, @Param('id') id: string): Promise<void> {
     const teamId = request.team!._id;
     await this.find(teamId, id);
-    await deleteAnnounced(this.publisher, { type: 'policy.deleted', teamId, policyId: id }, () => this.policies.delete(teamId, id), this.resync.deleteAnnouncement);
+    if (!(await this.policies.delete(teamId, id, new Date()))) throw notFound(id);
+    this.configPublisher.kick();
   }
 
   private async find(teamId: string, id: string): Promise<NotificationPolicyRecord> {

@@ -11,7 +11,7 @@ const owner = { teamId: 't1', objectId: 'nobj_1' };
 const url = 'https://open.feishu.cn/open-apis/bot/v2/hook/tok-123456';
 
 function row(fields: Partial<NotificationObjectRecord>): NotificationObjectRecord {
-  return { _id: 'nobj_1', teamId: 't1', name: 'ops', webhookHost: 'https://open.feishu.cn', keywords: [], createdAt: new Date(), updatedAt: new Date(), ...fields };
+  return { _id: 'nobj_1', teamId: 't1', name: 'ops', webhookHost: 'https://open.feishu.cn', keywords: [], createdAt: new Date(), updatedAt: new Date(), version: 1, publishedVersion: 1, ...fields };
 }
 
 describe('resealPlan', () => {

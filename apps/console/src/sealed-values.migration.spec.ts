@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { ConfigEvent } from '@alertlark/contracts';
-import type { EventPublisher } from '@alertlark/kafka';
 import type { NotificationObjectRecord, NotificationObjectRepository } from '@alertlark/persistence';
 import { SecretBox } from '@alertlark/secrets';
 import type { JsonLogger } from '@alertlark/service-kit';
@@ -12,50 +10,46 @@ const secrets = new SecretBox(key);
 const url = (token: string) => `https://open.feishu.cn/open-apis/bot/v2/hook/${token}`;
 
 function row(id: string, webhookUrlEncrypted: string): NotificationObjectRecord {
-  return { _id: id, teamId: 't1', name: id, webhookUrlEncrypted, webhookHost: 'https://open.feishu.cn', keywords: [], createdAt: new Date(0), updatedAt: new Date(0) };
+  return { _id: id, teamId: 't1', name: id, webhookUrlEncrypted, webhookHost: 'https://open.feishu.cn', keywords: [], createdAt: new Date(0), updatedAt: new Date(0), version: 1, publishedVersion: 1 };
 }
 
 /** The migration over rows kept in memory; `editedMeanwhile` rows change between the read and the write. */
-function setUp(rows: NotificationObjectRecord[], options: { publishFails?: boolean; editedMeanwhile?: string[] } = {}) {
+function setUp(rows: NotificationObjectRecord[], options: { editedMeanwhile?: string[] } = {}) {
   const stored = new Map(rows.map((record) => [record._id, structuredClone(record)]));
-  const published: ConfigEvent[] = [];
+  /** Rows the migration wrote: a write like any other, which the config outbox publishes again. */
+  const written: string[] = [];
   const logged: Array<{ message: string; fields: Record<string, unknown> }> = [];
   const objects = {
-    changedSince: async () => [...stored.values()].map((record) => structuredClone(record)),
+    allLive: async () => [...stored.values()].map((record) => structuredClone(record)),
     replaceSealed: async (teamId: string, id: string, read: Record<string, string>, sealed: Record<string, string>) => {
       const current = stored.get(id);
       if (options.editedMeanwhile?.includes(id) || current?.teamId !== teamId || Object.entries(read).some(([path, value]) => (current as unknown as Record<string, unknown>)[path] !== value)) return null;
-      Object.assign(current, sealed);
+      Object.assign(current, sealed, { version: current.version + 1, unpublished: true });
+      written.push(id);
       return structuredClone(current);
     },
   };
-  const publisher = {
-    publish: async (_topic: unknown, messages: Array<{ value: ConfigEvent }>) => {
-      if (options.publishFails) throw new Error('Kafka is away');
-      published.push(...messages.map((message) => message.value));
-    },
-  };
   const logger = { event: (_level: string, message: string, fields: Record<string, unknown> = {}) => logged.push({ message, fields }) };
-  const migration = new SealedValuesMigration(objects as unknown as NotificationObjectRepository, publisher as unknown as EventPublisher, secrets, logger as unknown as JsonLogger);
-  return { migration, stored, published, logged };
+  const migration = new SealedValuesMigration(objects as unknown as NotificationObjectRepository, secrets, logger as unknown as JsonLogger);
+  return { migration, stored, written, logged };
 }
 
 describe('SealedValuesMigration', () => {
-  it('seals old rows again for their own row, republishes exactly those, logs the count, and does nothing the second time', async () => {
+  it('seals old rows again for their own row, writing exactly those (the outbox republishes them), logs the count, and does nothing the second time', async () => {
     const current = row('nobj_new', secrets.seal(url('new'), { teamId: 't1', objectId: 'nobj_new' }, 'webhookUrl'));
-    const { migration, stored, published, logged } = setUp([row('nobj_a', legacySealed(key, url('a'))), current, row('nobj_b', legacySealed(key, url('b')))]);
+    const { migration, stored, written, logged } = setUp([row('nobj_a', legacySealed(key, url('a'))), current, row('nobj_b', legacySealed(key, url('b')))]);
 
     expect(await migration.run()).toEqual({ migrated: 2, unreadable: 0 });
     for (const id of ['nobj_a', 'nobj_b']) {
       expect(secrets.open(stored.get(id)!.webhookUrlEncrypted!, { teamId: 't1', objectId: id }, 'webhookUrl')).toBe(url(id.slice(-1)));
     }
     expect(stored.get('nobj_new')).toEqual(current);
-    expect(published.map((event) => event.type === 'object.upserted' && event.object.id)).toEqual(['nobj_a', 'nobj_b']);
-    expect(published[0]).toMatchObject({ object: { webhookUrlEncrypted: stored.get('nobj_a')!.webhookUrlEncrypted, webhookKey: expect.any(String) } });
+    expect(written).toEqual(['nobj_a', 'nobj_b']);
+    expect(stored.get('nobj_a')).toMatchObject({ version: 2, unpublished: true });
     expect(logged).toEqual([{ message: 'sealed values migrated', fields: { migrated: 2, unreadable: 0 } }]);
 
     expect(await migration.run()).toEqual({ migrated: 0, unreadable: 0 });
-    expect(published).toHaveLength(2);
+    expect(written).toHaveLength(2);
   });
 
   it('counts and names a row that does not open, and migrates the others', async () => {
@@ -66,15 +60,9 @@ describe('SealedValuesMigration', () => {
   });
 
   it('leaves a row edited since it was read to its editor', async () => {
-    const { migration, published } = setUp([row('nobj_a', legacySealed(key, url('a')))], { editedMeanwhile: ['nobj_a'] });
+    const { migration, written } = setUp([row('nobj_a', legacySealed(key, url('a')))], { editedMeanwhile: ['nobj_a'] });
     expect(await migration.run()).toEqual({ migrated: 0, unreadable: 0 });
-    expect(published).toEqual([]);
+    expect(written).toEqual([]);
   });
 
-  it('keeps what it wrote when Kafka is away, leaving the publication to the config resync, without failing the start', async () => {
-    const { migration, stored, logged } = setUp([row('nobj_a', legacySealed(key, url('a')))], { publishFails: true });
-    await expect(migration.onModuleInit()).resolves.toBeUndefined();
-    expect(stored.get('nobj_a')!.webhookUrlEncrypted).toMatch(/^v2:/);
-    expect(logged).toContainEqual({ message: 'migrated chatbots not republished; the config resync will', fields: { error: 'Error: Kafka is away' } });
-  });
 });

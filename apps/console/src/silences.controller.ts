@@ -2,11 +2,10 @@ import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, N
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { createSilenceBodySchema, silenceStateSchema, type CreateSilenceBody, type SilenceView } from '@alertlark/contracts';
-import { EventPublisher } from '@alertlark/kafka';
 import { SilenceRepository, type SilenceRecord } from '@alertlark/persistence';
 import { ZodPipe } from '@alertlark/service-kit';
 import { TeamGuard, type ConsoleRequest } from './auth.guards';
-import { configEventOf, publishConfig } from './config-events';
+import { ConfigPublisher } from './config-publisher.service';
 import { pageQuerySchema } from './page-query';
 import { TEAM_CAPS, rejectIfAtCap, type TeamCaps } from './team-caps';
 import { expiredTimes, newSilenceTimes, silenceMatcherIssues, silenceState } from './silence-lifecycle';
@@ -35,7 +34,7 @@ function silenceView(record: SilenceRecord, now: Date): SilenceView {
 export class SilencesController {
   constructor(
     private readonly silences: SilenceRepository,
-    private readonly publisher: EventPublisher,
+    private readonly configPublisher: ConfigPublisher,
     @Inject(TEAM_CAPS) private readonly caps: TeamCaps,
   ) {}
 
@@ -57,7 +56,7 @@ export class SilencesController {
       createdAt: now,
       updatedAt: now,
     });
-    await publishConfig(this.publisher, configEventOf.silence(record));
+    this.configPublisher.kick();
     return silenceView(record, now);
   }
 
@@ -84,7 +83,7 @@ export class SilencesController {
       throw new BadRequestException({ error: 'already_expired', message: `silence ${id} has already expired` });
     }
     const expired = { ...record, ...times, updatedAt: now };
-    await publishConfig(this.publisher, configEventOf.silence(expired));
+    this.configPublisher.kick();
     return silenceView(expired, now);
   }
 

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { createTeamBodySchema, rotateTokenBodySchema, type CreateTeamBody, type RotateTokenBody } from '@alertlark/contracts';
-import { EventPublisher } from '@alertlark/kafka';
 import {
   AlertStateRepository,
   DeliveryAuditRepository,
@@ -14,8 +13,7 @@ import {
 import { generateToken, hashToken } from '@alertlark/secrets';
 import { ZodPipe } from '@alertlark/service-kit';
 import { AdminGuard } from './auth.guards';
-import { configEventOf, deleteAnnounced, publishConfig } from './config-events';
-import { ConfigResync } from './config-resync';
+import { ConfigPublisher } from './config-publisher.service';
 import { TokenRotationUseCase } from './token-rotation.usecase';
 
 @Controller('api/v1/teams')
@@ -29,8 +27,7 @@ export class TeamsController {
     private readonly inhibitionRules: InhibitionRuleRepository,
     private readonly alertStates: AlertStateRepository,
     private readonly deliveries: DeliveryAuditRepository,
-    private readonly publisher: EventPublisher,
-    private readonly resync: ConfigResync,
+    private readonly configPublisher: ConfigPublisher,
     private readonly rotation: TokenRotationUseCase,
   ) {}
 
@@ -49,7 +46,7 @@ export class TeamsController {
       createdAt: now,
       updatedAt: now,
     });
-    await publishConfig(this.publisher, configEventOf.team(team));
+    this.configPublisher.kick();
     return { id: team._id, name: team.name, apiToken, ingestToken, createdAt: team.createdAt.toISOString() };
   }
 
@@ -62,25 +59,25 @@ export class TeamsController {
 
   /**
    * The team and everything it owns: chatbots, policies, silences, inhibition rules, alert states
-   * and history. Every service drops its copy on the `team.deleted` event.
+   * and history. Every service drops its copy on the `team.deleted` event (and the rows' own
+   * deletes), published once the tombstones are written.
    */
   @Delete(':id')
   @HttpCode(204)
   async delete(@Param('id') id: string): Promise<void> {
     if (!(await this.teams.get(id))) throw new NotFoundException({ error: 'not_found', message: `team ${id} not found` });
     // The team row last: a delete that fails halfway leaves the team, so a retry finds it.
-    const removeRows = async () => {
-      await Promise.all([
-        this.objects.deleteAllOfTeam(id),
-        this.policies.deleteAllOfTeam(id),
-        this.silences.deleteAllOfTeam(id),
-        this.inhibitionRules.deleteAllOfTeam(id),
-        this.alertStates.deleteAllOfTeam(id),
-        this.deliveries.deleteAllOfTeam(id),
-      ]);
-      await this.teams.delete(id);
-    };
-    await deleteAnnounced(this.publisher, { type: 'team.deleted', teamId: id }, removeRows, this.resync.deleteAnnouncement);
+    const now = new Date();
+    await Promise.all([
+      this.objects.deleteAllOfTeam(id, now),
+      this.policies.deleteAllOfTeam(id, now),
+      this.silences.deleteAllOfTeam(id, now),
+      this.inhibitionRules.deleteAllOfTeam(id, now),
+      this.alertStates.deleteAllOfTeam(id),
+      this.deliveries.deleteAllOfTeam(id),
+    ]);
+    await this.teams.delete(id, now);
+    this.configPublisher.kick();
   }
 
   @Get()

@@ -1,9 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { RotateTokenBody } from '@alertlark/contracts';
-import { EventPublisher } from '@alertlark/kafka';
 import { TeamRepository } from '@alertlark/persistence';
 import { generateToken, hashToken } from '@alertlark/secrets';
-import { configEventOf, publishConfig } from './config-events';
+import { ConfigPublisher } from './config-publisher.service';
 
 /**
  * Replaces one of a team's tokens: the new token is in the answer only (its hash is stored), the
@@ -14,16 +13,14 @@ import { configEventOf, publishConfig } from './config-events';
 export class TokenRotationUseCase {
   constructor(
     private readonly teams: TeamRepository,
-    private readonly publisher: EventPublisher,
+    private readonly configPublisher: ConfigPublisher,
   ) {}
 
   async rotate(teamId: string, kind: RotateTokenBody['kind']) {
     const token = generateToken(kind);
     const team = await this.teams.setTokenHash(teamId, kind, hashToken(token));
     if (!team) throw new NotFoundException({ error: 'not_found', message: `team ${teamId} not found` });
-    if (kind === 'ingest') {
-      await publishConfig(this.publisher, configEventOf.team(team));
-    }
+    this.configPublisher.kick();
     return { id: team._id, kind, token, rotatedAt: new Date().toISOString() };
   }
 }

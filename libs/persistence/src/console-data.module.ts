@@ -14,6 +14,8 @@ import { DELIVERY_AUDIT_MODEL, deliveryAuditSchema } from './delivery-audit.sche
 import { DeliveryAuditRepository } from './delivery-audit.repository';
 import { ALERT_GROUP_ACTION_MODEL, ALERT_GROUP_MODEL, USED_ACTION_LINK_MODEL, alertGroupActionSchema, alertGroupSchema, usedActionLinkSchema } from './alert-group.schema';
 import { AlertGroupRepository } from './alert-group.repository';
+import { CONFIG_PUBLISHER_LEASE_MODEL, configPublisherLeaseSchema } from './config-publisher-lease.schema';
+import { ConfigPublisherLeaseRepository } from './config-publisher-lease.repository';
 
 /**
  * The console's own data: teams, chatbots, policies, silences, inhibition rules, the delivery
@@ -33,9 +35,10 @@ import { AlertGroupRepository } from './alert-group.repository';
       { name: ALERT_GROUP_MODEL, schema: alertGroupSchema },
       { name: ALERT_GROUP_ACTION_MODEL, schema: alertGroupActionSchema },
       { name: USED_ACTION_LINK_MODEL, schema: usedActionLinkSchema },
+      { name: CONFIG_PUBLISHER_LEASE_MODEL, schema: configPublisherLeaseSchema },
     ]),
   ],
-  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository],
-  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository],
+  providers: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository, ConfigPublisherLeaseRepository],
+  exports: [TeamRepository, NotificationObjectRepository, NotificationPolicyRepository, SilenceRepository, InhibitionRuleRepository, DeliveryAuditRepository, AlertGroupRepository, ConfigPublisherLeaseRepository],
 })
 export class ConsoleDataModule {}

@@ -25,3 +25,6 @@ export * from './alert-group.schema';
 export * from './alert-group.repository';
 export * from './lark-message.repository';
 export * from './retention.sweeper';
+export * from './config-outbox';
+export * from './config-publisher-lease.schema';
+export * from './config-publisher-lease.repository';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { ConfigOutbox, LIVE, firstVersion, tombstone, type Unversioned } from './config-outbox';
 import { INHIBITION_RULE_MODEL, type InhibitionRuleDocument } from './inhibition-rule.schema';
 
 export type InhibitionRuleRecord = InhibitionRuleDocument;
@@ -8,43 +9,38 @@ export type InhibitionRuleRecord = InhibitionRuleDocument;
 /** Every query takes the team id: one team never reads another's rules. */
 @Injectable()
 export class InhibitionRuleRepository {
-  constructor(@InjectModel(INHIBITION_RULE_MODEL) private readonly rules: Model<InhibitionRuleDocument>) {}
+  readonly outbox: ConfigOutbox<InhibitionRuleRecord>;
 
-  async create(record: InhibitionRuleRecord): Promise<InhibitionRuleRecord> {
-    await this.rules.create(record);
-    return record;
+  constructor(@InjectModel(INHIBITION_RULE_MODEL) private readonly rules: Model<InhibitionRuleDocument>) {
+    this.outbox = new ConfigOutbox(rules);
+  }
+
+  async create(record: Unversioned<InhibitionRuleRecord>): Promise<InhibitionRuleRecord> {
+    const row = { ...record, ...firstVersion() };
+    await this.rules.create(row);
+    return row;
   }
 
   get(teamId: string, id: string): Promise<InhibitionRuleRecord | null> {
-    return this.rules.findOne({ _id: id, teamId }).lean<InhibitionRuleRecord>().exec();
+    return this.rules.findOne({ _id: id, teamId, ...LIVE }).lean<InhibitionRuleRecord>().exec();
   }
 
   /** How many inhibition rules the team has (its cap, checked before a create). */
   countOfTeam(teamId: string): Promise<number> {
-    return this.rules.countDocuments({ teamId }).exec();
+    return this.rules.countDocuments({ teamId, ...LIVE }).exec();
   }
 
   list(teamId: string, page: { limit: number; offset: number }): Promise<InhibitionRuleRecord[]> {
-    return this.rules.find({ teamId }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<InhibitionRuleRecord[]>().exec();
+    return this.rules.find({ teamId, ...LIVE }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<InhibitionRuleRecord[]>().exec();
   }
 
   /** False when the team has no such rule. */
-  async delete(teamId: string, id: string): Promise<boolean> {
-    const result = await this.rules.deleteOne({ _id: id, teamId }).exec();
-    return result.deletedCount === 1;
+  async delete(teamId: string, id: string, now: Date): Promise<boolean> {
+    const result = await this.rules.updateOne({ _id: id, teamId, ...LIVE }, tombstone(now)).exec();
+    return result.matchedCount === 1;
   }
 
-  async deleteAllOfTeam(teamId: string): Promise<void> {
-    await this.rules.deleteMany({ teamId }).exec();
-  }
-
-  /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
-  byId(id: string): Promise<InhibitionRuleRecord | null> {
-    return this.rules.findOne({ _id: id }).lean<InhibitionRuleRecord>().exec();
-  }
-
-  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
-  changedSince(since: Date | null): Promise<InhibitionRuleRecord[]> {
-    return this.rules.find(since ? { updatedAt: { $gte: since } } : {}).lean<InhibitionRuleRecord[]>().exec();
+  async deleteAllOfTeam(teamId: string, now: Date): Promise<void> {
+    await this.rules.updateMany({ teamId, ...LIVE }, tombstone(now)).exec();
   }
 }

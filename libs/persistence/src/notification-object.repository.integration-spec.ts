@@ -10,7 +10,7 @@ describe('NotificationObjectRepository.replaceSealed on the real MongoDB-compati
   let repository: NotificationObjectRepository;
   const now = new Date('2026-11-01T00:00:00Z');
   const app = { appIdEncrypted: 'old-id', appIdTail: '_abc', appSecretEncrypted: 'old-secret', encryptKeyEncrypted: 'old-ek', verificationTokenEncrypted: 'old-vt', chatId: 'oc_1', baseUrl: 'https://open.feishu.cn' };
-  const row = (id: string): NotificationObjectDocument => ({ _id: id, teamId: 't1', name: id, webhookHost: 'https://open.feishu.cn', app, keywords: [], createdAt: now, updatedAt: now });
+  const row = (id: string): NotificationObjectDocument => ({ _id: id, teamId: 't1', name: id, webhookHost: 'https://open.feishu.cn', app, keywords: [], createdAt: now, updatedAt: now, version: 1, publishedVersion: 1 });
 
   beforeAll(async () => {
     const url = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/alertlark').replace(/\/[^/?]*(\?|$)/, `/${database}$1`);

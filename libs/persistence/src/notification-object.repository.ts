@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { ConfigOutbox, LIVE, firstVersion, tombstone, versioned, type Unversioned } from './config-outbox';
 import { NOTIFICATION_OBJECT_MODEL, type NotificationObjectDocument } from './notification-object.schema';
 
 export type NotificationObjectRecord = NotificationObjectDocument;
@@ -8,20 +9,25 @@ export type NotificationObjectRecord = NotificationObjectDocument;
 /** Every query takes the team id: one team never reads another's chatbots. */
 @Injectable()
 export class NotificationObjectRepository {
-  constructor(@InjectModel(NOTIFICATION_OBJECT_MODEL) private readonly objects: Model<NotificationObjectDocument>) {}
+  readonly outbox: ConfigOutbox<NotificationObjectRecord>;
 
-  async create(record: NotificationObjectRecord): Promise<NotificationObjectRecord> {
-    await this.objects.create(record);
-    return record;
+  constructor(@InjectModel(NOTIFICATION_OBJECT_MODEL) private readonly objects: Model<NotificationObjectDocument>) {
+    this.outbox = new ConfigOutbox(objects);
+  }
+
+  async create(record: Unversioned<NotificationObjectRecord>): Promise<NotificationObjectRecord> {
+    const row = { ...record, ...firstVersion() };
+    await this.objects.create(row);
+    return row;
   }
 
   get(teamId: string, id: string): Promise<NotificationObjectRecord | null> {
-    return this.objects.findOne({ _id: id, teamId }).lean<NotificationObjectRecord>().exec();
+    return this.objects.findOne({ _id: id, teamId, ...LIVE }).lean<NotificationObjectRecord>().exec();
   }
 
   /** How many chatbots the team has (its cap, checked before a create). */
   countOfTeam(teamId: string): Promise<number> {
-    return this.objects.countDocuments({ teamId }).exec();
+    return this.objects.countDocuments({ teamId, ...LIVE }).exec();
   }
 
   /**
@@ -31,11 +37,10 @@ export class NotificationObjectRepository {
   update(
     teamId: string,
     id: string,
-    set: Partial<Omit<NotificationObjectRecord, '_id' | 'teamId' | 'createdAt'>>,
+    set: Partial<Omit<Unversioned<NotificationObjectRecord>, '_id' | 'teamId' | 'createdAt'>>,
     unset: ReadonlyArray<'secretEncrypted' | 'dailyStats' | 'card' | 'webhookUrlEncrypted' | 'webhookTokenTail' | 'app'> = [],
   ): Promise<NotificationObjectRecord | null> {
-    const update = { $set: set, ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((field) => [field, 1])) } : {}) };
-    return this.objects.findOneAndUpdate({ _id: id, teamId }, update, { new: true }).lean<NotificationObjectRecord>().exec();
+    return this.objects.findOneAndUpdate({ _id: id, teamId, ...LIVE }, versioned(set, unset), { new: true }).lean<NotificationObjectRecord>().exec();
   }
 
   /**
@@ -44,30 +49,36 @@ export class NotificationObjectRepository {
    * or null when it changed or went. `updatedAt` is left alone: the values say the same.
    */
   replaceSealed(teamId: string, id: string, read: Readonly<Record<string, string>>, sealed: Readonly<Record<string, string>>): Promise<NotificationObjectRecord | null> {
-    return this.objects.findOneAndUpdate({ _id: id, teamId, ...read }, { $set: sealed }, { new: true }).lean<NotificationObjectRecord>().exec();
+    // A write like any other: the outbox publishes the row again with its new values.
+    return this.objects.findOneAndUpdate({ _id: id, teamId, ...LIVE, ...read }, versioned(sealed), { new: true }).lean<NotificationObjectRecord>().exec();
+  }
+
+  /** Every live chatbot row, of every team (the sealed-values migration's one pass). */
+  allLive(): Promise<NotificationObjectRecord[]> {
+    return this.objects.find({ ...LIVE }).lean<NotificationObjectRecord[]>().exec();
   }
 
   /** `q` searches name and webhook host, case-insensitively. */
   list(teamId: string, page: { q?: string; limit: number; offset: number }): Promise<NotificationObjectRecord[]> {
     const filter = page.q
-      ? { teamId, $or: [{ name: { $regex: escapeRegex(page.q), $options: 'i' } }, { webhookHost: { $regex: escapeRegex(page.q), $options: 'i' } }] }
-      : { teamId };
+      ? { teamId, ...LIVE, $or: [{ name: { $regex: escapeRegex(page.q), $options: 'i' } }, { webhookHost: { $regex: escapeRegex(page.q), $options: 'i' } }] }
+      : { teamId, ...LIVE };
     return this.objects.find(filter).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationObjectRecord[]>().exec();
   }
 
-  /** Removes the team's chatbot; false when the team has none with this id. */
-  async delete(teamId: string, id: string): Promise<boolean> {
-    const result = await this.objects.deleteOne({ _id: id, teamId }).exec();
-    return result.deletedCount === 1;
+  /** Deletes the team's chatbot; false when the team has none with this id. */
+  async delete(teamId: string, id: string, now: Date): Promise<boolean> {
+    const result = await this.objects.updateOne({ _id: id, teamId, ...LIVE }, tombstone(now)).exec();
+    return result.matchedCount === 1;
   }
 
-  async deleteAllOfTeam(teamId: string): Promise<void> {
-    await this.objects.deleteMany({ teamId }).exec();
+  async deleteAllOfTeam(teamId: string, now: Date): Promise<void> {
+    await this.objects.updateMany({ teamId, ...LIVE }, tombstone(now)).exec();
   }
 
   /** The ids among `ids` that exist in this team. */
   async existingIds(teamId: string, ids: readonly string[]): Promise<Set<string>> {
-    const found = await this.objects.find({ teamId, _id: { $in: [...ids] } }, { _id: 1 }).lean<{ _id: string }[]>().exec();
+    const found = await this.objects.find({ teamId, _id: { $in: [...ids] }, ...LIVE }, { _id: 1 }).lean<{ _id: string }[]>().exec();
     return new Set(found.map((record) => record._id));
   }
 
@@ -78,12 +89,7 @@ export class NotificationObjectRepository {
 
   /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
   byId(id: string): Promise<NotificationObjectRecord | null> {
-    return this.objects.findOne({ _id: id }).lean<NotificationObjectRecord>().exec();
-  }
-
-  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
-  changedSince(since: Date | null): Promise<NotificationObjectRecord[]> {
-    return this.objects.find(since ? { updatedAt: { $gte: since } } : {}).lean<NotificationObjectRecord[]>().exec();
+    return this.objects.findOne({ _id: id, ...LIVE }).lean<NotificationObjectRecord>().exec();
   }
 }
 

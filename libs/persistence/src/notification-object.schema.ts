@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { outboxFieldDefinitions, type OutboxFields } from './config-outbox';
 import type { CardConfig, DailyStatsConfig } from '@alertlark/contracts';
 
 /** An app bot's settings: every credential sealed; the chat and API base URL in clear. */
@@ -17,7 +18,7 @@ export interface LarkAppDocument {
  * A Lark chatbot: a custom bot, whose webhook URL (it holds the bot token) and signing secret are
  * sealed, or an app bot (`app`).
  */
-export interface NotificationObjectDocument {
+export interface NotificationObjectDocument extends OutboxFields {
   _id: string;
   teamId: string;
   name: string;
@@ -38,6 +39,7 @@ export const NOTIFICATION_OBJECT_MODEL = 'NotificationObject';
 
 export const notificationObjectSchema = new Schema<NotificationObjectDocument>(
   {
+    ...outboxFieldDefinitions,
     _id: { type: String, required: true },
     teamId: { type: String, required: true },
     name: { type: String, required: true },
@@ -56,3 +58,5 @@ export const notificationObjectSchema = new Schema<NotificationObjectDocument>(
 );
 // Serves the team's chatbot list, sorted by name, and its count against the cap.
 notificationObjectSchema.index({ teamId: 1, name: 1 });
+// Serves the config publisher's query for rows the topic lacks.
+notificationObjectSchema.index({ unpublished: 1 });

@@ -1,42 +1,54 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { ConfigOutbox, LIVE, firstVersion, tombstone, versioned, type Unversioned } from './config-outbox';
 import { NOTIFICATION_POLICY_MODEL, type NotificationPolicyDocument } from './notification-policy.schema';
 
 export type NotificationPolicyRecord = NotificationPolicyDocument;
 
+/** The fields a replace removes when the new policy leaves them out. */
+const OPTIONAL_FIELDS = ['rules', 'groupBy', 'groupWait', 'groupInterval', 'repeatInterval', 'muteTimeIntervals', 'activeTimeIntervals', 'escalation'] as const;
+
 @Injectable()
 export class NotificationPolicyRepository {
-  constructor(@InjectModel(NOTIFICATION_POLICY_MODEL) private readonly policies: Model<NotificationPolicyDocument>) {}
+  readonly outbox: ConfigOutbox<NotificationPolicyRecord>;
 
-  async create(record: NotificationPolicyRecord): Promise<NotificationPolicyRecord> {
-    await this.policies.create(record);
-    return record;
+  constructor(@InjectModel(NOTIFICATION_POLICY_MODEL) private readonly policies: Model<NotificationPolicyDocument>) {
+    this.outbox = new ConfigOutbox(policies);
+  }
+
+  async create(record: Unversioned<NotificationPolicyRecord>): Promise<NotificationPolicyRecord> {
+    const row = { ...record, ...firstVersion() };
+    await this.policies.create(row);
+    return row;
   }
 
   /** How many policies the team has (its cap, checked before a create). */
   countOfTeam(teamId: string): Promise<number> {
-    return this.policies.countDocuments({ teamId }).exec();
+    return this.policies.countDocuments({ teamId, ...LIVE }).exec();
   }
 
   /** Replaces the whole policy; false when the team has no such policy. */
-  async replace(record: NotificationPolicyRecord): Promise<boolean> {
-    const result = await this.policies.replaceOne({ _id: record._id, teamId: record.teamId }, record).exec();
+  async replace(record: Unversioned<NotificationPolicyRecord>): Promise<boolean> {
+    const { _id: id, teamId, ...fields } = record;
+    const absent = OPTIONAL_FIELDS.filter((field) => fields[field] === undefined);
+    const present = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    const result = await this.policies.updateOne({ _id: id, teamId, ...LIVE }, versioned(present, absent)).exec();
     return result.matchedCount === 1;
   }
 
   /** False when the team has no such policy. */
-  async delete(teamId: string, id: string): Promise<boolean> {
-    const result = await this.policies.deleteOne({ _id: id, teamId }).exec();
-    return result.deletedCount === 1;
+  async delete(teamId: string, id: string, now: Date): Promise<boolean> {
+    const result = await this.policies.updateOne({ _id: id, teamId, ...LIVE }, tombstone(now)).exec();
+    return result.matchedCount === 1;
   }
 
-  async deleteAllOfTeam(teamId: string): Promise<void> {
-    await this.policies.deleteMany({ teamId }).exec();
+  async deleteAllOfTeam(teamId: string, now: Date): Promise<void> {
+    await this.policies.updateMany({ teamId, ...LIVE }, tombstone(now)).exec();
   }
 
   get(teamId: string, id: string): Promise<NotificationPolicyRecord | null> {
-    return this.policies.findOne({ _id: id, teamId }).lean<NotificationPolicyRecord>().exec();
+    return this.policies.findOne({ _id: id, teamId, ...LIVE }).lean<NotificationPolicyRecord>().exec();
   }
 
   /**
@@ -45,7 +57,7 @@ export class NotificationPolicyRepository {
    */
   async usingObject(teamId: string, objectId: string): Promise<Pick<NotificationPolicyRecord, '_id' | 'name'>[]> {
     const policies = await this.policies
-      .find({ teamId }, { _id: 1, name: 1, objectIds: 1, escalation: 1 })
+      .find({ teamId, ...LIVE }, { _id: 1, name: 1, objectIds: 1, escalation: 1 })
       .lean<Pick<NotificationPolicyRecord, '_id' | 'name' | 'objectIds' | 'escalation'>[]>()
       .exec();
     const notifies = (policy: (typeof policies)[number]) => policy.objectIds.includes(objectId) || (policy.escalation?.steps ?? []).some((step) => step.objectIds.includes(objectId));
@@ -53,16 +65,6 @@ export class NotificationPolicyRepository {
   }
 
   list(teamId: string, page: { limit: number; offset: number }): Promise<NotificationPolicyRecord[]> {
-    return this.policies.find({ teamId }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationPolicyRecord[]>().exec();
-  }
-
-  /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
-  byId(id: string): Promise<NotificationPolicyRecord | null> {
-    return this.policies.findOne({ _id: id }).lean<NotificationPolicyRecord>().exec();
-  }
-
-  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
-  changedSince(since: Date | null): Promise<NotificationPolicyRecord[]> {
-    return this.policies.find(since ? { updatedAt: { $gte: since } } : {}).lean<NotificationPolicyRecord[]>().exec();
+    return this.policies.find({ teamId, ...LIVE }).sort({ name: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<NotificationPolicyRecord[]>().exec();
   }
 }

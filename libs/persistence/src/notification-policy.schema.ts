@@ -1,7 +1,8 @@
 import { Schema } from 'mongoose';
+import { outboxFieldDefinitions, type OutboxFields } from './config-outbox';
 import type { Escalation, PolicyRule, TimeInterval } from '@alertlark/contracts';
 
-export interface NotificationPolicyDocument {
+export interface NotificationPolicyDocument extends OutboxFields {
   _id: string;
   teamId: string;
   name: string;
@@ -26,6 +27,7 @@ export const NOTIFICATION_POLICY_MODEL = 'NotificationPolicy';
 
 export const notificationPolicySchema = new Schema<NotificationPolicyDocument>(
   {
+    ...outboxFieldDefinitions,
     _id: { type: String, required: true },
     teamId: { type: String, required: true },
     name: { type: String, required: true },
@@ -49,3 +51,5 @@ export const notificationPolicySchema = new Schema<NotificationPolicyDocument>(
 );
 // Serves the team's policy list, sorted by name, and its count against the cap.
 notificationPolicySchema.index({ teamId: 1, name: 1 });
+// Serves the config publisher's query for rows the topic lacks.
+notificationPolicySchema.index({ unpublished: 1 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { ConfigOutbox, LIVE, firstVersion, tombstone, versioned, type Unversioned } from './config-outbox';
 import { SILENCE_MODEL, type SilenceDocument } from './silence.schema';
 
 export type SilenceRecord = SilenceDocument;
@@ -8,29 +9,34 @@ export type SilenceStateFilter = 'pending' | 'active' | 'expired';
 
 /** The silences of a team in one state at `now`; the same boundaries as the console's silenceState. */
 function stateQuery(teamId: string, state: SilenceStateFilter | undefined, now: Date) {
-  if (state === 'pending') return { teamId, startsAt: { $gt: now } };
-  if (state === 'active') return { teamId, startsAt: { $lte: now }, endsAt: { $gt: now } };
-  if (state === 'expired') return { teamId, endsAt: { $lte: now } };
-  return { teamId };
+  if (state === 'pending') return { teamId, ...LIVE, startsAt: { $gt: now } };
+  if (state === 'active') return { teamId, ...LIVE, startsAt: { $lte: now }, endsAt: { $gt: now } };
+  if (state === 'expired') return { teamId, ...LIVE, endsAt: { $lte: now } };
+  return { teamId, ...LIVE };
 }
 
 /** Every query takes the team id: one team never reads another's silences. */
 @Injectable()
 export class SilenceRepository {
-  constructor(@InjectModel(SILENCE_MODEL) private readonly silences: Model<SilenceDocument>) {}
+  readonly outbox: ConfigOutbox<SilenceRecord>;
 
-  async create(record: SilenceRecord): Promise<SilenceRecord> {
-    await this.silences.create(record);
-    return record;
+  constructor(@InjectModel(SILENCE_MODEL) private readonly silences: Model<SilenceDocument>) {
+    this.outbox = new ConfigOutbox(silences);
+  }
+
+  async create(record: Unversioned<SilenceRecord>): Promise<SilenceRecord> {
+    const row = { ...record, ...firstVersion() };
+    await this.silences.create(row);
+    return row;
   }
 
   get(teamId: string, id: string): Promise<SilenceRecord | null> {
-    return this.silences.findOne({ _id: id, teamId }).lean<SilenceRecord>().exec();
+    return this.silences.findOne({ _id: id, teamId, ...LIVE }).lean<SilenceRecord>().exec();
   }
 
   /** The team's silences not yet expired at `now`, pending or active (its cap; expired ones are history). */
   countUnexpired(teamId: string, now: Date): Promise<number> {
-    return this.silences.countDocuments({ teamId, endsAt: { $gt: now } }).exec();
+    return this.silences.countDocuments({ teamId, ...LIVE, endsAt: { $gt: now } }).exec();
   }
 
   list(teamId: string, options: { state?: SilenceStateFilter; limit: number; offset: number; now: Date }): Promise<SilenceRecord[]> {
@@ -53,21 +59,11 @@ export class SilenceRepository {
     expected: { startsAt: Date; endsAt: Date },
     next: { startsAt: Date; endsAt: Date; updatedAt: Date },
   ): Promise<boolean> {
-    const result = await this.silences.updateOne({ _id: id, teamId, startsAt: expected.startsAt, endsAt: expected.endsAt }, { $set: next }).exec();
+    const result = await this.silences.updateOne({ _id: id, teamId, ...LIVE, startsAt: expected.startsAt, endsAt: expected.endsAt }, versioned(next)).exec();
     return result.matchedCount === 1;
   }
 
-  async deleteAllOfTeam(teamId: string): Promise<void> {
-    await this.silences.deleteMany({ teamId }).exec();
-  }
-
-  /** The row whatever its team, by `_id` alone so the index serves it (on FerretDB too). */
-  byId(id: string): Promise<SilenceRecord | null> {
-    return this.silences.findOne({ _id: id }).lean<SilenceRecord>().exec();
-  }
-
-  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
-  changedSince(since: Date | null): Promise<SilenceRecord[]> {
-    return this.silences.find(since ? { updatedAt: { $gte: since } } : {}).lean<SilenceRecord[]>().exec();
+  async deleteAllOfTeam(teamId: string, now: Date): Promise<void> {
+    await this.silences.updateMany({ teamId, ...LIVE }, tombstone(now)).exec();
   }
 }

@@ -1,10 +1,11 @@
 import { Schema } from 'mongoose';
+import { outboxFieldDefinitions, type OutboxFields } from './config-outbox';
 
 /**
  * A silence, kept for the console's views; the policy-router gets it from the config topic. It is
  * never deleted while its team lives: expiring it moves its times, as in Alertmanager.
  */
-export interface SilenceDocument {
+export interface SilenceDocument extends OutboxFields {
   _id: string;
   teamId: string;
   matchers: string[];
@@ -20,6 +21,7 @@ export const SILENCE_MODEL = 'Silence';
 
 export const silenceSchema = new Schema<SilenceDocument>(
   {
+    ...outboxFieldDefinitions,
     _id: { type: String, required: true },
     teamId: { type: String, required: true },
     matchers: { type: [String], required: true },
@@ -35,3 +37,5 @@ export const silenceSchema = new Schema<SilenceDocument>(
 // Serves the team's silence list, newest first (the state filter compares the times), and the
 // count of its unexpired silences against its cap (by team, then the times).
 silenceSchema.index({ teamId: 1, createdAt: -1 });
+// Serves the config publisher's query for rows the topic lacks.
+silenceSchema.index({ unpublished: 1 });

@@ -1,52 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { ConfigOutbox, LIVE, firstVersion, tombstone, versioned, type Unversioned } from './config-outbox';
 import { TEAM_MODEL, type TeamDocument } from './team.schema';
 
 export type Team = TeamDocument;
 
 @Injectable()
 export class TeamRepository {
-  constructor(@InjectModel(TEAM_MODEL) private readonly teams: Model<TeamDocument>) {}
+  readonly outbox: ConfigOutbox<Team>;
 
-  async create(team: Team): Promise<Team> {
-    await this.teams.create(team);
-    return team;
+  constructor(@InjectModel(TEAM_MODEL) private readonly teams: Model<TeamDocument>) {
+    this.outbox = new ConfigOutbox(teams);
+  }
+
+  async create(team: Unversioned<Team>): Promise<Team> {
+    const row = { ...team, ...firstVersion() };
+    await this.teams.create(row);
+    return row;
   }
 
   get(id: string): Promise<Team | null> {
-    return this.teams.findOne({ _id: id }).lean<Team>().exec();
+    return this.teams.findOne({ _id: id, ...LIVE }).lean<Team>().exec();
   }
 
   findByApiTokenHash(apiTokenHash: string): Promise<Team | null> {
-    return this.teams.findOne({ apiTokenHash }).lean<Team>().exec();
+    return this.teams.findOne({ apiTokenHash, ...LIVE }).lean<Team>().exec();
   }
 
   /** Replaces one token hash of the team (token rotation); the team as it is now, or null. */
   setTokenHash(id: string, kind: 'api' | 'ingest', hash: string): Promise<Team | null> {
     const field = kind === 'api' ? 'apiTokenHash' : 'ingestTokenHash';
-    return this.teams.findOneAndUpdate({ _id: id }, { $set: { [field]: hash, updatedAt: new Date() } }, { new: true }).lean<Team>().exec();
+    return this.teams.findOneAndUpdate({ _id: id, ...LIVE }, versioned({ [field]: hash, updatedAt: new Date() }), { new: true }).lean<Team>().exec();
   }
 
-  /** Removes the team; its chatbots and policies go with it (see ConsoleDataModule users). */
-  async delete(id: string): Promise<boolean> {
-    const result = await this.teams.deleteOne({ _id: id }).exec();
-    return result.deletedCount === 1;
+  /** Deletes the team (a tombstone until the delete is published); its rows go with it (see TeamsController). */
+  async delete(id: string, now: Date): Promise<boolean> {
+    const result = await this.teams.updateOne({ _id: id, ...LIVE }, tombstone(now)).exec();
+    return result.matchedCount === 1;
   }
 
   /** Which of `ids` are teams now (one query): a projection skips the rows of deleted teams. */
   async existingAmong(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.teams.find({ _id: { $in: [...new Set(ids)] } }, { _id: 1 }).lean<Pick<Team, '_id'>[]>().exec();
+    const rows = await this.teams.find({ _id: { $in: [...new Set(ids)] }, ...LIVE }, { _id: 1 }).lean<Pick<Team, '_id'>[]>().exec();
     return new Set(rows.map((row) => row._id));
   }
 
   list(): Promise<Team[]> {
-    return this.teams.find().sort({ createdAt: 1 }).lean<Team[]>().exec();
-  }
-
-  /** Every row changed at or after `since` (all rows when null): what the console's config resync republishes. */
-  changedSince(since: Date | null): Promise<Team[]> {
-    return this.teams.find(since ? { updatedAt: { $gte: since } } : {}).lean<Team[]>().exec();
+    return this.teams.find(LIVE).sort({ createdAt: 1 }).lean<Team[]>().exec();
   }
 }

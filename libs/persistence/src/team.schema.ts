@@ -1,12 +1,13 @@
 import { Schema } from 'mongoose';
+import { outboxFieldDefinitions, type OutboxFields } from './config-outbox';
 
-export interface TeamDocument {
+export interface TeamDocument extends OutboxFields {
   _id: string;
   name: string;
   apiTokenHash: string;
   ingestTokenHash: string;
   createdAt: Date;
-  /** Absent on teams made before it was kept; the console's start-up resync covers those. */
+  /** Absent on teams made before it was kept. */
   updatedAt?: Date;
 }
 
@@ -14,6 +15,7 @@ export const TEAM_MODEL = 'Team';
 
 export const teamSchema = new Schema<TeamDocument>(
   {
+    ...outboxFieldDefinitions,
     _id: { type: String, required: true },
     name: { type: String, required: true },
     apiTokenHash: { type: String, required: true },
@@ -27,3 +29,5 @@ export const teamSchema = new Schema<TeamDocument>(
 teamSchema.index({ apiTokenHash: 1 }, { unique: true });
 // Keeps ingest tokens unique across teams (ingest itself looks them up from the config topic).
 teamSchema.index({ ingestTokenHash: 1 }, { unique: true });
+// Serves the config publisher's query for rows the topic lacks.
+teamSchema.index({ unpublished: 1 });
