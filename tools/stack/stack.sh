@@ -13,9 +13,10 @@ KAFKA_PORT=${ALERTLARK_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${ALERTLARK_KAFKA_CONTROLLER_PORT:-9093}
 MONGO_PORT=${ALERTLARK_MONGO_PORT:-27017}
 KAFKA_LIBS=$CACHE/kafka-$KAFKA_VERSION/libs
-# "-idindex": built with the one-line patch below; a new name so a cache holding the unpatched
-# binary rebuilds.
-FERRETDB_BIN=$CACHE/ferretdb-$FERRETDB_VERSION-idindex/ferretdb
+# "-idindex-atomic": built with the two patches below; a new name so a cache holding an older
+# build rebuilds.
+FERRETDB_BIN=$CACHE/ferretdb-$FERRETDB_VERSION-idindex-atomic/ferretdb
+FERRETDB_ATOMIC_PATCH=$ROOT/tools/stack/ferretdb-atomic-writes.patch
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -51,6 +52,7 @@ install_kafka() {
 install_ferretdb() {
   [[ -x $FERRETDB_BIN ]] && return
   command -v go >/dev/null || { log "Go is required to build FerretDB (go install from the Go module proxy)"; exit 1; }
+  ensure_debian_package patch patch
   log "building FerretDB $FERRETDB_VERSION with go install (SQLite backend, no cgo)"
   local src=$CACHE/ferretdb-src-$FERRETDB_VERSION dir
   dir=$(cd "$CACHE" && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" |
@@ -66,6 +68,11 @@ install_ferretdb() {
   local metadata=$src/internal/backends/sqlite/metadata/metadata.go
   grep -q "IDColumn = DefaultColumn + \"->'\$._id'\"" "$metadata" || { log "FerretDB's IDColumn changed; revisit the _id index patch"; exit 1; }
   sed -i "s/IDColumn = DefaultColumn + \"->'\$._id'\"/IDColumn = DefaultColumn + \"->'_id'\"/" "$metadata"
+  # FerretDB 1.x writes a document back after reading it, in two statements, so two concurrent
+  # updates of one document lost one of them (200 + 200 concurrent $inc ended at 86 + 71). MongoDB
+  # makes every single-document write atomic, and the config outbox and the leases rely on it:
+  # the patch holds a per-collection lock from the read to the write (see tools/stack/README.md).
+  patch -s -p1 -d "$src" <"$FERRETDB_ATOMIC_PATCH" || { log "the atomic-writes patch no longer applies to FerretDB $FERRETDB_VERSION"; exit 1; }
   (cd "$src" && CGO_ENABLED=0 GOBIN=$(dirname "$FERRETDB_BIN") go install ./cmd/ferretdb)
 }
 

@@ -177,6 +177,28 @@ describe('the config outbox on the real stack', () => {
       expect(await connection.collection('notification_policies').findOne({ _id: id } as never)).toMatchObject({ version: 2, publishedVersion: 2 });
     });
 
+    it('loses no write made while the publisher marks rows published, and the topic ends with each row as stored', async () => {
+      const team = await repos.teams.create(teamRow(`team_busy_${run}`));
+      const ids = [0, 1, 2].map((n) => `npol_busy${n}_${run}`);
+      for (const id of ids) await repos.policies.create(policyRow(id, team._id, 'v0'));
+      const publisher = publisherOf();
+      let writing = true;
+      const passes = (async () => {
+        while (writing) await publisher.pass(Date.now());
+      })();
+      // Each write lands at a different point of a pass: some while its row is being marked published.
+      for (let version = 1; version <= 40; version += 1) {
+        for (const id of ids) expect(await repos.policies.replace(policyRow(id, team._id, `v${version}`))).toBe(true);
+      }
+      writing = false;
+      await passes;
+      await publisher.pass(Date.now());
+      for (const id of ids) {
+        expect(await repos.policies.get(team._id, id)).toMatchObject({ name: 'v40', version: 41, publishedVersion: 41 });
+        expect(lastPublished(`policy/${id}`)).toMatchObject({ policy: { name: 'v40' } });
+      }
+    });
+
     it('keeps rows unpublished while Kafka fails, and publishes them once it is back', async () => {
       const team = await repos.teams.create(teamRow(`team_fault_${run}`));
       const publisher = publisherOf();
