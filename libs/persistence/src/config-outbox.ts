@@ -57,6 +57,13 @@ export type ConfigOutboxQueries<Row> = Pick<ConfigOutbox<Row & { _id: string } &
 export class ConfigOutbox<Row extends { _id: string } & OutboxFields> {
   constructor(private readonly model: Model<Row>) {}
 
+  /** Inserts a new row as its version 1, due for publication; returns the row as stored. */
+  async insert(record: Unversioned<Row>): Promise<Row> {
+    const row = { ...record, ...firstVersion() } as Row;
+    await this.model.create(row);
+    return row;
+  }
+
   /** Rows written before the outbox (no version): each gets version 1, unpublished, so it goes out once. */
   async adoptUnversioned(): Promise<number> {
     const result = await this.model.updateMany({ version: { $exists: false } }, { $set: { ...firstVersion() } }).exec();

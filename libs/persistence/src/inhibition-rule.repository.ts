@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ConfigOutbox, LIVE, firstVersion, tombstone, type Unversioned } from './config-outbox';
+import { ConfigOutbox, LIVE, tombstone, type Unversioned } from './config-outbox';
 import { INHIBITION_RULE_MODEL, type InhibitionRuleDocument } from './inhibition-rule.schema';
 
 export type InhibitionRuleRecord = InhibitionRuleDocument;
@@ -15,10 +15,8 @@ export class InhibitionRuleRepository {
     this.outbox = new ConfigOutbox(rules);
   }
 
-  async create(record: Unversioned<InhibitionRuleRecord>): Promise<InhibitionRuleRecord> {
-    const row = { ...record, ...firstVersion() };
-    await this.rules.create(row);
-    return row;
+  create(record: Unversioned<InhibitionRuleRecord>): Promise<InhibitionRuleRecord> {
+    return this.outbox.insert(record);
   }
 
   get(teamId: string, id: string): Promise<InhibitionRuleRecord | null> {

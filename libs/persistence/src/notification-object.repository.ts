@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ConfigOutbox, LIVE, firstVersion, tombstone, versioned, type Unversioned } from './config-outbox';
+import { ConfigOutbox, LIVE, tombstone, versioned, type Unversioned } from './config-outbox';
 import { NOTIFICATION_OBJECT_MODEL, type NotificationObjectDocument } from './notification-object.schema';
 
 export type NotificationObjectRecord = NotificationObjectDocument;
@@ -15,10 +15,8 @@ export class NotificationObjectRepository {
     this.outbox = new ConfigOutbox(objects);
   }
 
-  async create(record: Unversioned<NotificationObjectRecord>): Promise<NotificationObjectRecord> {
-    const row = { ...record, ...firstVersion() };
-    await this.objects.create(row);
-    return row;
+  create(record: Unversioned<NotificationObjectRecord>): Promise<NotificationObjectRecord> {
+    return this.outbox.insert(record);
   }
 
   get(teamId: string, id: string): Promise<NotificationObjectRecord | null> {

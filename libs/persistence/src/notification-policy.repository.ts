@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ConfigOutbox, LIVE, firstVersion, tombstone, versioned, type Unversioned } from './config-outbox';
+import { ConfigOutbox, LIVE, tombstone, versioned, type Unversioned } from './config-outbox';
 import { NOTIFICATION_POLICY_MODEL, type NotificationPolicyDocument } from './notification-policy.schema';
 
 export type NotificationPolicyRecord = NotificationPolicyDocument;
@@ -17,10 +17,8 @@ export class NotificationPolicyRepository {
     this.outbox = new ConfigOutbox(policies);
   }
 
-  async create(record: Unversioned<NotificationPolicyRecord>): Promise<NotificationPolicyRecord> {
-    const row = { ...record, ...firstVersion() };
-    await this.policies.create(row);
-    return row;
+  create(record: Unversioned<NotificationPolicyRecord>): Promise<NotificationPolicyRecord> {
+    return this.outbox.insert(record);
   }
 
   /** How many policies the team has (its cap, checked before a create). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ConfigOutbox, LIVE, firstVersion, tombstone, versioned, type Unversioned } from './config-outbox';
+import { ConfigOutbox, LIVE, tombstone, versioned, type Unversioned } from './config-outbox';
 import { SILENCE_MODEL, type SilenceDocument } from './silence.schema';
 
 export type SilenceRecord = SilenceDocument;
@@ -24,10 +24,8 @@ export class SilenceRepository {
     this.outbox = new ConfigOutbox(silences);
   }
 
-  async create(record: Unversioned<SilenceRecord>): Promise<SilenceRecord> {
-    const row = { ...record, ...firstVersion() };
-    await this.silences.create(row);
-    return row;
+  create(record: Unversioned<SilenceRecord>): Promise<SilenceRecord> {
+    return this.outbox.insert(record);
   }
 
   get(teamId: string, id: string): Promise<SilenceRecord | null> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ConfigOutbox, LIVE, firstVersion, tombstone, versioned, type Unversioned } from './config-outbox';
+import { ConfigOutbox, LIVE, tombstone, versioned, type Unversioned } from './config-outbox';
 import { TEAM_MODEL, type TeamDocument } from './team.schema';
 
 export type Team = TeamDocument;
@@ -14,10 +14,8 @@ export class TeamRepository {
     this.outbox = new ConfigOutbox(teams);
   }
 
-  async create(team: Unversioned<Team>): Promise<Team> {
-    const row = { ...team, ...firstVersion() };
-    await this.teams.create(row);
-    return row;
+  create(team: Unversioned<Team>): Promise<Team> {
+    return this.outbox.insert(team);
   }
 
   get(id: string): Promise<Team | null> {
