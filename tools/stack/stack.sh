@@ -13,10 +13,10 @@ KAFKA_PORT=${ALERTLARK_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${ALERTLARK_KAFKA_CONTROLLER_PORT:-9093}
 MONGO_PORT=${ALERTLARK_MONGO_PORT:-27017}
 KAFKA_LIBS=$CACHE/kafka-$KAFKA_VERSION/libs
-# "-idindex-atomic": built with the two patches below; a new name so a cache holding an older
-# build rebuilds.
-FERRETDB_BIN=$CACHE/ferretdb-$FERRETDB_VERSION-idindex-atomic/ferretdb
+# Built with the two patches below; the name carries the patch file's checksum, so a cache holding
+# an older build rebuilds.
 FERRETDB_ATOMIC_PATCH=$ROOT/tools/stack/ferretdb-atomic-writes.patch
+FERRETDB_BIN=$CACHE/ferretdb-$FERRETDB_VERSION-idindex-atomic-$(sha256sum "$FERRETDB_ATOMIC_PATCH" | cut -c1-8)/ferretdb
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

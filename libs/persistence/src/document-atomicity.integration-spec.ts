@@ -60,6 +60,20 @@ describe('single-document writes on the real MongoDB-compatible server', () => {
     expect(new Set(seen).size).toBe(2 * WRITES);
   });
 
+  it('answers bulk writes of many statements to one collection at once, and reads meanwhile', async () => {
+    // FerretDB kept a pooled connection per statement until the command ended: one command of 100
+    // statements, or a few concurrent ones, took its pool of 100 and nothing on the database was
+    // answered again (the lark-sender's ledger lookups waited for good).
+    const ids = Array.from({ length: 60 }, (_, n) => `bulk/${n}`);
+    await rows().insertMany(ids.map((_id) => ({ _id, n: 0 })));
+    const bulk = () => rows().bulkWrite(ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })), { ordered: false });
+    const bulks = Array.from({ length: 4 }, bulk);
+    const reads = Array.from({ length: 20 }, () => rows().find({ _id: { $in: ids.slice(0, 5) } }).toArray());
+    await Promise.all([...bulks, ...reads, rows().bulkWrite(Array.from({ length: 150 }, (_, n) => ({ updateOne: { filter: { _id: ids[n % ids.length]! }, update: { $inc: { n: 1 } } } })))]);
+    const counts = await rows().find({ _id: { $in: ids } }).toArray();
+    expect(counts.reduce((sum, row) => sum + row.n!, 0)).toBe(4 * ids.length + 150);
+  }, 30_000);
+
   it('lets exactly one of two writers win a compare-and-set on a version', async () => {
     await rows().insertOne({ _id: 'versioned', version: 0, wonBy: [] });
     let wins = 0;

@@ -3,8 +3,9 @@ import type { Model } from 'mongoose';
 const DUPLICATE_KEY = 11000;
 
 /**
- * FerretDB 1.24 (the local stack's server) never answers an `update` command of 100 statements or
- * more, so a bulk write of updates goes in chunks of this many.
+ * An unpatched FerretDB 1.24 never answers an `update` command of 100 statements or more (it holds
+ * a pooled connection per statement; the stack's build closes each at once, tools/stack/README.md),
+ * so a bulk write of updates goes in chunks of this many, which MongoDB takes as well.
  */
 export const UPDATES_PER_COMMAND = 50;
 
