@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Registry, type Counter } from 'prom-client';
-import { EVENTS, appChatKey, isDailySummary, webhookKey, type DeliveryEvent, type DeliveryOutcome, type LarkNotification, type NotificationObjectConfig } from '@alertlark/contracts';
+import { EVENTS, appChatKey, isDailySummary, webhookKey, type DeliveryOutcome, type NotificationObjectConfig } from '@alertlark/contracts';
 import type { Kafka } from 'kafkajs';
 import { ConfigFeed, EventPublisher, MessageTooLargeError, ProduceBatcher, fitDeadLetter } from '@alertlark/kafka';
 import {
@@ -14,7 +14,6 @@ import {
   renderDailySummaryCard,
   renderDigestCard,
   renderFollowUpCard,
-  notificationAlertCounts,
   parseLarkAppBaseUrl,
   parseLarkWebhookUrl,
   signedBody,
@@ -28,12 +27,12 @@ import { AppBotCards, type InBudget } from './app-bot-cards';
 import { SecretBox } from '@alertlark/secrets';
 import { JsonLogger, KAFKA, counter } from '@alertlark/service-kit';
 import { BotQueues, type BotQueue, type InboxEntry } from './bot-queues';
+import { deliveryEvent, type AttemptDetail } from './delivery-event';
 import { CARD_LINK_SETTINGS, groupPageUrl, notificationCardLinks, type CardLinkSettings } from './card-links';
 import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
 import { asChatbotGroup, digestSender, type Chatbot } from './webhook-request';
 
-type AttemptDetail = Partial<Pick<DeliveryEvent, 'httpStatus' | 'larkCode' | 'larkMsg' | 'error'>>;
 
 /**
  * One request to a bot (a webhook) carrying one notification, or a digest of several, of any of
@@ -248,7 +247,7 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     await this.orGiveUp(
       this.publisher.publish(
         EVENTS.deliveries,
-        entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, Math.max(1, attempt(entry)), 'dead-lettered', { error: reason }, 0) })),
+        entries.map((entry) => ({ key: entry.objectId, value: deliveryEvent(entry.notification, Math.max(1, attempt(entry)), 'dead-lettered', { error: reason }, 0) })),
       ),
     );
     this.settled.inc({ outcome: 'dead-lettered', reason: 'deadline' }, entries.length);
@@ -325,11 +324,10 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
     for (const entry of entries) this.progress.finish(entry.partition, Number(entry.offset));
   }
 
-
   private publishAttempts(entries: InboxEntry[], attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): Promise<void> {
     return this.orGiveUp(
       this.attemptsOut.add([
-        { contract: EVENTS.deliveries, events: entries.map((entry) => ({ key: entry.objectId, value: this.deliveryEvent(entry.notification, attempt, outcome, detail, durationMs, digestId) })) },
+        { contract: EVENTS.deliveries, events: entries.map((entry) => ({ key: entry.objectId, value: deliveryEvent(entry.notification, attempt, outcome, detail, durationMs, digestId) })) },
       ]),
     );
   }
@@ -346,22 +344,6 @@ export class DeliverBatchUseCase implements OnApplicationBootstrap, BeforeApplic
       this.unwritable.inc({ topic: error.topic });
       this.logger.event('error', 'message too large to write; given up', { topic: error.topic, key: error.key, bytes: error.bytes });
     }
-  }
-
-  private deliveryEvent(notification: LarkNotification, attempt: number, outcome: DeliveryOutcome, detail: AttemptDetail, durationMs: number, digestId?: string): DeliveryEvent {
-    return {
-      deliveryId: randomUUID(),
-      notificationId: notification.notificationId,
-      teamId: notification.teamId,
-      objectId: notification.objectId,
-      attempt,
-      outcome,
-      ...(digestId ? { digestId } : {}),
-      ...detail,
-      alertCount: alertCount(notification),
-      at: new Date().toISOString(),
-      durationMs,
-    };
   }
 
   /**
@@ -404,10 +386,4 @@ function describe(result: LarkPostResult): AttemptDetail {
     ...(result.code !== undefined ? { larkCode: result.code } : {}),
     ...(result.msg !== undefined ? { larkMsg: result.msg.slice(0, DETAIL_CHARS) } : {}),
   };
-}
-
-/** Alerts a notification speaks for (a daily summary: none of its own). */
-function alertCount(notification: LarkNotification): number {
-  const counts = notificationAlertCounts(notification);
-  return counts.firing + counts.resolved;
 }

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import type { LarkNotification, NotificationEvent } from '@alertlark/contracts';
+import type { DeliveryEvent, LarkNotification, NotificationEvent } from '@alertlark/contracts';
 import type { ConsumedBatch, EventPublisher } from '@alertlark/kafka';
-import type { DeliveryLedgerRepository } from '@alertlark/persistence';
+import type { DeliveryLedgerEntry, DeliveryLedgerRepository } from '@alertlark/persistence';
 import type { JsonLogger, Readiness } from '@alertlark/service-kit';
 import { BotQueues } from './bot-queues';
 import type { DeliveryDispatcher } from './delivery-dispatcher';
@@ -35,12 +35,27 @@ function batch(partition: number, firstOffset: number, ids: string[], keyOf: (id
   } as unknown as ConsumedBatch<LarkNotification>;
 }
 
-/** An inbox whose ledger answers only when told to, with `finished` ids already delivered. */
+/** The ledger row of a notification delivered in a digest by an earlier owner. */
+const ledgerRow = (id: string): DeliveryLedgerEntry => ({ _id: id, teamId: 't1', objectId: 'nobj_a', outcome: 'delivered', digestId: 'dg_1', attempts: 2, finishedAt: new Date('2026-12-06T10:00:07Z') });
+
+/**
+ * An inbox whose ledger answers only when told to, with `finished` ids already delivered, and whose
+ * publisher records what it publishes (failing while `publishFails` says so).
+ */
 function inbox(finished: Set<string>) {
   const answers: Array<() => void> = [];
   const ledger = {
     finishedAmong: (ids: readonly string[]) =>
-      new Promise<Set<string>>((resolve) => answers.push(() => resolve(new Set(ids.filter((id) => finished.has(id)))))),
+      new Promise<Map<string, DeliveryLedgerEntry>>((resolve) => answers.push(() => resolve(new Map(ids.filter((id) => finished.has(id)).map((id) => [id, ledgerRow(id)]))))),
+  };
+  const published: { key: string; value: DeliveryEvent }[] = [];
+  const publishing = { fails: false };
+  const publisher = {
+    publish: async (contract: { topic: string }, events: { key: string; value: DeliveryEvent }[]) => {
+      if (publishing.fails) throw new Error('broker away');
+      expect(contract.topic).toBe('alertlark.deliveries.v1');
+      published.push(...events);
+    },
   };
   const queues = new BotQueues();
   const progress = new PartitionProgress();
@@ -49,7 +64,7 @@ function inbox(finished: Set<string>) {
   const subject = new NotificationInbox(
     kafka as unknown as Kafka,
     { ALERTLARK_CONSUMER_GROUP_PREFIX: 'test', ALERTLARK_CONSUMER_START: 'latest', LARK_SENDER_SESSION_TIMEOUT_MS: 10_000 } as LarkSenderEnv,
-    {} as EventPublisher,
+    publisher as unknown as EventPublisher,
     ledger as unknown as DeliveryLedgerRepository,
     progress,
     queues,
@@ -62,7 +77,7 @@ function inbox(finished: Set<string>) {
     while (answers.length > 0) answers.shift()!();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { internals, queues, progress, wake, answers, settle };
+  return { internals, queues, progress, wake, answers, settle, published, publishing };
 }
 
 describe('NotificationInbox: the ledger lookup is off the fetch path', () => {
@@ -110,6 +125,46 @@ describe('NotificationInbox: the ledger lookup is off the fetch path', () => {
     expect(answers).toHaveLength(0);
     const storm = queues.all().find((bot) => bot.botKey === 'wh_storm');
     expect(storm?.entries.map((entry) => entry._id)).toEqual(['storm0', 'storm1', 'storm2']);
+  });
+
+  it('publishes again the outcome the ledger holds for a finished notification before counting it finished, retrying until it goes', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const { internals, queues, progress, answers, settle, published, publishing } = inbox(new Set(['n1']));
+      internals.assign(new Set([0]));
+      publishing.fails = true;
+      await internals.store(batch(0, 10, ['n1', 'n2']));
+      await settle();
+      // Kafka refused the outcome: n1 is not finished (nothing past it may be committed), n2 waits too.
+      expect(published).toEqual([]);
+      expect(progress.committable(0)).toBe('10');
+      expect(queues.pendingCount()).toBe(0);
+
+      publishing.fails = false;
+      await jest.advanceTimersByTimeAsync(300);
+      while (answers.length > 0) await settle();
+      expect(published).toEqual([
+        {
+          key: 'nobj_a',
+          value: {
+            deliveryId: 'delivered-n1',
+            notificationId: 'n1',
+            teamId: 't1',
+            objectId: 'nobj_a',
+            attempt: 2,
+            outcome: 'delivered',
+            digestId: 'dg_1',
+            alertCount: 1,
+            at: '2026-12-06T10:00:07.000Z',
+            durationMs: 0,
+          },
+        },
+      ]);
+      expect(queues.all().flatMap((bot) => bot.entries.map((entry) => entry._id))).toEqual(['n2']);
+      expect(progress.committable(0)).toBe('11');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('drops a lookup that answers after the partition was reassigned: Kafka hands those again', async () => {

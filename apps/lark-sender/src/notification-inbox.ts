@@ -3,10 +3,11 @@ import type { Kafka } from 'kafkajs';
 import { EVENTS, type LarkNotification } from '@alertlark/contracts';
 import { backoffDelayMs } from '@alertlark/lark';
 import { BatchConsumer, EventPublisher, type ConsumedBatch } from '@alertlark/kafka';
-import { DeliveryLedgerRepository } from '@alertlark/persistence';
+import { DeliveryLedgerRepository, type DeliveryLedgerEntry } from '@alertlark/persistence';
 import { JsonLogger, KAFKA, Readiness } from '@alertlark/service-kit';
 import { BotQueues } from './bot-queues';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { recordedDeliveryEvent } from './delivery-event';
 import { LARK_SENDER_ENV, type LarkSenderEnv } from './lark-sender.env';
 import { PartitionProgress } from './partition-progress';
 
@@ -32,7 +33,7 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(LARK_SENDER_ENV) env: LarkSenderEnv,
-    publisher: EventPublisher,
+    private readonly publisher: EventPublisher,
     private readonly ledger: DeliveryLedgerRepository,
     private readonly progress: PartitionProgress,
     private readonly queues: BotQueues,
@@ -90,15 +91,26 @@ export class NotificationInbox implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  /** Queues what the ledger does not know as finished; retried until it answers, unless the partition moved. */
+  /**
+   * Queues what the ledger does not know as finished, and publishes again the outcome of what it
+   * does (a sender killed after its ledger write published none: the deliveries record would lack
+   * it for good; downstream keeps each outcome once). Retried until both succeed, unless the
+   * partition moved.
+   */
   private async checkAndQueue(partition: number, generation: number, events: ConsumedBatch<LarkNotification>['events'], receivedAt: Date): Promise<void> {
-    let finished: Set<string> | undefined;
+    let finished: Map<string, DeliveryLedgerEntry> | undefined;
     for (let attempt = 1; finished === undefined; attempt++) {
       if (generation !== this.generation) return;
       try {
-        finished = await this.ledger.finishedAmong(events.map((event) => event.value.notificationId));
+        const rows = await this.ledger.finishedAmong(events.map((event) => event.value.notificationId));
+        const recorded = events.flatMap(({ value: notification }) => {
+          const row = rows.get(notification.notificationId);
+          return row ? [{ key: notification.objectId, value: recordedDeliveryEvent(notification, row) }] : [];
+        });
+        if (recorded.length > 0) await this.publisher.publish(EVENTS.deliveries, recorded);
+        finished = rows;
       } catch (error) {
-        this.logger.event('error', 'delivery ledger lookup failed; retrying', { partition, attempt, error: String(error) });
+        this.logger.event('error', 'delivery ledger lookup or outcome republish failed; retrying', { partition, attempt, error: String(error) });
         await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, { baseMs: 200, maxMs: 10_000 })));
       }
     }

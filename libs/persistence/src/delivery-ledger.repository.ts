@@ -18,15 +18,15 @@ export class DeliveryLedgerRepository {
   }
 
   /**
-   * Which of these notifications are finished. One lookup by `_id` each, a few at a time:
-   * FerretDB's SQLite backend answers `_id: {$in}` with a scan of the whole collection.
+   * The ledger rows of those of these notifications that are finished. One lookup by `_id` each, a
+   * few at a time: FerretDB's SQLite backend answers `_id: {$in}` with a scan of the whole collection.
    */
-  async finishedAmong(notificationIds: readonly string[]): Promise<Set<string>> {
-    const finished = new Set<string>();
+  async finishedAmong(notificationIds: readonly string[]): Promise<Map<string, DeliveryLedgerEntry>> {
+    const finished = new Map<string, DeliveryLedgerEntry>();
     for (let start = 0; start < notificationIds.length; start += LOOKUP_CONCURRENCY) {
       const ids = notificationIds.slice(start, start + LOOKUP_CONCURRENCY);
-      const found = await Promise.all(ids.map((id) => this.isFinished(id)));
-      ids.forEach((id, i) => found[i] && finished.add(id));
+      const rows = await Promise.all(ids.map((id) => this.ledger.findById(id).lean<DeliveryLedgerEntry>().exec()));
+      for (const row of rows) if (row) finished.set(row._id, row);
     }
     return finished;
   }
