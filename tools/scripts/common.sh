@@ -24,3 +24,17 @@ build() {
   echo "[setup] building (tsc)" >&2
   npm run -s build >&2
 }
+
+# Exports each NAME=value line of an env file, unless NAME is set already (the environment wins).
+# The value is everything after the first `=`: `read` with IFS='=' dropped a trailing `=`, the
+# padding of the base64 secret key start.sh generates, and the console refused the key.
+load_env_file() { # file
+  local line name
+  while IFS= read -r line || [[ -n $line ]]; do
+    [[ $line == *=* ]] || continue
+    name=${line%%=*}
+    [[ -n $name && -z ${!name:-} ]] && export "$name=${line#*=}"
+  done <"$1"
+  return 0
+}
+

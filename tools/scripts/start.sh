@@ -19,9 +19,7 @@ if [[ ! -f $DEV_ENV ]]; then
   chmod 600 "$DEV_ENV"
 fi
 # Values set in the environment win over the generated ones.
-while IFS='=' read -r name value; do
-  [[ -n $name && -z ${!name:-} ]] && export "$name=$value"
-done <"$DEV_ENV"
+load_env_file "$DEV_ENV"
 set -a
 LARK_EMULATOR_PORT=${LARK_EMULATOR_PORT:-3100}
 ALERTLARK_WEBHOOK_HOSTS_ALLOW=${ALERTLARK_WEBHOOK_HOSTS_ALLOW:-127.0.0.1:$LARK_EMULATOR_PORT}
