@@ -13,10 +13,6 @@ const LOOKUP_CONCURRENCY = 16;
 export class DeliveryLedgerRepository {
   constructor(@InjectModel(DELIVERY_LEDGER_MODEL) private readonly ledger: Model<DeliveryLedgerDocument>) {}
 
-  async isFinished(notificationId: string): Promise<boolean> {
-    return (await this.ledger.exists({ _id: notificationId })) !== null;
-  }
-
   /**
    * The ledger rows of those of these notifications that are finished. One lookup by `_id` each, a
    * few at a time: FerretDB's SQLite backend answers `_id: {$in}` with a scan of the whole collection.
